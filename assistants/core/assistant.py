@@ -1,0 +1,58 @@
+"""The contract every assistant plugin fulfils.
+
+An assistant finds what a question rests on (``ground``); the core does everything else — language,
+routing, the model, the trust layer — so every assistant gets the same guarantees.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from assistants.core.types import Grounding, Query
+
+
+class AssistantUnavailable(RuntimeError):
+    """The outside system an assistant needs (a database, an index) cannot be reached right now."""
+
+    def __init__(self, service: str, detail: str = "") -> None:
+        super().__init__(f"{service} unavailable: {detail}")
+        self.service = service
+        self.detail = detail
+
+
+class Assistant(ABC):
+    #: Unique, lower-case name used in the CLI (``--assistant``), the API and the UI.
+    name: str = ""
+    #: Display order in pickers (lower first).
+    order: int = 100
+    #: Shown in pickers, per language.
+    titles: dict[str, str] = {}
+    #: One line on what it can do, per language (listed when a question is out of scope).
+    descriptions: dict[str, str] = {}
+    #: Service name shown when it is unavailable, per language.
+    service_names: dict[str, str] = {}
+
+    @abstractmethod
+    def ground(self, query: Query) -> Grounding:
+        """Find the sources for ``query``. Raise ``AssistantUnavailable`` if a backing service is down."""
+
+    def instructions(self, lang: str) -> str:
+        """Standing instructions for the model, appended to the core's system prompt."""
+        return ""
+
+    def nlu_file(self) -> Path | None:
+        """Intents and examples in Rasa's nlu.yml format, used for routing."""
+        return None
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles.get("en") or self.name
+
+    def description(self, lang: str) -> str:
+        return self.descriptions.get(lang) or self.descriptions.get("en") or ""
+
+    def service_name(self, lang: str) -> str:
+        return self.service_names.get(lang) or self.service_names.get("en") or self.name
+
+    def close(self) -> None:
+        """Release connections."""

@@ -1,0 +1,138 @@
+"""Configuration: one TOML file plus environment variables (pydantic-settings).
+
+Precedence, highest first: keyword arguments, environment (``MOIEN_*``, nested with ``__``, e.g.
+``MOIEN_MODEL__PATH``; ``NEO4J_URI``/``NEO4J_USER``/``NEO4J_PASSWORD`` are honoured too), the TOML file
+(``$MOIEN_CONFIG`` or ``./moien.toml``), then the defaults below. Nothing needs configuring before the
+first run: every default is local and embedded.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+UI_LANGS = ("lb", "fr", "de", "en")
+
+
+class ModelSettings(BaseModel):
+    """Which language model answers, and how."""
+
+    backend: Literal["llama_cpp", "openai"] = "llama_cpp"
+    #: A built-in model id (see ``moien model list``), ignored when ``path`` is set.
+    name: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+    #: Any local GGUF file; when set, it is used as is (no checksum is known for it).
+    path: Path | None = None
+    #: Where built-in models are assembled; default ``$MOIEN_HOME/models``.
+    cache_dir: Path | None = None
+    n_ctx: int = 4096
+    n_threads: int | None = None
+    n_batch: int = 256
+    max_tokens: int = 320
+    temperature: float = 0.2
+    #: Requests allowed to wait for the single model instance before new ones are refused.
+    queue_size: int = 8
+    #: Seconds a request may wait in the queue.
+    queue_timeout: float = 300.0
+    # OpenAI-compatible endpoint (llama.cpp server, vLLM, OpenGateLLM…): the scale-out path.
+    openai_base_url: str | None = None
+    openai_api_key: str | None = None
+    openai_model: str | None = None
+
+
+class Neo4jSettings(BaseModel):
+    """Where the curriculum graph lives. Without ``uri`` moien starts its own local server."""
+
+    uri: str | None = None
+    user: str | None = None
+    password: str | None = None
+    #: Bolt port of the local server moien starts when ``uri`` is not set.
+    port: int = 7687
+    heap: str = "768m"
+    database: str | None = None
+    #: Where the local server's jars are built (default ``$MOIEN_HOME/neo4j/dist``); shareable between homes.
+    dist_dir: Path | None = None
+
+
+class GeneralSettings(BaseModel):
+    """The ``general`` assistant answers from a folder of documents."""
+
+    docs_dir: Path | None = None  # default: the demo documents shipped with the assistant
+    top_k: int = 3
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MOIEN_",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    #: All local state (model cache, Neo4j data, indexes) lives here.
+    home: Path = Path(".moien")
+    default_assistant: str = "general"
+    ui_lang: Literal["lb", "fr", "de", "en"] = "lb"
+    #: Longest message accepted, in characters.
+    max_message_chars: int = 4000
+    #: Conversations kept in memory at once, and turns kept per conversation.
+    max_sessions: int = 1000
+    max_turns: int = 6
+    #: Message texts are never logged unless this is switched on (for local debugging only).
+    log_messages: bool = False
+
+    model: ModelSettings = Field(default_factory=ModelSettings)
+    neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
+    general: GeneralSettings = Field(default_factory=GeneralSettings)
+
+    # The conventional Neo4j variables, as every Neo4j tool reads them.
+    neo4j_uri_env: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI"))
+    neo4j_user_env: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_USER", "NEO4J_USERNAME"))
+    neo4j_password_env: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_PASSWORD"))
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("MOIEN_CONFIG", "moien.toml"))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+    def model_post_init(self, __context: object) -> None:
+        self.home = self.home.expanduser().resolve()
+        if self.neo4j_uri_env and not self.neo4j.uri:
+            self.neo4j.uri = self.neo4j_uri_env
+        if self.neo4j_user_env and not self.neo4j.user:
+            self.neo4j.user = self.neo4j_user_env
+        if self.neo4j_password_env and not self.neo4j.password:
+            self.neo4j.password = self.neo4j_password_env
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return (self.model.cache_dir or self.home / "models").expanduser().resolve()
+
+    @property
+    def neo4j_home(self) -> Path:
+        return self.home / "neo4j"
+
+    @property
+    def uses_local_neo4j(self) -> bool:
+        return not self.neo4j.uri
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()

@@ -1,0 +1,246 @@
+"""The shared assistant core: one turn = clean → identify language → route → ground → generate → trust.
+
+``Core.turn()`` returns a ``Turn`` at once: its ``reply`` already carries the language, the sources and
+the disclosure (so a UI shows the sources before the model starts writing); iterating the turn streams
+the answer text; when the iteration ends ``reply.text`` holds the whole answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from assistants.core import i18n
+from assistants.core.assistant import Assistant, AssistantUnavailable
+from assistants.core.config import Settings, get_settings
+from assistants.core.langid import LangResult, default_identifier
+from assistants.core.plugins import load_assistants
+from assistants.core.router import Route, Router
+from assistants.core.session import Session, SessionStore
+from assistants.core.trust import clean_message, configure_logging, is_jailbreak, redact
+from assistants.core.types import Grounding, Query, Reply
+from connectors.llm.runtime import ChatMessage, ChatModel, GenerationStats, ModelBusy, get_model
+
+log = logging.getLogger("moien.core")
+
+_LANG_FOR_PROMPT = {
+    "lb": "Luxembourgish (Lëtzebuergesch)",
+    "fr": "French (français)",
+    "de": "German (Deutsch)",
+    "en": "English",
+}
+
+SYSTEM_PROMPT = (
+    "You are moien, a helpful assistant of the Luxembourg public sector. "
+    "Answer ONLY from the numbered sources given with the question and cite them in square brackets, "
+    "like [1] or [2]. If the sources do not answer the question, say that you do not know. "
+    "Never invent facts, names, dates or codes. Be brief: at most {words} words. "
+    "Write your whole answer in {language}."
+)
+
+
+@dataclass
+class Turn:
+    """One turn in flight. Iterate it for the streamed text; ``reply`` is complete afterwards."""
+
+    reply: Reply
+    _chunks: Iterator[str]
+    stats: GenerationStats | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._chunks
+
+    def complete(self) -> Reply:
+        for _ in self:
+            pass
+        return self.reply
+
+
+class Core:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        assistants: dict[str, Assistant] | None = None,
+        model: ChatModel | None = None,
+        router: Router | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        configure_logging(self.settings.log_messages)
+        self.assistants = assistants if assistants is not None else load_assistants(self.settings)
+        self._model = model
+        self._model_lock = threading.Lock()
+        self.sessions = SessionStore(self.settings.max_sessions, self.settings.max_turns)
+        self.langid = default_identifier()
+        self.router = router or Router(self.assistants, self.settings.default_assistant, self.settings.home)
+
+    # -- the model is loaded on first use, so canned replies never wait for it ---------------------
+    @property
+    def model(self) -> ChatModel:
+        with self._model_lock:
+            if self._model is None:
+                self._model = get_model(self.settings)
+            return self._model
+
+    @property
+    def model_id(self) -> str:
+        if self._model is not None:
+            return self._model.model_id
+        m = self.settings.model
+        if m.openai_base_url and m.openai_model:
+            return m.openai_model
+        return m.path.stem if m.path else m.name
+
+    # -- the turn ----------------------------------------------------------------------------------
+    def ask(self, message: str, **kwargs) -> Reply:
+        """Non-streaming convenience: the whole reply."""
+        return self.turn(message, **kwargs).complete()
+
+    def turn(
+        self,
+        message: str | bytes,
+        *,
+        session_id: str | None = None,
+        assistant: str | None = None,
+        ui_lang: str | None = None,
+    ) -> Turn:
+        session = self.sessions.get(session_id or uuid.uuid4().hex)
+        ui_lang = ui_lang if ui_lang in i18n.LANGS else self.settings.ui_lang
+        if isinstance(message, bytes):
+            message = message.decode("utf-8", errors="replace")
+        text = clean_message(message or "")
+        started = time.perf_counter()
+
+        if len(text) > self.settings.max_message_chars:
+            lang = self._decide_lang(text[:2000], session, ui_lang).lang
+            lang = lang if lang in i18n.LANGS else (session.last_lang or ui_lang)
+            return self._canned(session, lang, "invalid_input",
+                                i18n.t("too_long", lang, length=len(text), limit=self.settings.max_message_chars))
+        if not text:
+            lang = session.last_lang or ui_lang
+            return self._canned(session, lang, "invalid_input", i18n.t("empty_message", lang))
+
+        decision = self._decide_lang(text, session, ui_lang)
+        lang = decision.lang if decision.lang in i18n.LANGS else (session.last_lang or ui_lang)
+        if decision.lang in i18n.LANGS and decision.reason == "model":
+            session.last_lang = decision.lang
+
+        if is_jailbreak(text):
+            return self._canned(session, lang, "out_of_scope", self._capabilities(lang), reason=decision.reason)
+
+        route: Route = self.router.route(text, explicit=assistant)
+        if route.assistant is None:
+            if route.unknown:
+                available = ", ".join(self.assistants) or "-"
+                return self._canned(session, lang, "invalid_input",
+                                    i18n.t("unknown_assistant", lang, name=route.unknown, available=available),
+                                    reason=decision.reason)
+            return self._canned(session, lang, "out_of_scope", self._capabilities(lang), reason=decision.reason)
+        helper = self.assistants[route.assistant]
+        session.last_assistant = helper.name
+
+        query = Query(text=text, lang=lang, session_id=session.id, history=session.history())
+        try:
+            grounding = helper.ground(query)
+        except AssistantUnavailable as exc:
+            log.warning("assistant %s unavailable: %s", helper.name, exc.detail)
+            return self._canned(session, lang, "unavailable",
+                                i18n.t("unavailable", lang, service=helper.service_name(lang)),
+                                assistant=helper.name, reason=decision.reason, remember=text)
+        if grounding.empty:
+            return self._canned(session, lang, "no_answer", i18n.t("no_answer", lang),
+                                assistant=helper.name, reason=decision.reason, remember=text)
+
+        disclosure = self._disclose(session, lang)
+        reply = Reply(
+            text="", lang=lang, sources=grounding.sources, ai_generated=True, model=self.model_id,
+            disclosure=disclosure, assistant=helper.name, kind="answer", lang_reason=decision.reason,
+            session_id=session.id,
+        )
+        stats = GenerationStats()
+        messages = self.build_messages(helper, query, grounding)
+        log.info("turn session=%s assistant=%s lang=%s sources=%d", session.id[:8], helper.name, lang,
+                 len(grounding.sources), extra={"message_text": text})
+        chunks = self._generate(reply, messages, session, text, stats, started)
+        return Turn(reply, chunks, stats)
+
+    # -- steps -------------------------------------------------------------------------------------
+    def _decide_lang(self, text: str, session: Session, ui_lang: str) -> LangResult:
+        return self.langid.identify(text, session_lang=session.last_lang, ui_lang=ui_lang)
+
+    def build_messages(self, helper: Assistant, query: Query, grounding: Grounding) -> list[ChatMessage]:
+        language = _LANG_FOR_PROMPT[query.lang]
+        system = SYSTEM_PROMPT.format(words=120, language=language)
+        extra = helper.instructions(query.lang)
+        if extra:
+            system += " " + extra
+        messages: list[ChatMessage] = [{"role": "system", "content": system}]
+        for role, content in query.history[-4:]:
+            messages.append({"role": role, "content": content})
+        sources = "\n".join(
+            f"[{i}] {src.title}: {passage}" for i, (src, passage) in enumerate(zip(grounding.sources, grounding.passages), 1)
+        )
+        if grounding.instructions:
+            sources += "\n\n" + grounding.instructions
+        messages.append({
+            "role": "user",
+            "content": f"Sources:\n{sources}\n\nQuestion: {query.text}\n\nAnswer in {language}, citing sources like [1].",
+        })
+        return messages
+
+    def _generate(self, reply: Reply, messages: list[ChatMessage], session: Session, text: str,
+                  stats: GenerationStats, started: float) -> Iterator[str]:
+        parts: list[str] = []
+        try:
+            model = self.model
+            for piece in model.stream_chat(messages, max_tokens=self.settings.model.max_tokens,
+                                           temperature=self.settings.model.temperature, stats=stats):
+                parts.append(piece)
+                yield piece
+        except ModelBusy:
+            busy = i18n.t("busy", reply.lang)
+            reply.kind, reply.ai_generated, reply.sources = "busy", False, []
+            parts = [busy]
+            yield busy
+        except Exception as exc:  # the turn must never crash a channel; the user is told what happened
+            log.exception("generation failed")
+            msg = i18n.t("error", reply.lang, error=type(exc).__name__)
+            reply.kind, reply.ai_generated, reply.sources = "error", False, []
+            parts = [msg]
+            yield msg
+        reply.text = "".join(parts).strip()
+        session.turns.append(("user", redact(text)))
+        if reply.kind == "answer":
+            session.turns.append(("assistant", redact(reply.text)))
+        log.info("turn done session=%s kind=%s tokens=%d ttft=%.2fs total=%.2fs", session.id[:8], reply.kind,
+                 stats.completion_tokens, stats.time_to_first_token, time.perf_counter() - started)
+
+    def _disclose(self, session: Session, lang: str) -> str | None:
+        if session.disclosed:
+            return None
+        session.disclosed = True
+        return i18n.t("disclosure", lang)
+
+    def _capabilities(self, lang: str) -> str:
+        lines = [f"- {a.title(lang)}: {a.description(lang)}" for a in self.assistants.values()]
+        return i18n.t("out_of_scope", lang, capabilities="\n".join(lines))
+
+    def _canned(self, session: Session, lang: str, kind: str, text: str, *, assistant: str | None = None,
+                reason: str = "", remember: str | None = None) -> Turn:
+        """A reply written by people, not by the model (so ``ai_generated`` is false)."""
+        if remember:
+            session.turns.append(("user", redact(remember)))
+        reply = Reply(
+            text=text, lang=lang, sources=[], ai_generated=False, model=self.model_id,
+            disclosure=self._disclose(session, lang), assistant=assistant, kind=kind,  # type: ignore[arg-type]
+            lang_reason=reason, session_id=session.id,
+        )
+        return Turn(reply, iter([text]))
+
+    def close(self) -> None:
+        for a in self.assistants.values():
+            a.close()

@@ -1,0 +1,59 @@
+"""The data that flows through a turn: typed, small, serialisable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+ReplyKind = Literal["answer", "no_answer", "invalid_input", "unavailable", "busy", "out_of_scope", "error"]
+
+
+class Source(BaseModel):
+    """Something an answer rests on: a document chunk, a curriculum item, a heritage record."""
+
+    id: str
+    title: str
+    uri: str | None = None
+    snippet: str = ""
+
+
+class Reply(BaseModel):
+    """What every channel (CLI, Streamlit, HTTP, Rasa) gets back for one turn."""
+
+    text: str
+    lang: str
+    sources: list[Source] = Field(default_factory=list)
+    ai_generated: bool = True
+    model: str
+    disclosure: str | None = None
+    assistant: str | None = None
+    kind: ReplyKind = "answer"
+    lang_reason: str = ""
+    session_id: str | None = None
+
+
+@dataclass
+class Query:
+    """What an assistant receives: the cleaned message and what the core decided about it."""
+
+    text: str
+    lang: str
+    session_id: str
+    history: list[tuple[str, str]] = field(default_factory=list)  # (role, text), oldest first
+
+
+@dataclass
+class Grounding:
+    """What an assistant found for a query: the sources and the text the model may use."""
+
+    sources: list[Source]
+    #: One context block per source, same order; the prompt numbers them [1], [2], …
+    passages: list[str]
+    #: Extra, assistant-specific instructions for the model (the core adds language and citation rules).
+    instructions: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.sources

@@ -1,0 +1,204 @@
+"""Model runtimes: the local llama.cpp model (default) and any OpenAI-compatible endpoint.
+
+One model instance per process, shared by every conversation: llama.cpp holds a single context, so
+requests take turns behind a lock. A bounded queue in front of it refuses work it could not start in
+time (``ModelBusy``) instead of piling up requests until memory runs out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+
+from connectors.llm.model_store import ModelError, resolve_model_path
+
+ChatMessage = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
+
+
+class ModelBusy(RuntimeError):
+    """Too many requests are already waiting for the model."""
+
+
+@dataclass
+class GenerationStats:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    time_to_first_token: float = 0.0
+    total_time: float = 0.0
+
+
+class ChatModel(Protocol):
+    model_id: str
+
+    def stream_chat(
+        self, messages: list[ChatMessage], *, max_tokens: int, temperature: float, stats: GenerationStats | None = None
+    ) -> Iterator[str]: ...
+
+
+class _Queue:
+    """A lock with a bounded number of waiters."""
+
+    def __init__(self, size: int, timeout: float) -> None:
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(size + 1)  # one running + `size` waiting
+        self._timeout = timeout
+
+    def __enter__(self) -> None:
+        if not self._slots.acquire(blocking=False):
+            raise ModelBusy("the model queue is full")
+        if not self._lock.acquire(timeout=self._timeout):
+            self._slots.release()
+            raise ModelBusy("waited too long for the model")
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+        self._slots.release()
+
+
+class LlamaCppModel:
+    """A GGUF model run in-process by llama-cpp-python."""
+
+    def __init__(
+        self,
+        path: Path,
+        model_id: str,
+        *,
+        n_ctx: int = 4096,
+        n_threads: int | None = None,
+        n_batch: int = 256,
+        queue_size: int = 8,
+        queue_timeout: float = 300.0,
+    ) -> None:
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise ModelError("llama-cpp-python is not installed: run `make run` (it builds it once).") from exc
+        self.model_id = model_id
+        self.path = path
+        threads = n_threads or max(1, os.cpu_count() or 1)
+        t0 = time.perf_counter()
+        try:
+            self._llm = Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,  # set explicitly: the GGUF's own default (32k) would reserve GBs of KV cache
+                n_threads=threads,
+                n_threads_batch=threads,
+                n_batch=n_batch,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(f"llama.cpp could not load {path}: {exc}. Is it a GGUF file?") from exc
+        self.load_seconds = time.perf_counter() - t0
+        self.n_ctx = n_ctx
+        self._queue = _Queue(queue_size, queue_timeout)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def stream_chat(
+        self, messages: list[ChatMessage], *, max_tokens: int, temperature: float, stats: GenerationStats | None = None
+    ) -> Iterator[str]:
+        stats = stats or GenerationStats()
+        with self._queue:
+            t0 = time.perf_counter()
+            # llama-cpp-python keeps the KV cache of the previous prompt and re-evaluates only the part
+            # after the longest common prefix, so a fixed system prompt first is paid for once.
+            chunks = self._llm.create_chat_completion(
+                messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
+            )
+            n = 0
+            for chunk in chunks:
+                delta = chunk["choices"][0].get("delta", {}).get("content")
+                if delta:
+                    if n == 0:
+                        stats.time_to_first_token = time.perf_counter() - t0
+                    n += 1
+                    yield delta
+            stats.completion_tokens = n
+            stats.total_time = time.perf_counter() - t0
+
+
+class OpenAICompatibleModel:
+    """Any server speaking OpenAI chat completions (llama.cpp server, vLLM, OpenGateLLM): the scale-out path."""
+
+    def __init__(self, base_url: str, model: str, api_key: str | None = None, timeout: float = 120.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model_id = model
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._client = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
+
+    def stream_chat(
+        self, messages: list[ChatMessage], *, max_tokens: int, temperature: float, stats: GenerationStats | None = None
+    ) -> Iterator[str]:
+        stats = stats or GenerationStats()
+        body = {
+            "model": self.model_id,
+            "messages": messages,
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+            "stream": True,
+        }
+        t0 = time.perf_counter()
+        n = 0
+        try:
+            with self._client.stream("POST", "/chat/completions", json=body) as resp:
+                if resp.status_code == 429 or resp.status_code == 503:
+                    raise ModelBusy(f"model server answered {resp.status_code}")
+                resp.raise_for_status()
+                for line in resp.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        break
+                    delta = json.loads(data)["choices"][0].get("delta", {}).get("content")
+                    if delta:
+                        if n == 0:
+                            stats.time_to_first_token = time.perf_counter() - t0
+                        n += 1
+                        yield delta
+        except httpx.HTTPError as exc:
+            raise ModelError(
+                f"The model server at {self.base_url} failed: {exc}. Check MOIEN_MODEL__OPENAI_BASE_URL."
+            ) from exc
+        stats.completion_tokens = n
+        stats.total_time = time.perf_counter() - t0
+
+
+_instances: dict[tuple, ChatModel] = {}
+_instances_lock = threading.Lock()
+
+
+def get_model(settings, progress=None) -> ChatModel:  # settings: assistants.core.config.Settings
+    """The process-wide model for these settings (loaded on first use)."""
+    m = settings.model
+    if m.backend == "openai" or m.openai_base_url:
+        if not m.openai_base_url or not m.openai_model:
+            raise ModelError("Set MOIEN_MODEL__OPENAI_BASE_URL and MOIEN_MODEL__OPENAI_MODEL for the openai backend.")
+        key: tuple = ("openai", m.openai_base_url, m.openai_model)
+    else:
+        key = ("llama", m.name, str(m.path), str(settings.model_cache_dir), m.n_ctx)
+    with _instances_lock:
+        if key not in _instances:
+            if key[0] == "openai":
+                _instances[key] = OpenAICompatibleModel(m.openai_base_url, m.openai_model, m.openai_api_key)
+            else:
+                path, model_id = resolve_model_path(m.name, m.path, settings.model_cache_dir, progress)
+                _instances[key] = LlamaCppModel(
+                    path,
+                    model_id,
+                    n_ctx=m.n_ctx,
+                    n_threads=m.n_threads,
+                    n_batch=m.n_batch,
+                    queue_size=m.queue_size,
+                    queue_timeout=m.queue_timeout,
+                )
+        return _instances[key]

@@ -1,0 +1,86 @@
+"""Shared fixtures: the real model, a real Neo4j server started for the test session, the real core.
+
+The suite runs in its own ``MOIEN_HOME`` (``.ci/pytest.sh`` sets ``.moien-test``) with a Neo4j on a
+free port, so it never touches the data of a running ``make run``. It stops the server it started.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def test_home(tmp_path_factory) -> Path:
+    home = Path(os.environ.get("MOIEN_HOME") or tmp_path_factory.mktemp("moien-home"))
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+@pytest.fixture(scope="session")
+def neo4j_port() -> int:
+    port = free_port()
+    os.environ["MOIEN_NEO4J__PORT"] = str(port)  # subprocesses (CLI, Streamlit) find the same server
+    return port
+
+
+@pytest.fixture(scope="session")
+def settings(test_home, neo4j_port):
+    from assistants.core.config import Settings
+
+    os.environ["MOIEN_HOME"] = str(test_home)
+    os.environ.setdefault("MOIEN_MODEL__CACHE_DIR", str(ROOT / ".moien" / "models"))
+    os.environ.setdefault("MOIEN_MODEL__MAX_TOKENS", "160")  # shorter answers: the same checks, faster
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(settings):
+    """A real Neo4j for the whole session, with the demo curriculum loaded; stopped at the end."""
+    from connectors.neo4j_graph import get_graph
+    from connectors.neo4j_server import LocalNeo4j
+    from curriculum_graph.demo import load_demo
+
+    server = LocalNeo4j(settings.neo4j_home, port=settings.neo4j.port, heap=settings.neo4j.heap,
+                        dist_dir=settings.neo4j.dist_dir)
+    server.ensure_built(echo=lambda m: None)
+    server.start()
+    load_demo(get_graph(settings))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def graph(settings, neo4j_server):
+    from connectors.neo4j_graph import get_graph
+
+    return get_graph(settings)
+
+
+@pytest.fixture(scope="session")
+def core(settings, neo4j_server):
+    from assistants.core.engine import Core
+
+    c = Core(settings)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="session")
+def model(settings):
+    from connectors.llm.runtime import get_model
+
+    return get_model(settings)

@@ -1,0 +1,23 @@
+Feature: A conversation in English with a locally hosted model
+  Answers come from local sources, cite them, and are marked as AI-generated.
+
+  Scenario: A citizen asks about the school calendar
+    Given a new conversation
+    When I ask "When does the school year start?"
+    Then the reply is in "en"
+    And the reply is a grounded answer with sources
+    And the first reply discloses that it is an AI
+    And the reply names the local model
+
+  Scenario: A teacher asks about the curriculum
+    Given a new conversation
+    When I ask the "education" assistant "Which competencies cover the multiplication tables?"
+    Then the reply is in "en"
+    And the reply is a grounded answer with sources
+    And every cited curriculum code exists in the graph
+
+  Scenario: A question the sources cannot answer
+    Given a new conversation
+    When I ask the "general" assistant "What is the capital of Peru?"
+    Then the reply is in "en"
+    And the reply honestly says it does not know

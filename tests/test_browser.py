@@ -1,0 +1,94 @@
+"""End to end in a real browser: Debian's Chromium, driven by Playwright, against the Streamlit app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.neo4j]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / ".moien-test" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def app_url(settings, neo4j_server):
+    port = free_port()
+    env = {**os.environ, "MOIEN_HOME": str(settings.home), "MOIEN_NEO4J__PORT": str(settings.neo4j.port),
+           "HAYSTACK_TELEMETRY_ENABLED": "False"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "teacher_app.py"), "--server.address",
+         "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the Streamlit app did not start within 60 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield b
+        b.close()
+
+
+def test_teacher_asks_in_luxembourgish_and_sees_an_answer_with_sources(app_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(app_url)
+    # The AI disclosure is visible before anyone types (AI Act Art. 50: at the latest at first interaction).
+    page.get_by_text("Dir schwätzt mat engem KI-Assistent").first.wait_for(timeout=60_000)
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill("Wéini fänkt d'Schoul un?")
+    box.press("Enter")
+    answer = page.get_by_test_id("stChatMessage").nth(1)
+    answer.get_by_text("Quellen").wait_for(timeout=180_000)
+    # the answer is finished when its caption (AI label · model) appears
+    answer.get_by_text("Generéiert vun enger KI").wait_for(timeout=180_000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "teacher_app_lb.png"), full_page=True)
+    text = answer.inner_text()
+    assert "Schouljoer a Vakanz" in text  # the cited source's title
+    assert len(text) > 80
+
+
+def test_ui_language_switch_changes_every_label(app_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(app_url)
+    page.get_by_text("Dir schwätzt mat engem KI-Assistent").first.wait_for(timeout=60_000)
+    page.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="Français").click()
+    page.get_by_text("Vous parlez à un assistant d'intelligence artificielle").first.wait_for(timeout=30_000)
+    page.get_by_text("Nouvelle conversation").wait_for()
+    assert page.get_by_test_id("stChatInputTextArea").get_attribute("placeholder").startswith("Posez votre question")
