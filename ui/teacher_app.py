@@ -65,7 +65,11 @@ def render_meta(meta: dict, lang: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="moien", page_icon="💬", layout="centered")
-    core = get_core()
+    try:
+        core = get_core()
+    except Exception as exc:  # e.g. the model file is missing or its checksum is wrong: say what to do
+        st.error(f"moien cannot start: {exc}")
+        st.stop()
     state = st.session_state
     state.setdefault("session_id", uuid.uuid4().hex)
     state.setdefault("messages", [])

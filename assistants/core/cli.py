@@ -58,7 +58,7 @@ def ask(
     if question == "-":
         question = sys.stdin.buffer.read().decode("utf-8", errors="replace")
     try:
-        core = Core()
+        core = Core()  # fails here, naming the fix, when the model is missing or altered
         turn = core.turn(question, assistant=assistant, ui_lang=ui_lang)
         if as_json:
             reply = turn.complete()

@@ -23,6 +23,7 @@ from assistants.core.router import Route, Router
 from assistants.core.session import Session, SessionStore
 from assistants.core.trust import clean_message, configure_logging, is_jailbreak, redact
 from assistants.core.types import Grounding, Query, Reply
+from connectors.llm.model_store import ModelError, resolve_model_path
 from connectors.llm.runtime import ChatMessage, ChatModel, GenerationStats, ModelBusy, get_model
 
 log = logging.getLogger("moien.core")
@@ -74,6 +75,8 @@ class Core:
         self.assistants = assistants if assistants is not None else load_assistants(self.settings)
         self._model = model
         self._model_lock = threading.Lock()
+        if model is None:
+            self.check_model()
         self.sessions = SessionStore(self.settings.max_sessions, self.settings.max_turns)
         self.langid = default_identifier()
         self.router = router or Router(self.assistants, self.settings.default_assistant, self.settings.home)
@@ -85,6 +88,15 @@ class Core:
             if self._model is None:
                 self._model = get_model(self.settings)
             return self._model
+
+    def check_model(self) -> None:
+        """Fail at start-up, not at the first question, when the model file is missing or altered.
+
+        Raises ``ModelError`` naming the fix. Cheap after the first check (the verification is remembered).
+        """
+        m = self.settings.model
+        if m.backend == "llama_cpp" and not m.openai_base_url:
+            resolve_model_path(m.name, m.path, self.settings.model_cache_dir)
 
     @property
     def model_id(self) -> str:
@@ -208,7 +220,8 @@ class Core:
             yield busy
         except Exception as exc:  # the turn must never crash a channel; the user is told what happened
             log.exception("generation failed")
-            msg = i18n.t("error", reply.lang, error=type(exc).__name__)
+            detail = str(exc) if isinstance(exc, ModelError) else type(exc).__name__
+            msg = i18n.t("error", reply.lang, error=detail)
             reply.kind, reply.ai_generated, reply.sources = "error", False, []
             parts = [msg]
             yield msg
