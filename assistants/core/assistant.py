@@ -9,7 +9,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from pathlib import Path
 
-from assistants.core.types import Grounding, Query
+from typing import TYPE_CHECKING
+
+from assistants.core.types import Grounding, Query, Response
+
+if TYPE_CHECKING:
+    from connectors.llm.runtime import ChatModel
 
 
 class AssistantUnavailable(RuntimeError):
@@ -36,6 +41,14 @@ class Assistant(ABC):
     @abstractmethod
     def ground(self, query: Query) -> Grounding:
         """Find the sources for ``query``. Raise ``AssistantUnavailable`` if a backing service is down."""
+
+    def respond(self, query: Query, grounding: Grounding, model: ChatModel) -> Response | None:
+        """Answer in the assistant's own way (e.g. structured output); ``None`` lets the core answer.
+
+        Called only when ``grounding`` has sources. The core still adds the disclosure, the sources and the
+        AI marking to the reply.
+        """
+        return None
 
     def instructions(self, lang: str) -> str:
         """Standing instructions for the model, appended to the core's system prompt."""

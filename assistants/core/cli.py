@@ -242,17 +242,28 @@ def serve(
 
 
 def _mount_langid() -> None:
-    try:
-        from assistants.core.langid.cli import app as langid_app
-    except ImportError:
-        return
+    from assistants.core.langid.cli import app as langid_app
+
     app.add_typer(langid_app, name="langid")
 
 
 _mount_langid()
 
 
+def _plugin_commands() -> None:
+    """Commands contributed by plugins (the ``register_commands`` hook), e.g. ``moien curriculum``."""
+    from assistants.core.plugins import plugin_manager
+
+    plugin_manager().hook.register_commands(cli=app)
+
+
+_plugin_commands()
+
+
 def main() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     app()
 
 

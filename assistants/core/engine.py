@@ -44,6 +44,23 @@ SYSTEM_PROMPT = (
 )
 
 
+class _LazyModel:
+    """Hands an assistant the shared model without loading it until the assistant generates."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    @property
+    def model_id(self) -> str:
+        return self._core.model_id
+
+    def stream_chat(self, *args, **kwargs):
+        return self._core.model.stream_chat(*args, **kwargs)
+
+    def stream_json(self, *args, **kwargs):
+        return self._core.model.stream_json(*args, **kwargs)
+
+
 @dataclass
 class Turn:
     """One turn in flight. Iterate it for the streamed text; ``reply`` is complete afterwards."""
@@ -138,7 +155,7 @@ class Core:
 
         decision = self._decide_lang(text, session, ui_lang)
         lang = decision.lang if decision.lang in i18n.LANGS else (session.last_lang or ui_lang)
-        if decision.lang in i18n.LANGS and decision.reason == "model":
+        if decision.lang in i18n.LANGS and decision.is_confident:
             session.last_lang = decision.lang
 
         if is_jailbreak(text):
@@ -155,7 +172,9 @@ class Core:
         helper = self.assistants[route.assistant]
         session.last_assistant = helper.name
 
-        query = Query(text=text, lang=lang, session_id=session.id, history=session.history())
+        state = session.extra.setdefault(helper.name, {})
+        query = Query(text=text, lang=lang, session_id=session.id, history=session.history(), state=state,
+                      intent=route.intent)
         try:
             grounding = helper.ground(query)
         except AssistantUnavailable as exc:
@@ -174,9 +193,14 @@ class Core:
             session_id=session.id,
         )
         stats = GenerationStats()
-        messages = self.build_messages(helper, query, grounding)
         log.info("turn session=%s assistant=%s lang=%s sources=%d", session.id[:8], helper.name, lang,
                  len(grounding.sources), extra={"message_text": text})
+        own = helper.respond(query, grounding, _LazyModel(self))
+        if own is not None:
+            if own.lang:
+                reply.lang = own.lang
+            return Turn(reply, self._relay(reply, own, session, text, started), stats)
+        messages = self.build_messages(helper, query, grounding)
         chunks = self._generate(reply, messages, session, text, stats, started)
         return Turn(reply, chunks, stats)
 
@@ -231,6 +255,35 @@ class Core:
             session.turns.append(("assistant", redact(reply.text)))
         log.info("turn done session=%s kind=%s tokens=%d ttft=%.2fs total=%.2fs", session.id[:8], reply.kind,
                  stats.completion_tokens, stats.time_to_first_token, time.perf_counter() - started)
+
+    def _relay(self, reply: Reply, own, session: Session, text: str, started: float) -> Iterator[str]:
+        """Stream an assistant's own response, with the same fault handling as the core's answers."""
+        parts: list[str] = []
+        try:
+            for piece in own.chunks:
+                parts.append(piece)
+                yield piece
+            reply.attachments = list(own.attachments)
+            reply.ai_generated = own.ai_generated
+            if own.lang:
+                reply.lang = own.lang
+        except ModelBusy:
+            busy = i18n.t("busy", reply.lang)
+            reply.kind, reply.ai_generated, reply.sources = "busy", False, []
+            parts = [busy]
+            yield busy
+        except Exception as exc:
+            log.exception("assistant response failed")
+            detail = str(exc) if isinstance(exc, ModelError) else type(exc).__name__
+            msg = i18n.t("error", reply.lang, error=detail)
+            reply.kind, reply.ai_generated, reply.sources = "error", False, []
+            parts = [msg]
+            yield "\n\n" + msg
+        reply.text = "".join(parts).strip()
+        session.turns.append(("user", redact(text)))
+        if reply.kind == "answer":
+            session.turns.append(("assistant", redact(reply.text[:2000])))
+        log.info("turn done session=%s kind=%s total=%.2fs", session.id[:8], reply.kind, time.perf_counter() - started)
 
     def _disclose(self, session: Session, lang: str) -> str | None:
         if session.disclosed:

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    import typer
+
     from assistants.core.assistant import Assistant
     from assistants.core.config import Settings
 
@@ -36,6 +38,10 @@ class AssistantSpec:
     @hookspec
     def register_assistants(self, register: Callable[[Assistant], None], settings: Settings) -> None:
         """Register one or more assistants by calling ``register(assistant)``."""
+
+    @hookspec
+    def register_commands(self, cli: typer.Typer) -> None:
+        """Add commands or sub-command groups to the ``moien`` command line (``cli.add_typer(...)``)."""
 
 
 def plugin_manager(extra_plugins: tuple[object, ...] = ()) -> pluggy.PluginManager:

@@ -76,3 +76,5 @@ def configure_logging(allow_message_text: bool = False, level: int = logging.INF
     if not any(isinstance(f, NoMessageTextFilter) for f in logger.filters):
         logger.addFilter(NoMessageTextFilter(allow_message_text))
     logger.setLevel(level)
+    # The driver logs every retry of an unreachable server as a warning; the reply already says it.
+    logging.getLogger("neo4j").setLevel(logging.ERROR)

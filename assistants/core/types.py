@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,6 +20,14 @@ class Source(BaseModel):
     snippet: str = ""
 
 
+class Attachment(BaseModel):
+    """Structured output that comes with a reply, e.g. a lesson plan (data + a Markdown rendering)."""
+
+    type: str
+    data: dict
+    markdown: str | None = None
+
+
 class Reply(BaseModel):
     """What every channel (CLI, Streamlit, HTTP, Rasa) gets back for one turn."""
 
@@ -32,6 +41,7 @@ class Reply(BaseModel):
     kind: ReplyKind = "answer"
     lang_reason: str = ""
     session_id: str | None = None
+    attachments: list[Attachment] = Field(default_factory=list)
 
 
 @dataclass
@@ -42,6 +52,24 @@ class Query:
     lang: str
     session_id: str
     history: list[tuple[str, str]] = field(default_factory=list)  # (role, text), oldest first
+    #: This assistant's state in this conversation (kept in session memory, bounded, never on disk).
+    state: dict = field(default_factory=dict)
+    #: The intent the router recognised, when it used the intent classifier.
+    intent: str | None = None
+
+
+@dataclass
+class Response:
+    """An assistant's own answer (instead of the core's free-text one): streamed text + attachments.
+
+    ``chunks`` is consumed by the core; ``attachments``, ``lang`` and ``ai_generated`` may be set while it
+    runs (the core reads them when the stream ends).
+    """
+
+    chunks: Iterator[str]
+    attachments: list[Attachment] = field(default_factory=list)
+    lang: str | None = None
+    ai_generated: bool = True
 
 
 @dataclass

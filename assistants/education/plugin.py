@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from assistants.core.assistant import Assistant, AssistantUnavailable
 from assistants.core.plugins import hookimpl
-from assistants.core.types import Grounding, Query, Source
+from assistants.core.types import Attachment, Grounding, Query, Response, Source
+from assistants.education import lesson_plan as lp
 from connectors.neo4j_graph import GraphUnavailable, get_graph
-from curriculum_graph.queries import search_items
+from curriculum_graph.queries import get_item, search_items
 
 HERE = Path(__file__).parent
 
@@ -24,8 +28,59 @@ STOPWORDS = set(
     unterricht lehrplan kompetenz kompetenzen zyklus
     wat wéi wéini wou déi den dat eng engem enger mat fir iwwer sinn ass gëtt gett ech mir mer
     zyklus klass schoul kompetenzen
+    prepare prépare lesson lecon leçon seance séance plan plans minutes minute write make create need
+    erstelle erstellen stunde unterrichtsstunde brauche maach mer brauch stonn schoulstonn cours
     """.split()
 )
+
+
+# Requests for a lesson plan, in the four languages (the intent classifier may also say so).
+PLAN_REQUEST = re.compile(
+    r"\b(lesson|lesson plan|plan a lesson|teaching plan|leçon|lecon|séance|seance|plan de cours|"
+    r"s[ée]quence|unterrichtsstunde|unterrichtsplan|stundenplanung|stundenentwurf|schoulstonn|cours|"
+    r"coursplang|lektioun)\b",
+    re.IGNORECASE,
+)
+SUPPORT_REQUEST = re.compile(
+    r"(support plan|student support|plan de soutien|soutien individuel|förderplan|foerderplan|"
+    r"ënnerstëtzungsplang|ennerstetzungsplang)",
+    re.IGNORECASE,
+)
+SHORTER = re.compile(r"\b(shorter|plus court|moins long|kürzer|kuerzer|méi kuerz|mei kuerz)\b", re.IGNORECASE)
+LEVEL = re.compile(r"\b(?:cycle|zyklus|cycles)\s*([1-4])\b", re.IGNORECASE)
+TARGET_LANG = [
+    ("de", re.compile(r"\b(in german|en allemand|auf deutsch|op däitsch|op daitsch)\b", re.IGNORECASE)),
+    ("fr", re.compile(r"\b(in french|en français|en francais|auf französisch|op franséisch|op franseisch)\b", re.IGNORECASE)),
+    ("en", re.compile(r"\b(in english|en anglais|auf englisch|op englesch)\b", re.IGNORECASE)),
+    ("lb", re.compile(r"\b(in luxembourgish|en luxembourgeois|auf luxemburgisch|op lëtzebuergesch|op letzebuergesch)\b", re.IGNORECASE)),
+]
+PLAN_TOKENS = 1400
+
+PROGRESS = {
+    "lb": "Ech preparéieren e Plang fir d'Schoulstonn (dat dauert ongeféier eng Minutt)…\n\n",
+    "fr": "Je prépare un plan de séance (environ une minute)…\n\n",
+    "de": "Ich erstelle einen Unterrichtsplan (etwa eine Minute)…\n\n",
+    "en": "Preparing a lesson plan (about a minute)…\n\n",
+}
+REMOVED = {
+    "lb": "Net am Programm, dofir ewechgeholl: {codes}.",
+    "fr": "Absents du programme, donc retirés : {codes}.",
+    "de": "Nicht im Lehrplan, daher entfernt: {codes}.",
+    "en": "Not in the curriculum, so removed: {codes}.",
+}
+
+
+def _refinement(text: str) -> dict:
+    """What a follow-up message asks to change in the last plan (empty when it asks for nothing known)."""
+    change: dict = {}
+    if SHORTER.search(text):
+        change["shorter"] = True
+    if m := LEVEL.search(text):
+        change["level"] = f"C{m.group(1)}"
+    for lang, pattern in TARGET_LANG:
+        if pattern.search(text):
+            change["lang"] = lang
+    return change
 
 
 class EducationAssistant(Assistant):
@@ -58,6 +113,11 @@ class EducationAssistant(Assistant):
                 "code (for example MA-C3-02).")
 
     def ground(self, query: Query) -> Grounding:
+        plan = query.state.get("plan")
+        if plan and _refinement(query.text) and not PLAN_REQUEST.search(query.text):
+            # "shorter", "for cycle 3", "in German": the same curriculum items as the plan being refined
+            sources = [Source(**s) for s in query.state.get("plan_sources", [])]
+            return Grounding(sources=sources, passages=list(query.state.get("plan_passages", [])))
         try:
             graph = get_graph(self.settings)
             hits = search_items(graph, query.text, limit=self.limit, min_score=self.min_score,
@@ -81,6 +141,83 @@ class EducationAssistant(Assistant):
             passages.append(f"{h.code} ({'; '.join(extra)}): {statement}"
                             + (f" / FR: {h.statement('fr')}" if query.lang != "fr" else ""))
         return Grounding(sources=sources, passages=passages)
+
+    # -- lesson plans ------------------------------------------------------------------------------
+    def respond(self, query: Query, grounding: Grounding, model) -> Response | None:
+        change = _refinement(query.text) if query.state.get("plan") else {}
+        wants_plan = bool(PLAN_REQUEST.search(query.text)) or query.intent == "plan_lesson"
+        if not (wants_plan or change):
+            return None
+        with_support = bool(SUPPORT_REQUEST.search(query.text)) or bool(query.state.get("with_support") and change)
+        lang = change.get("lang") or query.lang
+        response = Response(chunks=iter(()), lang=lang)
+        response.chunks = self._plan_chunks(query, grounding, model, lang, change, with_support, response)
+        return response
+
+    def _plan_messages(self, query: Query, grounding: Grounding, lang: str, change: dict, with_support: bool):
+        language = {"lb": "Luxembourgish (Lëtzebuergesch)", "fr": "French (français)", "de": "German (Deutsch)",
+                    "en": "English"}[lang]
+        system = (
+            "You are moien, a lesson-planning assistant for teachers in Luxembourg. Write the lesson plan as JSON "
+            f"with every text in {language}. learning_outcomes must list only codes of the curriculum items given "
+            "(like SC-C3-03). Keep each text short and concrete; activities are things pupils do."
+        )
+        items = "\n".join(f"[{i}] {p}" for i, p in enumerate(grounding.passages, 1))
+        user = f"Curriculum items:\n{items}\n\n"
+        previous = query.state.get("plan")
+        if change.get("lang") and previous and change["lang"] != query.state.get("plan_lang"):
+            # A small model copies rather than translates a plan it is shown: write it anew in the new
+            # language from the same items, keeping the level and length the teacher had.
+            minutes = previous["duration_minutes"] * (2 / 3 if change.get("shorter") else 1)
+            user += (f"Teacher's request: a lesson plan on the same topic for level "
+                     f"{change.get('level') or previous['level']}, {int(minutes)} minutes, written in {language}.")
+        elif change and previous:
+            wishes = []
+            if change.get("shorter"):
+                wishes.append("make it shorter: fewer and shorter cycles, less total time")
+            if change.get("level"):
+                wishes.append(f"adapt it for level {change['level']}")
+            if change.get("lang"):
+                wishes.append(f"write it in {language}")
+            user += (f"Previous plan:\n{json.dumps(query.state['plan'], ensure_ascii=False)}\n\n"
+                     f"Teacher's request: {query.text}\nRevise the plan: {'; '.join(wishes)}.")
+        else:
+            user += f"Teacher's request: {query.text}"
+            if with_support:
+                user += "\nAlso include a student support plan for a pupil who needs extra help."
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def _plan_chunks(self, query, grounding, model, lang, change, with_support, response) -> Iterator[str]:
+        yield PROGRESS[lang]
+        messages = self._plan_messages(query, grounding, lang, change, with_support)
+        raw = "".join(model.stream_json(messages, lp.json_schema(with_support), max_tokens=PLAN_TOKENS,
+                                        temperature=0.2))
+        plan = lp.parse_plan(raw, with_support)
+        if change.get("level"):
+            plan.level = change["level"]
+        graph = get_graph(self.settings)
+        removed = lp.verify_outcomes(plan, lambda code: get_item(graph, code) is not None)
+        if not plan.learning_outcomes:
+            # The plan was built from these items; cite them rather than none.
+            plan.learning_outcomes = [s.id for s in grounding.sources[:2]]
+        cited = {}
+        for code in plan.learning_outcomes:
+            item = get_item(graph, code)
+            if item is not None:
+                cited[code] = item.statement(lang)
+        model_id = model.model_id
+        markdown = lp.to_markdown(plan, lang, model_id, cited)
+        if removed:
+            markdown += "\n" + REMOVED[lang].format(codes=", ".join(removed)) + "\n"
+        data = plan.model_dump()
+        query.state.update(plan=data, plan_lang=lang, with_support=with_support,
+                           plan_sources=[s.model_dump() for s in grounding.sources],
+                           plan_passages=list(grounding.passages))
+        response.attachments.append(Attachment(type="lesson_plan", data={**data, "lang": lang, "cited": cited,
+                                                                          "removed_outcomes": removed,
+                                                                          "model": model_id},
+                                               markdown=markdown))
+        yield markdown
 
 
 @hookimpl

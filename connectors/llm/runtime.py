@@ -42,6 +42,13 @@ class ChatModel(Protocol):
         self, messages: list[ChatMessage], *, max_tokens: int, temperature: float, stats: GenerationStats | None = None
     ) -> Iterator[str]: ...
 
+    def stream_json(
+        self, messages: list[ChatMessage], schema: dict, *, max_tokens: int, temperature: float,
+        stats: GenerationStats | None = None,
+    ) -> Iterator[str]:
+        """Like ``stream_chat``, but the output is constrained to JSON valid against ``schema``."""
+        ...
+
 
 class _Queue:
     """A lock with a bounded number of waiters."""
@@ -106,13 +113,26 @@ class LlamaCppModel:
     def stream_chat(
         self, messages: list[ChatMessage], *, max_tokens: int, temperature: float, stats: GenerationStats | None = None
     ) -> Iterator[str]:
+        return self._stream(messages, max_tokens=max_tokens, temperature=temperature, stats=stats)
+
+    def stream_json(
+        self, messages: list[ChatMessage], schema: dict, *, max_tokens: int, temperature: float,
+        stats: GenerationStats | None = None,
+    ) -> Iterator[str]:
+        # llama.cpp turns the JSON schema into a grammar: every token sampled keeps the output valid.
+        fmt = {"type": "json_object", "schema": schema}
+        return self._stream(messages, max_tokens=max_tokens, temperature=temperature, stats=stats, response_format=fmt)
+
+    def _stream(self, messages: list[ChatMessage], *, max_tokens: int, temperature: float,
+                stats: GenerationStats | None, response_format: dict | None = None) -> Iterator[str]:
         stats = stats or GenerationStats()
         with self._queue:
             t0 = time.perf_counter()
             # llama-cpp-python keeps the KV cache of the previous prompt and re-evaluates only the part
             # after the longest common prefix, so a fixed system prompt first is paid for once.
             chunks = self._llm.create_chat_completion(
-                messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
+                messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True,
+                response_format=response_format,
             )
             n = 0
             for chunk in chunks:
@@ -138,6 +158,17 @@ class OpenAICompatibleModel:
     def stream_chat(
         self, messages: list[ChatMessage], *, max_tokens: int, temperature: float, stats: GenerationStats | None = None
     ) -> Iterator[str]:
+        return self._stream(messages, max_tokens=max_tokens, temperature=temperature, stats=stats)
+
+    def stream_json(
+        self, messages: list[ChatMessage], schema: dict, *, max_tokens: int, temperature: float,
+        stats: GenerationStats | None = None,
+    ) -> Iterator[str]:
+        fmt = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema, "strict": True}}
+        return self._stream(messages, max_tokens=max_tokens, temperature=temperature, stats=stats, response_format=fmt)
+
+    def _stream(self, messages: list[ChatMessage], *, max_tokens: int, temperature: float,
+                stats: GenerationStats | None, response_format: dict | None = None) -> Iterator[str]:
         stats = stats or GenerationStats()
         body = {
             "model": self.model_id,
@@ -146,6 +177,8 @@ class OpenAICompatibleModel:
             "temperature": temperature,
             "stream": True,
         }
+        if response_format:
+            body["response_format"] = response_format
         t0 = time.perf_counter()
         n = 0
         try:

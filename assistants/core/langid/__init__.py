@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .preprocess import count_letters, normalize, split_segments
+from .preprocess import count_letters, has_segment_boundary, normalize, split_segments
 
 __all__ = [
     "LANGS",
@@ -180,21 +180,19 @@ class LanguageIdentifier:
     # ------------------------------------------------------------------ scoring
     def scores(self, normalized: str) -> dict[str, float]:
         """Calibrated probabilities of the five labels for already normalised text."""
-        raw = dict.fromkeys(LABELS, 0.0)
-        for prob, label in self._predict(normalized + "\n", self._k, 0.0, "replace"):
-            code = label[9:]  # strip "__label__"
-            if code in raw:
-                raw[code] += prob
-            elif not self.restricted:
-                raw["other"] += prob
+        got = self._predict(normalized + "\n", self._k, 0.0, "replace")
         inv_t = self._inv_temperature
-        if inv_t != 1.0:
-            for k, v in raw.items():
-                raw[k] = (v if v > 1e-12 else 1e-12) ** inv_t
+        raw = dict.fromkeys(LABELS, 0.0)
+        if self.restricted:
+            for prob, label in got:
+                code = label[9:]  # strip "__label__"
+                if code in raw and code != "other":
+                    raw[code] = prob
+        else:
+            for prob, label in got:
+                raw[label[9:]] = (prob if prob > 1e-12 else 1e-12) ** inv_t
         total = sum(raw.values()) or 1.0
-        for k in raw:
-            raw[k] /= total
-        return raw
+        return {k: v / total for k, v in raw.items()}
 
     # ----------------------------------------------------------------- decision
     def identify(
@@ -205,7 +203,9 @@ class LanguageIdentifier:
         ui_lang: str | None = None,
     ) -> LangResult:
         """Decide the language of one message.  Never raises on any ``str`` or ``bytes``."""
-        if isinstance(text, (bytes, bytearray, memoryview)):
+        if type(text) is str:
+            pass
+        elif isinstance(text, (bytes, bytearray, memoryview)):
             try:
                 text = bytes(text).decode("utf-8")
             except UnicodeDecodeError:
@@ -217,7 +217,7 @@ class LanguageIdentifier:
             return LangResult("other", 1.0, _rule_scores(), "invalid_utf8")
         if text.startswith("\ufeff"):
             text = text[1:]
-        if not text.strip():
+        if not text or text.isspace():
             return LangResult("other", 1.0, _rule_scores(), "empty_input")
         if len(text) > MAX_CHARS:
             return LangResult("other", 1.0, _rule_scores(), "too_long_truncated")
@@ -228,7 +228,11 @@ class LanguageIdentifier:
             return LangResult("other", 1.0, _rule_scores(), "no_letters")
 
         scores = self.scores(normalized)
-        mixed = self._mixed(text) if len(normalized) >= 2 * _MIN_SEGMENT_LETTERS else None
+        mixed = (
+            self._mixed(text)
+            if len(normalized) >= 2 * _MIN_SEGMENT_LETTERS and has_segment_boundary(text)
+            else None
+        )
         if mixed is not None:
             lang, share, segments = mixed
             return LangResult(lang, share, scores, "mixed", segments)

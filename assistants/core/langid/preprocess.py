@@ -18,6 +18,8 @@ _URL = re.compile(
     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:lu|com|org|net|de|fr|eu|be|io|info|edu|gov|uk|ch|at|nl|public)\b(?:/\S*)?",
     re.IGNORECASE,
 )
+# Cheap pre-check: a URL or bare domain has "/" or a dot followed by a letter.
+_MAYBE_URL = re.compile(r"[.][^\W\d_]|/")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _APOSTROPHES = re.compile("[\u2019\u2018\u02bc`\u00b4]")
 # Anything that is not a letter, an apostrophe or a hyphen becomes a space.
@@ -43,7 +45,7 @@ def normalize(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
     if "@" in text:
         text = _EMAIL.sub(" ", text)
-    if "." in text or "/" in text:
+    if _MAYBE_URL.search(text) is not None:
         text = _URL.sub(" ", text)
     if not text.isascii() or "`" in text:
         text = _APOSTROPHES.sub("'", text)
@@ -64,6 +66,11 @@ def strip_diacritics(text: str) -> str:
     return unicodedata.normalize(
         "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     )
+
+
+def has_segment_boundary(text: str) -> bool:
+    """True when ``text`` has a sentence boundary before its end (cheap pre-check)."""
+    return _SEGMENT_BOUNDARY.search(text.rstrip()) is not None
 
 
 def split_segments(text: str) -> list[tuple[int, int]]:

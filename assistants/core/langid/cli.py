@@ -1,0 +1,227 @@
+"""``moien langid``: identify the language of messages, or retrain the model.
+
+Mounted by the core CLI as ``moien langid``; also runs on its own with
+``python -m assistants.core.langid.cli``.
+
+    moien langid "Wéini fänkt d'Schoul un?"     human answer for one message
+    moien langid --json < messages.txt          one JSON object per input line, in order
+    moien langid train --corpus DIR              retrain the shipped model
+
+The JSON stream is a contract other tools rely on: exactly one line of output per
+line of input, in the same order, whatever the input (empty lines, invalid UTF-8,
+binary, a line of several megabytes), each ``{"lang", "confidence", "scores",
+"reason"}`` plus ``"segments"`` for mixed-language lines.  Output is flushed after
+every line, so the command also works as a co-process.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import BinaryIO, Iterator, Optional, TextIO
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from . import LANGS, MAX_CHARS, LanguageIdentifier, LangResult, default_identifier
+
+LANG_NAMES = {
+    "lb": "Luxembourgish (Lëtzebuergesch)",
+    "de": "German (Deutsch)",
+    "fr": "French (français)",
+    "en": "English",
+    "other": "another language, or no language",
+}
+
+#: A stdin line longer than this many bytes is answered without being read whole.
+MAX_LINE_BYTES = 4 * MAX_CHARS + 4
+
+
+class _DefaultToIdentify(TyperGroup):
+    """Route ``moien langid TEXT`` and ``moien langid --json`` to the ``identify`` command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["identify", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_DefaultToIdentify,
+    name="langid",
+    no_args_is_help=True,
+    add_completion=False,
+    help=(
+        "Identify the language of chat messages: lb, de, fr, en or other.\n\n"
+        "moien langid \"TEXT\" prints a human answer for one message.\n\n"
+        "moien langid --json reads stdin and prints exactly one JSON object per input "
+        "line, in order: {\"lang\", \"confidence\", \"scores\", \"reason\"} (plus "
+        "\"segments\" for mixed-language lines). No line is ever skipped, not even an "
+        "empty one or invalid UTF-8.\n\n"
+        "moien langid train --corpus DIR retrains the model shipped with moien."
+    ),
+)
+
+
+def _read_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """Lines of ``stream`` without their end-of-line; overlong lines come back cut.
+
+    A cut line is returned as ``MAX_LINE_BYTES + 1`` bytes so the identifier sees
+    that it is too long, and the rest of it is skipped without being kept in memory.
+    """
+    while True:
+        line = stream.readline(MAX_LINE_BYTES)
+        if not line:
+            return
+        if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while True:  # drain the rest of the overlong line
+                rest = stream.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield line + b"x"
+            continue
+        yield line.rstrip(b"\n").rstrip(b"\r")
+
+
+def _identify_bytes(ident: LanguageIdentifier, line: bytes, **kw) -> LangResult:
+    if len(line) > MAX_LINE_BYTES:
+        # Decoding is pointless: report the length rule exactly as identify() would.
+        return ident.identify("x" * (MAX_CHARS + 1), **kw)
+    return ident.identify(line, **kw)
+
+
+def stream_json(
+    ident: LanguageIdentifier,
+    stdin: BinaryIO,
+    stdout: TextIO,
+    *,
+    session_lang: str | None = None,
+    ui_lang: str | None = None,
+) -> int:
+    """The ``--json`` contract: one JSON line out per line in.  Returns the line count."""
+    n = 0
+    dumps = json.dumps
+    for line in _read_lines(stdin):
+        result = _identify_bytes(ident, line, session_lang=session_lang, ui_lang=ui_lang)
+        stdout.write(dumps(result.to_json(), ensure_ascii=False) + "\n")
+        stdout.flush()
+        n += 1
+    return n
+
+
+def format_human(text: str, result: LangResult) -> str:
+    lines = [
+        f"> {text}",
+        f"{result.lang}: {LANG_NAMES.get(result.lang, result.lang)}",
+        f"  confidence {result.confidence:.2f}, decided by: {result.reason}",
+        "  scores: " + "  ".join(f"{k} {v:.2f}" for k, v in result.scores.items()),
+    ]
+    for seg in result.segments:
+        lines.append(f"  [{seg.lang}] {seg.text}")
+    return "\n".join(lines)
+
+
+def _check_lang(value: Optional[str]) -> Optional[str]:
+    if value is not None and value not in LANGS:
+        raise typer.BadParameter(f"must be one of {', '.join(LANGS)}")
+    return value
+
+
+@app.command("identify")
+def identify_cmd(
+    text: Optional[str] = typer.Argument(
+        None, help="The message. Leave out to read messages from stdin, one per line."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print one JSON object per message (per stdin line), in order."
+    ),
+    session_lang: Optional[str] = typer.Option(
+        None, "--session-lang", callback=_check_lang,
+        help="Last confident language of the conversation, used when confidence is low.",
+    ),
+    ui_lang: Optional[str] = typer.Option(
+        None, "--ui-lang", callback=_check_lang,
+        help="Language of the user interface, the fallback after --session-lang.",
+    ),
+    model: Optional[Path] = typer.Option(
+        None, "--model", help="Another fastText model file (default: the shipped model)."
+    ),
+) -> None:
+    """Identify the language of TEXT, or of every stdin line (the default command)."""
+    ident = LanguageIdentifier(model) if model else default_identifier()
+    kw = dict(session_lang=session_lang, ui_lang=ui_lang)
+    if text is None:
+        if as_json:
+            stream_json(ident, sys.stdin.buffer, sys.stdout, **kw)
+            return
+        for line in _read_lines(sys.stdin.buffer):
+            result = _identify_bytes(ident, line, **kw)
+            typer.echo(format_human(line[:80].decode("utf-8", "replace"), result))
+        return
+    result = ident.identify(text, **kw)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        typer.echo(format_human(text, result))
+
+
+@app.command("train")
+def train_cmd(
+    corpus: Path = typer.Option(
+        ..., "--corpus", exists=True, file_okay=False,
+        help="Corpus folder with lb/ de/ fr/ en/ other/ sub-folders "
+        "(assistants/core/langid/corpus is the shipped one).",
+    ),
+    output: Path = typer.Option(
+        None, "--output", help="Where to write the .ftz model (default: the shipped model)."
+    ),
+    holdout: Path = typer.Option(
+        None, "--holdout",
+        help="lang<TAB>text evaluation file whose messages are kept out of training "
+        "(default: tests/data/langid_messages.tsv).",
+    ),
+    seed: int = typer.Option(13, "--seed", help="Random seed for sample generation and training."),
+    threads: int = typer.Option(
+        1, "--threads", help="Training threads; 1 gives bit-for-bit reproducible models."
+    ),
+) -> None:
+    """Retrain the language-id model from a corpus folder (about a minute on 2 cores)."""
+    from . import train as trainer  # noqa: PLC0415 - keep `moien langid TEXT` fast
+
+    meta = trainer.train(
+        corpus,
+        output or trainer.DEFAULT_OUTPUT,
+        holdout=holdout or trainer.DEFAULT_HOLDOUT,
+        seed=seed,
+        threads=threads,
+        verbose=False,
+    )
+    typer.echo(
+        f"wrote {output or trainer.DEFAULT_OUTPUT} ({meta['model_bytes'] / 1e6:.1f} MB, "
+        f"dev accuracy {meta['dev_accuracy']:.3f}, temperature {meta['temperature']})"
+    )
+
+
+@app.command("prepare-corpus")
+def prepare_corpus_cmd(
+    wordlists: Path = typer.Option(
+        ..., "--wordlists", exists=True, file_okay=False,
+        help="Folder of <code>.words files dumped from Debian's tesseract-ocr-<code> packages.",
+    ),
+    spacy_lang: Path = typer.Option(
+        ..., "--spacy-lang", exists=True, file_okay=False,
+        help="spacy/lang folder unpacked from the spaCy wheel.",
+    ),
+    out: Path = typer.Option(..., "--out", help="Corpus folder to write into."),
+) -> None:
+    """Rebuild the third-party word lists of the corpus (see docs/models/langid.md)."""
+    from . import train as trainer  # noqa: PLC0415
+
+    trainer.prepare_corpus(out, wordlists, spacy_lang)
+    typer.echo(f"corpus written to {out}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
