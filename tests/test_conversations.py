@@ -100,3 +100,51 @@ def does_not_know(chat):
     assert reply.kind == "no_answer"
     assert not reply.sources
     assert reply.text == i18n.t("no_answer", reply.lang)
+
+
+@then(parsers.re(r"(the reply carries a lesson plan whose outcomes all exist in the graph|"
+                 r"la réponse contient un plan de séance dont tous les objectifs existent dans le graphe|"
+                 r"die Antwort enthält einen Unterrichtsplan, dessen Lernziele alle im Graphen existieren|"
+                 r"d'Äntwert huet e Plang, deem seng Léierziler all am Graph sinn)"))
+def plan_grounded(chat, graph):
+    from curriculum_graph.queries import get_item
+
+    reply = chat["replies"][-1]
+    assert reply.kind == "answer", reply.text
+    plans = [a for a in reply.attachments if a.type == "lesson_plan"]
+    assert len(plans) == 1
+    plan = plans[0].data
+    for field in ("title", "level", "subject", "duration_minutes", "learning_outcomes", "prior_knowledge",
+                  "key_learning_points", "misconceptions", "keywords", "cycles", "starter_quiz", "exit_quiz",
+                  "differentiation"):
+        assert plan[field], field
+    assert set(plan["differentiation"]) == {"support", "core", "extension"}
+    assert plan["learning_outcomes"]
+    for code in plan["learning_outcomes"]:
+        assert get_item(graph, code) is not None, f"{code} is not in the curriculum graph"
+    assert set(plan["cited"]) == set(plan["learning_outcomes"])
+
+
+@then(parsers.re(r"(the exported lesson plan is labelled as AI-generated|"
+                 r"le plan de séance exporté est marqué comme généré par une IA|"
+                 r"der exportierte Unterrichtsplan ist als KI-generiert gekennzeichnet|"
+                 r"de exportéierte Plang ass als KI-generéiert markéiert)"))
+def plan_labelled(chat):
+    import io
+
+    from docx import Document
+
+    from assistants.education import lesson_plan as lp
+
+    reply = chat["replies"][-1]
+    att = next(a for a in reply.attachments if a.type == "lesson_plan")
+    data = dict(att.data)
+    lang, model, cited = data.pop("lang"), data.pop("model"), data.pop("cited")
+    data.pop("removed_outcomes")
+    label = lp.label("ai", lang).format(model=model)
+    assert label in att.markdown
+    assert all(code in att.markdown for code in cited)
+    doc = Document(io.BytesIO(lp.to_docx(lp.parse_plan_data(data), lang, model, cited)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert label in text and all(code in text for code in cited)
+    assert "ai_generated=true" in doc.core_properties.comments and model in doc.core_properties.comments

@@ -119,3 +119,32 @@ def test_sessions_are_bounded(tmp_path):
 def test_every_core_string_exists_in_four_languages():
     for key, table in i18n.STRINGS.items():
         assert set(table) == set(i18n.LANGS), key
+
+
+def test_a_failing_assistant_gives_an_error_reply_not_a_crash(tmp_path):
+    from assistants.core.assistant import Assistant
+
+    class Broken(Assistant):
+        name = "broken"
+
+        def ground(self, query):
+            raise KeyError("bug in a plugin")
+
+    core = Core(Settings(home=tmp_path), assistants={"broken": Broken()})
+    reply = core.ask("Quand commence l'école ?", assistant="broken")
+    assert reply.kind == "error" and reply.lang == "fr"
+    assert "KeyError" in reply.text and reply.ai_generated is False
+
+
+@pytest.mark.parametrize("lang,question", [
+    ("fr", "Quel est le meilleur restaurant de la ville ?"),
+    ("en", "Tell me a joke about cats"),
+    ("de", "Wer hat die Fußball-WM gewonnen?"),
+    ("lb", "Wat ass däi Liiblingsfilm?"),
+])
+def test_out_of_scope_questions_get_the_list_of_what_moien_can_do(bare_core, lang, question):
+    reply = bare_core.ask(question)
+    assert reply.kind == "out_of_scope", reply
+    assert reply.lang == lang
+    for assistant in bare_core.assistants.values():
+        assert assistant.title(lang) in reply.text

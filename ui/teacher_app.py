@@ -31,6 +31,10 @@ UI = {
     "thinking": {"lb": "Ech sichen an de Quellen…", "fr": "Je cherche dans les sources…",
                  "de": "Ich suche in den Quellen…", "en": "Searching the sources…"},
     "model": {"lb": "Modell", "fr": "Modèle", "de": "Modell", "en": "Model"},
+    "download_md": {"lb": "Als Markdown eroflueden", "fr": "Télécharger en Markdown",
+                    "de": "Als Markdown herunterladen", "en": "Download as Markdown"},
+    "download_docx": {"lb": "Als Word eroflueden", "fr": "Télécharger en Word", "de": "Als Word herunterladen",
+                      "en": "Download as Word"},
     "local": {"lb": "Alles leeft lokal op dësem Server: keng Donnéeë verloossen d'Maschinn.",
               "fr": "Tout fonctionne localement sur ce serveur : aucune donnée ne quitte la machine.",
               "de": "Alles läuft lokal auf diesem Server: Keine Daten verlassen die Maschine.",
@@ -56,6 +60,25 @@ def render_sources(sources: list[dict], lang: str) -> None:
         title = s["title"].replace("[", "(").replace("]", ")")
         lines.append(f"{i}. {title}")
     st.markdown("\n".join(lines))
+
+
+def render_attachments(attachments: list[dict], key: str, lang: str) -> None:
+    """Download buttons for structured results (lesson plans: Markdown and Word, both AI-labelled)."""
+    from assistants.education import lesson_plan as lp
+
+    for n, att in enumerate(attachments):
+        if att["type"] != "lesson_plan":
+            continue
+        data = dict(att["data"])
+        plan_lang, model, cited = data.pop("lang"), data.pop("model"), data.pop("cited")
+        data.pop("removed_outcomes", None)
+        plan = lp.parse_plan_data(data)
+        c1, c2 = st.columns(2)
+        c1.download_button(u("download_md", lang), att["markdown"] or "", file_name="lesson-plan.md",
+                           mime="text/markdown", key=f"md-{key}-{n}", use_container_width=True)
+        c2.download_button(u("download_docx", lang), lp.to_docx(plan, plan_lang, model, cited),
+                           file_name="lesson-plan.docx", key=f"docx-{key}-{n}", use_container_width=True,
+                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 def render_meta(meta: dict, lang: str) -> None:
@@ -96,11 +119,12 @@ def main() -> None:
     st.title(u("title", lang))
     st.info(i18n.t("disclosure", lang), icon="ℹ️")
 
-    for m in state.messages:
+    for i, m in enumerate(state.messages):
         with st.chat_message(m["role"]):
             st.markdown(m["text"])
             if m["role"] == "assistant":
                 render_sources(m.get("sources", []), m["meta"]["lang"])
+                render_attachments(m.get("attachments", []), str(i), lang)
                 render_meta(m["meta"], lang)
 
     question = st.chat_input(u("placeholder", lang))
@@ -121,8 +145,10 @@ def main() -> None:
         reply = turn.reply
         meta = {"lang": reply.lang, "model": reply.model, "assistant": reply.assistant,
                 "ai_generated": reply.ai_generated}
+        attachments = [a.model_dump() for a in reply.attachments]
+        render_attachments(attachments, str(len(state.messages)), lang)
         render_meta(meta, lang)
-    state.messages.append({"role": "assistant", "text": reply.text,
+    state.messages.append({"role": "assistant", "text": reply.text, "attachments": attachments,
                            "sources": [s.model_dump() for s in reply.sources], "meta": meta})
 
 

@@ -182,6 +182,13 @@ class Core:
             return self._canned(session, lang, "unavailable",
                                 i18n.t("unavailable", lang, service=helper.service_name(lang)),
                                 assistant=helper.name, reason=decision.reason, remember=text)
+        except Exception as exc:  # a broken plugin or query must not crash the channel
+            log.exception("assistant %s failed to ground a query", helper.name)
+            return self._canned(session, lang, "error", i18n.t("error", lang, error=type(exc).__name__),
+                                assistant=helper.name, reason=decision.reason, remember=text)
+        if grounding.empty and route.reason == "out_of_scope":
+            return self._canned(session, lang, "out_of_scope", self._capabilities(lang),
+                                assistant=helper.name, reason=decision.reason, remember=text)
         if grounding.empty:
             return self._canned(session, lang, "no_answer", i18n.t("no_answer", lang),
                                 assistant=helper.name, reason=decision.reason, remember=text)

@@ -60,4 +60,7 @@ class Router:
             pred = classifier.predict(text)
             if pred.assistant in self.assistants and pred.confidence >= self.threshold:
                 return Route(pred.assistant, "intent", pred.intent, pred.confidence)
+            # Out of scope for every assistant: the default one still looks (the classifier only knows a
+            # few examples); if it finds nothing, the core lists what the assistants can do.
+            return Route(self.default, "out_of_scope", pred.intent, pred.confidence)
         return Route(self.default, "default")

@@ -88,6 +88,12 @@ def parse_plan(raw: str, with_support: bool = False) -> LessonPlan:
         raise PlanError(f"the model's lesson plan is incomplete or invalid: {exc.__class__.__name__}") from exc
 
 
+def parse_plan_data(data: dict) -> LessonPlan:
+    """A plan from its stored dict (with or without a student support plan)."""
+    model = LessonPlanWithSupport if data.get("student_support_plan") else LessonPlan
+    return model.model_validate(data)
+
+
 def verify_outcomes(plan: LessonPlan, exists) -> list[str]:
     """Keep only learning outcomes whose code exists (``exists(code) -> bool``); return the removed ones."""
     kept, removed = [], []

@@ -34,7 +34,8 @@ SUFFIXES = {".md", ".txt", ".markdown"}
 STOPWORDS = set(
     """
     a an and are at be can could do does for from have how i in is it me my of on or please tell the to
-    what when where which who why will with you your
+    what when where which who why will with you your about tell give show some any there this that than
+    then into over also just like get got know need want would should let lets us our
     au aux avec ce ces dans de des du elle en est et il je la le les leur mais me mon ne nous on ou par pas
     pour quand que quel quelle qui sa se ses son sur ta te tu un une vos votre vous comment combien
     aber als am an auf aus bei bin bis das dass dem den der des die du ein eine einem einen einer er es

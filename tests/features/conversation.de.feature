@@ -21,3 +21,10 @@ Funktionalität: Ein Gespräch auf Deutsch mit einem lokal betriebenen Modell
     Wenn ich den Assistenten "general" frage "Was ist die Hauptstadt von Peru?"
     Dann ist die Antwort auf "de"
     Und die Antwort sagt ehrlich, dass sie es nicht weiß
+
+  Szenario: Eine Lehrerin erhält einen Unterrichtsplan, der auf dem Lehrplan beruht
+    Angenommen ein neues Gespräch
+    Wenn ich den Assistenten "education" frage "Erstelle eine Unterrichtsstunde von 45 Minuten zum Wasserkreislauf für Zyklus 3"
+    Dann ist die Antwort auf "de"
+    Und die Antwort enthält einen Unterrichtsplan, dessen Lernziele alle im Graphen existieren
+    Und der exportierte Unterrichtsplan ist als KI-generiert gekennzeichnet

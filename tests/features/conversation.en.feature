@@ -21,3 +21,10 @@ Feature: A conversation in English with a locally hosted model
     When I ask the "general" assistant "What is the capital of Peru?"
     Then the reply is in "en"
     And the reply honestly says it does not know
+
+  Scenario: A teacher gets a lesson plan grounded in the curriculum
+    Given a new conversation
+    When I ask the "education" assistant "Plan a 45-minute lesson on the water cycle for cycle 3"
+    Then the reply is in "en"
+    And the reply carries a lesson plan whose outcomes all exist in the graph
+    And the exported lesson plan is labelled as AI-generated

@@ -21,3 +21,10 @@ Fonctionnalité: Une conversation en français avec un modèle hébergé localem
     Quand je demande à l'assistant "general" "Quelle est la capitale du Pérou ?"
     Alors la réponse est en "fr"
     Et la réponse dit honnêtement qu'elle ne sait pas
+
+  Scénario: Une enseignante obtient un plan de séance fondé sur le programme
+    Soit une nouvelle conversation
+    Quand je demande à l'assistant "education" "Prépare une leçon de 45 minutes sur le cycle de l'eau pour le cycle 3"
+    Alors la réponse est en "fr"
+    Et la réponse contient un plan de séance dont tous les objectifs existent dans le graphe
+    Et le plan de séance exporté est marqué comme généré par une IA

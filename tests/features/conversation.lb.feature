@@ -21,3 +21,10 @@ Funktionalitéit: Eng Conversatioun op Lëtzebuergesch mat engem lokale Modell
     wann ech den Assistent "general" froen "Wat ass d'Haaptstad vu Peru?"
     dann ass d'Äntwert op "lb"
     an d'Äntwert seet éierlech, datt se et net weess
+
+  Szenario: Eng Enseignante kritt e Plang fir eng Schoulstonn, deen op dem Programm berout
+    ugeholl eng nei Conversatioun
+    wann ech den Assistent "education" froen "Maach mer e Plang fir eng Schoulstonn vu 45 Minutten iwwer de Waasserkreeslaf fir den Zyklus 3"
+    dann ass d'Äntwert op "lb"
+    an d'Äntwert huet e Plang, deem seng Léierziler all am Graph sinn
+    an de exportéierte Plang ass als KI-generéiert markéiert
