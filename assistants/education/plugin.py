@@ -149,7 +149,8 @@ class EducationAssistant(Assistant):
         if not (wants_plan or change):
             return None
         with_support = bool(SUPPORT_REQUEST.search(query.text)) or bool(query.state.get("with_support") and change)
-        lang = change.get("lang") or query.lang
+        # A refinement keeps the plan's language unless it asks for another one.
+        lang = change.get("lang") or (query.state.get("plan_lang") if change else None) or query.lang
         response = Response(chunks=iter(()), lang=lang)
         response.chunks = self._plan_chunks(query, grounding, model, lang, change, with_support, response)
         return response
@@ -223,3 +224,4 @@ class EducationAssistant(Assistant):
 @hookimpl
 def register_assistants(register, settings) -> None:
     register(EducationAssistant(settings))
+
