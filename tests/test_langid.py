@@ -367,3 +367,11 @@ def test_ambiguous_chat_tokens_keep_the_session_language(ident, text, session):
 def test_a_real_switch_of_language_is_followed(ident):
     result = ident.identify("Bonjour, je voudrais prendre rendez-vous pour mon passeport", session_lang="lb")
     assert (result.lang, result.reason) == ("fr", "model")
+
+
+def test_a_real_sentence_switches_the_conversation_but_a_courtesy_word_does_not():
+    ident = default_identifier()
+    assert ident.identify("Tell me a joke", session_lang="de").lang == "en"
+    assert ident.identify("Wann beginnt die Schule?", session_lang="lb").lang == "de"
+    assert ident.identify("merci", session_lang="lb").lang == "lb"
+    assert ident.identify("ok", session_lang="de").lang == "de"

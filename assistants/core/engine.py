@@ -225,7 +225,7 @@ class Core:
         for role, content in query.history[-4:]:
             messages.append({"role": role, "content": content})
         sources = "\n".join(
-            f"[{i}] {src.title}: {passage}" for i, (src, passage) in enumerate(zip(grounding.sources, grounding.passages), 1)
+            f"[{i}] {passage}" for i, passage in enumerate(grounding.passages, 1)
         )
         if grounding.instructions:
             sources += "\n\n" + grounding.instructions

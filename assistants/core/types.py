@@ -77,7 +77,7 @@ class Grounding:
     """What an assistant found for a query: the sources and the text the model may use."""
 
     sources: list[Source]
-    #: One context block per source, same order; the prompt numbers them [1], [2], …
+    #: One self-contained context block per source (title included), same order; the prompt numbers them [1], [2], …
     passages: list[str]
     #: Extra, assistant-specific instructions for the model (the core adds language and citation rules).
     instructions: str = ""

@@ -138,8 +138,7 @@ class EducationAssistant(Assistant):
                 extra.append("transversal topics: " + ", ".join(h.topics))
             if h.next_codes:
                 extra.append("followed by " + ", ".join(h.next_codes))
-            passages.append(f"{h.code} ({'; '.join(extra)}): {statement}"
-                            + (f" / FR: {h.statement('fr')}" if query.lang != "fr" else ""))
+            passages.append(f"{h.code}: {statement} ({'; '.join(extra)})")
         return Grounding(sources=sources, passages=passages)
 
     # -- lesson plans ------------------------------------------------------------------------------

@@ -155,7 +155,7 @@ class GeneralAssistant(Assistant):
             Source(id=d.meta["path"], title=d.meta["title"], uri=d.meta["uri"], snippet=d.meta["text"][:240])
             for d, _ in hits
         ]
-        return Grounding(sources=sources, passages=[d.meta["text"] for d, _ in hits])
+        return Grounding(sources=sources, passages=[f"{d.meta['title']}: {d.meta['text']}" for d, _ in hits])
 
 
 @hookimpl

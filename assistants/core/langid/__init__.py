@@ -59,6 +59,9 @@ DEFAULT_THRESHOLD = 0.6
 #: "merci", "ok", "pardon" from a Luxembourgish user must not switch the reply to
 #: French.  Below this confidence the session language is kept.
 SWITCH_THRESHOLD = 0.85
+#: ...unless the message is a real sentence: from this many words on, a confident (≥ threshold) answer
+#: switches the conversation ("Tell me a joke" after German turns is English).
+SWITCH_MIN_WORDS = 3
 #: A sentence must have at least this many letters and three words, and be identified
 #: with at least ``_MIXED_CONFIDENCE``, to count as evidence that a message mixes
 #: languages (so a lone "Merci!" after a Luxembourgish sentence is not "mixed").
@@ -244,6 +247,7 @@ class LanguageIdentifier:
                 and best != session_lang
                 and best in LANGS
                 and conf < SWITCH_THRESHOLD
+                and len(normalized.split()) < SWITCH_MIN_WORDS
             ):
                 return LangResult(session_lang, scores[session_lang], scores, "session_fallback")
             return LangResult(best, conf, scores, "model")
