@@ -62,6 +62,7 @@ class Graph:
                     connection_timeout=3.0,  # fail fast: a chat turn must not hang on a dead server
                     connection_acquisition_timeout=5.0,
                     max_transaction_retry_time=2.0,
+                    notifications_min_severity="OFF",  # schema/perf hints are for developers, not chat turns
                 )
             return self._driver
 

@@ -117,3 +117,23 @@ def test_teacher_builds_a_lesson_plan_and_downloads_it_as_word(app_url, browser,
     assert "Generéiert vun enger KI" in text  # the AI label travels with the exported document
     assert "ai_generated=true" in doc.core_properties.comments
     assert "SC-C3" in text or "SC-C" in text  # cites curriculum items on the water cycle's subject
+
+
+def test_curriculum_explorer_search_item_page_and_link_picture(app_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 2000})
+    page.goto(f"{app_url}/curriculum")
+    page.get_by_text("Programmer entdecken").first.wait_for(timeout=60_000)
+    box = page.get_by_role("textbox").first
+    box.fill("Bréch")  # Luxembourgish for "fractions"
+    box.press("Enter")
+    page.get_by_text("Resultater").wait_for(timeout=120_000)
+    page.get_by_text("Offiziell Verbindungen").wait_for(timeout=120_000)
+    main = page.get_by_test_id("stMain").inner_text()
+    assert "MA-" in main  # a mathematics item was found from a Luxembourgish word
+    # official and suggested links are shown apart, suggestions marked as not official
+    assert "Virschléi vu moien (net offiziell)" in main
+    page.get_by_test_id("stGraphVizChart").first.wait_for(timeout=30_000)  # the picture of the links
+    page.get_by_role("tab", name="Ofdeckung no Niveau a Fach").click()
+    page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=30_000)  # coverage heat map
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "curriculum_explorer_lb.png"), full_page=True)

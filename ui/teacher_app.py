@@ -15,6 +15,7 @@ import streamlit as st  # noqa: E402
 
 from assistants.core import i18n  # noqa: E402
 from assistants.core.engine import Core  # noqa: E402
+from ui.common import get_core  # noqa: E402
 
 UI = {
     "title": {"lb": "moien – Assistent fir d'Schoul", "fr": "moien – l'assistant de l'école",
@@ -65,10 +66,6 @@ def u(key: str, lang: str) -> str:
     return UI[key].get(lang) or UI[key]["en"]
 
 
-@st.cache_resource(show_spinner=False)
-def get_core() -> Core:
-    """One core (and so one model instance) per server process, shared by every browser session."""
-    return Core()
 
 
 def render_sources(sources: list[dict], lang: str) -> None:

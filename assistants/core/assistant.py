@@ -35,6 +35,11 @@ class Assistant(ABC):
     titles: dict[str, str] = {}
     #: One line on what it can do, per language (listed when a question is out of scope).
     descriptions: dict[str, str] = {}
+    #: Longest answer in words (kiosks want short ones): the prompt asks for it and the core cuts the
+    #: streamed answer at the last full sentence within it. ``None``: the core's default, uncut.
+    max_words: int | None = None
+    #: Upper bound on generated tokens for this assistant's answers (``None``: the configured one).
+    max_tokens: int | None = None
     #: Service name shown when it is unavailable, per language.
     service_names: dict[str, str] = {}
 

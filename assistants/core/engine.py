@@ -21,6 +21,7 @@ from assistants.core.langid import LangResult, default_identifier
 from assistants.core.plugins import load_assistants
 from assistants.core.router import Route, Router
 from assistants.core.session import Session, SessionStore
+from assistants.core.text import cap_words
 from assistants.core.trust import clean_message, configure_logging, is_jailbreak, redact
 from assistants.core.types import Grounding, Query, Reply
 from connectors.llm.model_store import ModelError, resolve_model_path
@@ -35,6 +36,7 @@ _LANG_FOR_PROMPT = {
     "en": "English",
 }
 
+DEFAULT_WORDS = 120
 SYSTEM_PROMPT = (
     "You are moien, a helpful assistant of the Luxembourg public sector. "
     "Answer ONLY from the numbered sources given with the question and cite them in square brackets, "
@@ -208,7 +210,7 @@ class Core:
                 reply.lang = own.lang
             return Turn(reply, self._relay(reply, own, session, text, started), stats)
         messages = self.build_messages(helper, query, grounding)
-        chunks = self._generate(reply, messages, session, text, stats, started)
+        chunks = self._generate(reply, messages, session, text, stats, started, helper)
         return Turn(reply, chunks, stats)
 
     # -- steps -------------------------------------------------------------------------------------
@@ -217,7 +219,7 @@ class Core:
 
     def build_messages(self, helper: Assistant, query: Query, grounding: Grounding) -> list[ChatMessage]:
         language = _LANG_FOR_PROMPT[query.lang]
-        system = SYSTEM_PROMPT.format(words=120, language=language)
+        system = SYSTEM_PROMPT.format(words=helper.max_words or DEFAULT_WORDS, language=language)
         extra = helper.instructions(query.lang)
         if extra:
             system += " " + extra
@@ -236,12 +238,16 @@ class Core:
         return messages
 
     def _generate(self, reply: Reply, messages: list[ChatMessage], session: Session, text: str,
-                  stats: GenerationStats, started: float) -> Iterator[str]:
+                  stats: GenerationStats, started: float, helper: Assistant) -> Iterator[str]:
         parts: list[str] = []
+        max_tokens = min(self.settings.model.max_tokens, helper.max_tokens or self.settings.model.max_tokens)
         try:
             model = self.model
-            for piece in model.stream_chat(messages, max_tokens=self.settings.model.max_tokens,
-                                           temperature=self.settings.model.temperature, stats=stats):
+            pieces = model.stream_chat(messages, max_tokens=max_tokens,
+                                       temperature=self.settings.model.temperature, stats=stats)
+            if helper.max_words:
+                pieces = cap_words(pieces, helper.max_words)
+            for piece in pieces:
                 parts.append(piece)
                 yield piece
         except ModelBusy:

@@ -127,6 +127,30 @@ def _off_topic_examples(n: int, rng: random.Random) -> list[str]:
     return out[:n]
 
 
+def _train_checked(fasttext, train_file: Path, lines: list[str]):
+    """Train, then check the model on its own examples; retry with a smaller learning rate if it diverged.
+
+    Seen here: in a long-lived process the same seeded training occasionally diverged (fastText raised
+    "Encountered NaN", or produced a model that called everything out of scope). A model that cannot
+    reproduce its own training labels is never cached.
+    """
+    params = dict(TRAIN_PARAMS)
+    last_error = "no attempt"
+    for _attempt in range(4):
+        try:
+            model = fasttext.train_supervised(input=str(train_file), thread=1, seed=SEED, verbose=0, **params)
+        except RuntimeError as exc:  # "Encountered NaN"
+            last_error = str(exc)
+        else:
+            sample = lines[:: max(1, len(lines) // 200)]
+            right = sum(model.predict(line.split(" ", 1)[1])[0][0] == line.split(" ", 1)[0] for line in sample)
+            if right >= 0.9 * len(sample):
+                return model
+            last_error = f"only {right}/{len(sample)} training examples recognised"
+        params["lr"] = params["lr"] / 2
+    raise RuntimeError(f"intent classifier training failed: {last_error}")
+
+
 class IntentClassifier:
     """fastText classifier over (assistant, intent) labels plus an out-of-scope class."""
 
@@ -199,9 +223,7 @@ class IntentClassifier:
         with tempfile.TemporaryDirectory(dir=model_path.parent) as tmp:
             train_file = Path(tmp) / "train.txt"
             train_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            model = fasttext.train_supervised(
-                input=str(train_file), thread=1, seed=SEED, verbose=0, **TRAIN_PARAMS
-            )
+            model = _train_checked(fasttext, train_file, lines)
             tmp_model = Path(tmp) / "model.bin"
             model.save_model(str(tmp_model))
             meta = {"format": FORMAT, "labels": labels, "examples": len(lines)}

@@ -224,3 +224,10 @@ class EducationAssistant(Assistant):
 def register_assistants(register, settings) -> None:
     register(EducationAssistant(settings))
 
+
+@hookimpl
+def register_commands(cli) -> None:
+    """``moien curriculum …`` (import, search, show, links, suggest, coverage, topics)."""
+    from assistants.education.cli import curriculum_app
+
+    cli.add_typer(curriculum_app, name="curriculum")

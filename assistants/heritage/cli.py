@@ -1,0 +1,348 @@
+"""``moien heritage``: import, enrich, index, search and show heritage records; start the kiosk.
+
+Mounted on the ``moien`` command line by the plugin's ``register_commands`` hook; also runs alone as
+``python -m assistants.heritage.cli``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(
+    name="heritage",
+    help="Heritage collections: import (OAI-PMH, Dublin Core, EDM, LIDO, METS/MODS, CSV/JSON), enrich with "
+    "provenance, search in four languages, show records, run the museum kiosk.\n\n"
+    "Everything is stored under $MOIEN_HOME/heritage. Start with `moien heritage demo`, then "
+    "`moien heritage search \"Buerg Veianen\"` or `moien heritage kiosk`.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Language of labels and messages (lb, fr, de, en); "
+                                                                "default: MOIEN_UI_LANG.")]
+
+
+def _settings():
+    from assistants.core.config import get_settings
+
+    return get_settings()
+
+
+def _lang(lang: str | None) -> str:
+    lang = (lang or _settings().ui_lang or "lb").lower()
+    return lang if lang in ("lb", "fr", "de", "en") else "en"
+
+
+def _store():
+    from heritage.store import RecordStore
+
+    return RecordStore.open(_settings().home)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+class _Bars:
+    """Rich progress bars on stderr, one per phase (import, enrichment, embeddings, links, index)."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.progress = Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=err, transient=True, disable=not enabled)
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.__exit__(*exc)
+
+    def update(self, phase: str, done: int, total: int | None) -> None:
+        if phase not in self.tasks:
+            self.tasks[phase] = self.progress.add_task(phase, total=total)
+        self.progress.update(self.tasks[phase], completed=done, total=total)
+
+
+# --- import ---------------------------------------------------------------------------------------
+@app.command("import")
+def import_(
+    source: Annotated[str, typer.Argument(help="A file, a folder of files, or an OAI-PMH base URL (https://…).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="auto, oai-pmh, oai_dc, dc, edm, lido, mets, csv or json "
+                                                             "(auto: from the URL, the suffix or the XML root).")] = "auto",
+    mapping: Annotated[Optional[Path], typer.Option(help="Field mapping (YAML/JSON) for CSV and JSON; see docs/heritage.md.")] = None,
+    set_spec: Annotated[Optional[str], typer.Option("--set", help="OAI-PMH: harvest only this set.")] = None,
+    from_: Annotated[Optional[str], typer.Option("--from", help="OAI-PMH: records changed on or after this date "
+                                                               "(default: since the last complete harvest).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="OAI-PMH: records changed on or before this date.")] = None,
+    restart: Annotated[bool, typer.Option(help="OAI-PMH: ignore the saved checkpoint and harvest from the start.")] = False,
+    retries: Annotated[int, typer.Option(help="OAI-PMH: retries per request on network errors and HTTP 429/5xx.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the import report as one JSON object.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Import records; a bad record is reported with its id and reason, and the others still import.
+
+    Imports are incremental and idempotent: unchanged records are skipped, changed ones updated. An
+    interrupted OAI-PMH harvest resumes from its saved resumption token when run again.
+    Exit status: 0 all imported, 3 some records were reported and skipped, 1 nothing could be read.
+    """
+    from heritage.i18n import msg
+    from heritage.importers import ImportFailed, import_path
+
+    lang = _lang(lang)
+    store = _store()
+    is_url = source.startswith(("http://", "https://"))
+    try:
+        with _Bars(not as_json) as bars:
+            if is_url or fmt == "oai-pmh":
+                if not is_url:
+                    _fail("--format oai-pmh needs an http(s) URL")
+                from connectors.oaipmh import OAIClient
+                from heritage.harvest import harvest
+
+                with OAIClient(source, retries=retries) as client:
+                    report = harvest(store, source, set_spec=set_spec, from_=from_, until=until, restart=restart,
+                                     client=client, progress=lambda d, t: bars.update("harvest", d, t))
+            else:
+                report = import_path(store, Path(source), fmt, mapping,
+                                     progress=lambda d, t: bars.update("import", d, t))
+    except ImportFailed as exc:
+        _fail(str(exc))
+    if as_json:
+        print(report.to_json())
+    else:
+        if report.resumed:
+            err.print(msg("resumed", lang))
+        for rid, reason in report.errors:
+            err.print(f"[yellow]{msg('record_error', lang)}:[/] {rid} — {reason}", highlight=False)
+        out.print(msg("imported", lang, read=report.read, new=report.new, updated=report.updated,
+                      unchanged=report.unchanged, errors=len(report.errors), seconds=report.seconds))
+    raise typer.Exit(3 if report.errors else 0)
+
+
+@app.command()
+def identify(url: Annotated[str, typer.Argument(help="OAI-PMH base URL.")]) -> None:
+    """Ask an OAI-PMH endpoint who it is (Identify) and which sets it has (ListSets)."""
+    from connectors.oaipmh import OAIClient, OAIError, OAIUnavailable
+
+    try:
+        with OAIClient(url) as client:
+            info = client.identify()
+            info["sets"] = client.list_sets()
+    except (OAIError, OAIUnavailable, ValueError) as exc:
+        _fail(str(exc))
+    print(json.dumps(info, ensure_ascii=False, indent=1))
+
+
+# --- enrich / index -------------------------------------------------------------------------------
+@app.command()
+def enrich(
+    steps: Annotated[str, typer.Option(help="Comma-separated steps: language, dates, authority, keywords, "
+                                            "embeddings, links.")] = "language,dates,authority,keywords,embeddings,links",
+    force: Annotated[bool, typer.Option(help="Enrich every record again, not only new and changed ones.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Derive languages, date intervals (EDTF), keywords, authority links and links between records.
+
+    Every enrichment is stored beside the source values with its method, version and confidence; the
+    source values are never changed.
+    """
+    from heritage.enrich import enrich as run
+    from heritage.i18n import kind_label, msg
+
+    lang = _lang(lang)
+    try:
+        with _Bars(not as_json) as bars:
+            report = run(_store(), [s.strip() for s in steps.split(",") if s.strip()], force=force,
+                         progress=bars.update)
+    except ValueError as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    kinds = ", ".join(f"{n} × {kind_label(k, lang)}" for k, n in sorted(report.by_kind.items()))
+    out.print(msg("enriched_done", lang, enriched=report.enriched, seconds=report.seconds, kinds=kinds or "-"))
+
+
+@app.command()
+def index(
+    embeddings: Annotated[bool, typer.Option(help="Also embed records with multilingual e5 (slower to build; "
+                                                  "finds records across languages).")] = True,
+    lang: LangOpt = None,
+) -> None:
+    """Build the search index (BM25 + embeddings) under $MOIEN_HOME/heritage/index."""
+    from heritage.i18n import msg
+    from heritage.index import build_index
+
+    lang = _lang(lang)
+    with _Bars() as bars:
+        m = build_index(_store(), _settings().home, embeddings=embeddings, progress=bars.update)
+    out.print(msg("indexed", lang, records=m["records"], terms=m["terms"], seconds=m["seconds"],
+                  emb=msg("yes" if m["embeddings"] else "no", lang)))
+
+
+# --- search / show / stats ------------------------------------------------------------------------
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for, in Luxembourgish, French, German or English.")],
+    type_: Annotated[Optional[str], typer.Option("--type", help="Only this type (IMAGE, TEXT, 3D, or a word: Foto, affiche…).")] = None,
+    place: Annotated[Optional[str], typer.Option(help="Only records about this place (any language: Veianen, Vianden).")] = None,
+    provider: Annotated[Optional[str], typer.Option(help="Only from this institution or aggregator (part of its name).")] = None,
+    rights: Annotated[Optional[str], typer.Option(help="Only with these rights: cc0, public-domain, cc-by, in-copyright, or part of a URI.")] = None,
+    year_from: Annotated[Optional[int], typer.Option("--from-year", help="Only records whose date reaches this year or later.")] = None,
+    year_to: Annotated[Optional[int], typer.Option("--to-year", help="Only records whose date begins this year or earlier.")] = None,
+    limit: Annotated[int, typer.Option(help="How many results.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object: query, filters, results.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Search the records (BM25 and multilingual embeddings, fused): a question in Luxembourgish finds
+    records described only in French or German."""
+    from dataclasses import asdict
+
+    from heritage.i18n import msg
+    from heritage.index import IndexMissing, SearchFilters, get_search
+    from heritage.views import summary
+
+    lang = _lang(lang)
+    store = _store()
+    filters = SearchFilters(type=type_, place=place, provider=provider, rights=rights, year_from=year_from,
+                            year_to=year_to)
+    try:
+        hits = get_search(store, _settings().home).search(query, filters, top_k=limit)
+    except IndexMissing as exc:
+        _fail(str(exc))
+    recs = store.get_many([h.id for h in hits])
+    results = [{**summary(recs[h.id], lang), **h.to_dict()} for h in hits if h.id in recs]
+    if as_json:
+        print(json.dumps({"query": query, "filters": {k: v for k, v in asdict(filters).items() if v is not None},
+                          "results": results}, ensure_ascii=False))
+        return
+    if not results:
+        out.print(msg("no_results", lang))
+        return
+    table = Table(show_header=True, header_style="bold", box=None)
+    for col in ("#", "id", "title", "date", "type", "place", "score"):
+        table.add_column(col)
+    for i, r in enumerate(results, 1):
+        table.add_row(str(i), r["id"], r["title"][:60], r["date"] or "", r["type"] or "", r["place"] or "",
+                      f"{r['score']:.3f}")
+    out.print(table)
+
+
+@app.command()
+def show(
+    record_id: Annotated[str, typer.Argument(help="The record's id (or a unique end of it, e.g. h01).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record: source values, enrichments, provenance.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Show a record: source values and, beside them, the enrichments with method, version and confidence."""
+    from heritage.i18n import field_label, method_label, msg
+    from heritage.views import side_by_side
+
+    lang = _lang(lang)
+    store = _store()
+    rec = store.find(record_id)
+    if rec is None:
+        _fail(msg("not_found", lang, id=record_id), code=2)
+    if as_json:
+        print(json.dumps(rec.public_dict(), ensure_ascii=False))
+        return
+    out.print(f"[bold]{rec.title(lang)}[/]  ({rec.id})" + (f"  [red]{msg('deleted', lang)}[/]" if rec.deleted else ""),
+              highlight=False)
+    table = Table(show_header=True, header_style="bold", box=None)
+    table.add_column("")
+    table.add_column(msg("source", lang))
+    table.add_column(msg("enriched", lang))
+    for row in side_by_side(rec, lang):
+        src = "\n".join(f"{s['value']}" + (f" [{s['lang']}]" if s["lang"] else "") for s in row["source"])
+        enr = "\n".join(f"{e['value']} ({e['kind_label']}; {e['method']} {e['version']}; {e['confidence']:.2f})"
+                        for e in row["enriched"])
+        table.add_row(row["label"], src, enr)
+    out.print(table, highlight=False)
+    related = rec.related()
+    if related:
+        out.print(f"\n[bold]{field_label('related', lang)}[/]")
+        for e in related[:12]:
+            via = f" ({msg('related_via', lang)} {e.data['via']})" if e.data.get("via") else ""
+            out.print(f"  {e.value}: {method_label(e.method, lang)}{via}, {e.confidence:.2f}", highlight=False)
+    p = rec.provenance
+    out.print(f"\n[bold]{msg('provenance', lang)}[/]: {p.format} · {p.origin} · {p.original_id}"
+              + (f" · {p.datestamp}" if p.datestamp else "") + f" · {p.imported_at} · {p.importer}", highlight=False)
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
+    """How many records, by provider and format, how many enriched, and the state of the index."""
+    from heritage.index import HeritageIndex, IndexMissing, index_dir
+
+    store = _store()
+    data = store.stats()
+    try:
+        data["index"] = HeritageIndex(index_dir(_settings().home)).manifest
+    except IndexMissing:
+        data["index"] = None
+    print(json.dumps(data, ensure_ascii=False, indent=None if as_json else 1))
+
+
+@app.command()
+def demo(
+    embeddings: Annotated[bool, typer.Option(help="Build the multilingual embeddings too.")] = True,
+    lang: LangOpt = None,
+) -> None:
+    """Load the demo collection (214 records in lb/fr/de/en, with images), enrich and index it. Idempotent."""
+    from heritage.demo import load_demo
+    from heritage.i18n import msg
+
+    lang = _lang(lang)
+    store = _store()
+    with _Bars() as bars:
+        summary = load_demo(store, _settings().home, embeddings=embeddings, progress=bars.update)
+    out.print(msg("demo_loaded", lang, records=summary["index"]["records"]))
+
+
+def _streamlit(app_file: str, port: int, host: str, extra_env: dict | None = None) -> None:
+    path = Path(__file__).resolve().parents[2] / "ui" / app_file
+    env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", **(extra_env or {})}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(path), "--server.address", host, "--server.port", str(port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+           "--client.toolbarMode", "minimal"]
+    out.print(f"http://{host}:{port}  (Ctrl+C)")
+    raise typer.Exit(subprocess.call(cmd, env=env))
+
+
+@app.command()
+def kiosk(
+    port: Annotated[int, typer.Option(help="Port of the kiosk app.")] = 8502,
+    host: Annotated[str, typer.Option(help="Address to bind (the kiosk's own browser usually runs on the same machine).")] = "127.0.0.1",
+    idle: Annotated[int, typer.Option(help="Seconds without a touch before the conversation is wiped.")] = 90,
+) -> None:
+    """Start the full-screen visitor kiosk (four languages, large type, images, idle reset; works offline)."""
+    _streamlit("kiosk_app.py", port, host, {"MOIEN_KIOSK_IDLE_SECONDS": str(idle)})
+
+
+@app.command()
+def staff(
+    port: Annotated[int, typer.Option(help="Port of the staff app.")] = 8503,
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+) -> None:
+    """Start the staff view: search, and record pages with source and enriched values side by side."""
+    _streamlit("staff_app.py", port, host)
+
+
+if __name__ == "__main__":
+    app()

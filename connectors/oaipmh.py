@@ -1,0 +1,209 @@
+"""The HTTP side of OAI-PMH 2.0 (https://www.openarchives.org/OAI/openarchivesprotocol.html), with httpx.
+
+``OAIClient`` speaks the six verbs and follows resumption tokens; what a page holds is left to the
+caller (``heritage.harvest`` turns oai_dc records into heritage records and keeps the checkpoint).
+
+Transient failures are retried with exponential backoff: connection errors and timeouts, HTTP 429/5xx
+(honouring ``Retry-After``, capped), and a response body that is not well-formed XML (a server that
+died mid-response). Protocol errors the repository reports (``<error code="…">``) are not transient and
+raise ``OAIError`` at once, except ``noRecordsMatch``, which is an empty list.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import httpx
+from lxml import etree
+
+log = logging.getLogger("moien.oaipmh")
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+NS = {"oai": OAI}
+USER_AGENT = "moien-heritage/0.1 (OAI-PMH harvester; +https://github.com/moien)"
+RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
+
+
+class OAIError(RuntimeError):
+    """An error the repository reported (badArgument, badResumptionToken, cannotDisseminateFormat…)."""
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(f"OAI-PMH error {code}: {message}".strip())
+        self.code = code
+        self.message = message
+
+
+class OAIUnavailable(RuntimeError):
+    """The endpoint could not be reached (or kept failing) after every retry."""
+
+
+@dataclass
+class Page:
+    records: list[etree._Element]
+    token: str | None
+    complete_list_size: int | None = None
+    cursor: int | None = None
+    response_date: str | None = None
+    raw_bytes: int = 0
+    headers_only: list[etree._Element] = field(default_factory=list)
+
+
+def _xml_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
+
+
+class OAIClient:
+    def __init__(self, base_url: str, *, timeout: float = 60.0, retries: int = 5, backoff: float = 1.0,
+                 max_backoff: float = 60.0, client: httpx.Client | None = None) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(f"not an http(s) URL: {base_url}")
+        self.base_url = base_url
+        self.retries = retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self._own_client = client is None
+        self.client = client or httpx.Client(timeout=timeout, follow_redirects=True,
+                                             headers={"User-Agent": USER_AGENT, "Accept": "text/xml"})
+        self.requests = 0
+        self.last_response_bytes = 0
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+
+    def __enter__(self) -> OAIClient:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- transport ----------------------------------------------------------------------------------
+    def _wait(self, attempt: int, retry_after: str | None = None) -> None:
+        delay = min(self.backoff * (2 ** attempt), self.max_backoff)
+        if retry_after:
+            try:
+                delay = min(max(float(retry_after), 0.0), self.max_backoff)
+            except ValueError:
+                pass
+        time.sleep(delay)
+
+    def request(self, verb: str, **params: str | None) -> etree._Element:
+        """One OAI-PMH request (retried when transient); returns the ``OAI-PMH`` root element."""
+        query = {"verb": verb, **{k: v for k, v in params.items() if v}}
+        last = "no attempt"
+        for attempt in range(self.retries + 1):
+            if attempt:
+                log.info("retrying %s (attempt %d): %s", verb, attempt + 1, last)
+            self.requests += 1
+            try:
+                resp = self.client.get(self.base_url, params=query)
+            except httpx.TransportError as exc:
+                last = f"{type(exc).__name__}: {exc}"
+                if attempt < self.retries:
+                    self._wait(attempt)
+                continue
+            if resp.status_code in RETRY_STATUS:
+                last = f"HTTP {resp.status_code}"
+                if attempt < self.retries:
+                    self._wait(attempt, resp.headers.get("Retry-After"))
+                continue
+            if resp.status_code >= 400:
+                raise OAIUnavailable(f"{self.base_url} answered HTTP {resp.status_code} to {verb}")
+            try:
+                root = etree.fromstring(resp.content, _xml_parser())
+            except etree.XMLSyntaxError as exc:
+                last = f"response is not well-formed XML ({exc.msg})"
+                if attempt < self.retries:
+                    self._wait(attempt)
+                continue
+            if etree.QName(root).namespace != OAI:
+                raise OAIUnavailable(f"{self.base_url} is not an OAI-PMH 2.0 endpoint (root element {root.tag})")
+            err = root.find("oai:error", NS)
+            if err is not None:
+                raise OAIError(err.get("code", "unknown"), (err.text or "").strip())
+            self.last_response_bytes = len(resp.content)
+            return root
+        raise OAIUnavailable(f"{self.base_url} failed {self.retries + 1} times for {verb}: {last}")
+
+    # -- verbs --------------------------------------------------------------------------------------
+    def identify(self) -> dict:
+        root = self.request("Identify")
+        ident = root.find("oai:Identify", NS)
+        out: dict = {}
+        for child in ident if ident is not None else []:
+            name = etree.QName(child).localname
+            if name == "description":
+                continue
+            value = (child.text or "").strip()
+            if name in out:
+                out[name] = out[name] if isinstance(out[name], list) else [out[name]]
+                out[name].append(value)
+            else:
+                out[name] = value
+        return out
+
+    def list_metadata_formats(self) -> list[dict]:
+        root = self.request("ListMetadataFormats")
+        return [{etree.QName(c).localname: (c.text or "").strip() for c in fmt}
+                for fmt in root.iterfind("oai:ListMetadataFormats/oai:metadataFormat", NS)]
+
+    def list_sets(self) -> list[dict]:
+        sets: list[dict] = []
+        token = None
+        while True:
+            try:
+                root = self.request("ListSets", resumptionToken=token)
+            except OAIError as exc:
+                if exc.code == "noSetHierarchy":
+                    return []
+                raise
+            for s in root.iterfind("oai:ListSets/oai:set", NS):
+                sets.append({"setSpec": (s.findtext("oai:setSpec", "", NS)).strip(),
+                             "setName": (s.findtext("oai:setName", "", NS)).strip()})
+            token = (root.findtext("oai:ListSets/oai:resumptionToken", "", NS) or "").strip() or None
+            if not token:
+                return sets
+
+    def list_records_page(self, *, prefix: str = "oai_dc", from_: str | None = None, until: str | None = None,
+                          set_spec: str | None = None, token: str | None = None) -> Page:
+        """One page of ListRecords; with ``token`` only the token is sent, as the protocol requires."""
+        try:
+            if token:
+                root = self.request("ListRecords", resumptionToken=token)
+            else:
+                root = self.request("ListRecords", metadataPrefix=prefix, set=set_spec, until=until,
+                                    **{"from": from_})
+        except OAIError as exc:
+            if exc.code == "noRecordsMatch":
+                return Page(records=[], token=None)
+            raise
+        lr = root.find("oai:ListRecords", NS)
+        records = lr.findall("oai:record", NS) if lr is not None else []
+        rt = lr.find("oai:resumptionToken", NS) if lr is not None else None
+        next_token = (rt.text or "").strip() if rt is not None and rt.text else None
+
+        def _int(v: str | None) -> int | None:
+            return int(v) if v and v.isdigit() else None
+
+        return Page(records=records, token=next_token,
+                    complete_list_size=_int(rt.get("completeListSize")) if rt is not None else None,
+                    cursor=_int(rt.get("cursor")) if rt is not None else None,
+                    response_date=(root.findtext("oai:responseDate", "", NS) or "").strip() or None,
+                    raw_bytes=self.last_response_bytes)
+
+    def list_records(self, **kwargs) -> Iterator[Page]:
+        """Every page, following resumption tokens until the list is complete."""
+        token = kwargs.pop("token", None)
+        while True:
+            page = self.list_records_page(token=token, **kwargs)
+            yield page
+            if not page.token:
+                return
+            token = page.token
+
+    def get_record(self, identifier: str, prefix: str = "oai_dc") -> etree._Element | None:
+        root = self.request("GetRecord", identifier=identifier, metadataPrefix=prefix)
+        return root.find("oai:GetRecord/oai:record", NS)

@@ -1,0 +1,513 @@
+"""1EdTech CASE 1.1 JSON packages (``GET /ims/case/v1p1/CFPackages/{id}`` or a file).
+
+Reads ``CFDocument``, ``CFItems``, ``CFAssociations`` and ``CFDefinitions`` (``CFItemTypes``,
+``CFSubjects``, ``CFConcepts``); ``educationLevel`` values are mapped onto Luxembourg levels
+(:mod:`curriculum_graph.levels`). Every field is checked before anything is written; an error names the
+file, the line and the field (``CFItems[3].fullStatement``).
+
+Multilingual statements. CASE has one ``fullStatement`` per item (in the item's ``language``). moien
+reads translations from the item's CASE 1.1 ``extensions``::
+
+    "extensions": {"moien": {"fullStatement": {"de": "…", "en": "…", "lb": "…"},
+                             "abbreviatedStatement": {"fr": "…"}, "transversalTopics": ["citizenship"]}}
+
+Transversal topics are ``CFConcepts`` (``hierarchyCode`` = topic code) that items name in
+``conceptKeywords`` or ``conceptKeywordsURI``; subjects are ``CFSubjects`` (``hierarchyCode`` = subject
+code) named by the item's ``subjectURI`` or ``subject``. Both may carry ``extensions.moien.title``
+(names in fr/de/en/lb).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from curriculum_graph.levels import resolve_level
+from curriculum_graph.model import (
+    AssociationRecord,
+    Definition,
+    ErrorCollector,
+    FrameworkRecord,
+    ItemRecord,
+    Package,
+    inherit_from_parents,
+)
+from curriculum_graph.schema import ASSOCIATION_TYPES, LANGS
+
+EXT = "moien"
+
+
+class _Locator:
+    """Finds the line of an object in the JSON text by its identifier (json gives no positions)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._line_starts: list[int] | None = None
+
+    def line_of(self, needle: str | None, key: str | None = None) -> int | None:
+        """The line of ``key`` inside the object whose identifier is ``needle`` (else of the identifier)."""
+        if not needle:
+            return None
+        pos = self.text.find(json.dumps(needle))
+        if pos < 0:
+            return None
+        if key:
+            start = self.text.rfind("{", 0, pos)
+            nxt = self.text.find('"identifier"', pos + len(needle) + 2)
+            end = nxt if nxt >= 0 else len(self.text)
+            kpos = self.text.find(json.dumps(key), start if start >= 0 else pos, end)
+            if kpos >= 0:
+                pos = kpos
+        return self.text.count("\n", 0, pos) + 1
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or text
+
+
+def _is_datetime(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return True
+    except ValueError:
+        return False
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value[:10])
+        return True
+    except ValueError:
+        return False
+
+
+class _Checker:
+    def __init__(self, errs: ErrorCollector, loc: _Locator) -> None:
+        self.errs = errs
+        self.loc = loc
+
+    def err(self, path: str, message: str, anchor: str | None = None) -> None:
+        key = path.rsplit(".", 1)[-1].split("[")[0] if "." in path else None
+        self.errs.error(message, line=self.loc.line_of(anchor, key), field=path)
+
+    def string(self, obj: dict, key: str, path: str, anchor: str | None, *, required: bool = False) -> str | None:
+        value = obj.get(key)
+        if value is None:
+            if required:
+                self.err(f"{path}.{key}", "is missing (required by CASE 1.1)", anchor)
+            return None
+        if not isinstance(value, str):
+            self.err(f"{path}.{key}", f"must be a string, not {type(value).__name__} {json.dumps(value)[:40]}", anchor)
+            return None
+        if required and not value.strip():
+            self.err(f"{path}.{key}", "is empty", anchor)
+            return None
+        return value.strip()
+
+    def strings(self, obj: dict, key: str, path: str, anchor: str | None) -> list[str]:
+        value = obj.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):  # tolerated: a single value where CASE wants a list
+            return [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.err(f"{path}.{key}", "must be a list of strings", anchor)
+            return []
+        return [v.strip() for v in value if v.strip()]
+
+    def link(self, obj: dict, key: str, path: str, anchor: str | None, *, required: bool = False) -> dict | None:
+        value = obj.get(key)
+        if value is None:
+            if required:
+                self.err(f"{path}.{key}", "is missing (required by CASE 1.1)", anchor)
+            return None
+        if not isinstance(value, dict):
+            self.err(f"{path}.{key}", "must be a link object {title, identifier, uri}", anchor)
+            return None
+        ident, uri = value.get("identifier"), value.get("uri")
+        if not isinstance(ident, str) or not ident.strip():
+            if isinstance(uri, str) and uri.strip():
+                return {"identifier": None, "uri": uri.strip(), "title": value.get("title")}
+            self.err(f"{path}.{key}.identifier", "is missing or not a string", anchor)
+            return None
+        return {"identifier": ident.strip(), "uri": uri.strip() if isinstance(uri, str) else None,
+                "title": value.get("title")}
+
+    def links(self, obj: dict, key: str, path: str, anchor: str | None) -> list[dict]:
+        value = obj.get(key)
+        if value is None:
+            return []
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list):
+            self.err(f"{path}.{key}", "must be a list of link objects", anchor)
+            return []
+        out = []
+        for n, v in enumerate(value):
+            got = self.link({"v": v}, "v", f"{path}.{key}[{n}]", anchor)
+            if got:
+                out.append(got)
+        return out
+
+    def when(self, obj: dict, key: str, path: str, anchor: str | None, *, datetime_: bool = True) -> str | None:
+        value = self.string(obj, key, path, anchor)
+        if value and not (_is_datetime(value) if datetime_ else _is_date(value)):
+            self.err(f"{path}.{key}", f"{value!r} is not an ISO 8601 {'date-time' if datetime_ else 'date'}", anchor)
+            return None
+        return value
+
+    def lang_map(self, obj: Any, path: str, anchor: str | None) -> dict[str, str]:
+        if obj is None:
+            return {}
+        if not isinstance(obj, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in obj.items()):
+            self.err(path, 'must be an object of language → text, e.g. {"de": "…"}', anchor)
+            return {}
+        return {k.lower(): v.strip() for k, v in obj.items() if v.strip()}
+
+
+def _ext(obj: dict) -> dict:
+    ext = obj.get("extensions")
+    if isinstance(ext, dict) and isinstance(ext.get(EXT), dict):
+        return ext[EXT]
+    return {}
+
+
+def parse_case(path: str | Path) -> Package:
+    """Parse and validate a CASE 1.1 CFPackage JSON file."""
+    path = Path(path)
+    errs = ErrorCollector(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        errs.error(f"cannot read the file as UTF-8 text: {exc}")
+        errs.raise_if_any()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        errs.error(f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno)
+        errs.raise_if_any()
+    return parse_case_data(data, path, text=text)
+
+
+def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
+    errs = ErrorCollector(path)
+    chk = _Checker(errs, _Locator(text))
+    if isinstance(data, dict) and "CFPackage" in data and "CFDocument" not in data:
+        data = data["CFPackage"]
+    if not isinstance(data, dict) or not isinstance(data.get("CFDocument"), dict):
+        errs.error("a CASE package is a JSON object with a CFDocument object, CFItems and CFAssociations",
+                   field="CFDocument")
+        errs.raise_if_any()
+    doc = data["CFDocument"]
+    doc_id = chk.string(doc, "identifier", "CFDocument", None, required=True)
+    doc_anchor = doc_id
+    title = chk.string(doc, "title", "CFDocument", doc_anchor, required=True)
+    doc_uri = chk.string(doc, "uri", "CFDocument", doc_anchor)
+    if doc_uri is None and "uri" not in doc:
+        errs.warn("CFDocument.uri is missing (CASE 1.1 requires it)")
+    for key in ("CFItems", "CFAssociations"):
+        if key in data and not isinstance(data[key], list):
+            errs.error("must be a list", field=key)
+    defs = data.get("CFDefinitions") or {}
+    if not isinstance(defs, dict):
+        errs.error("must be an object", field="CFDefinitions")
+        defs = {}
+    errs.raise_if_any()
+
+    # -- definitions
+    def definitions(key: str) -> list[tuple[int, dict]]:
+        value = defs.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            errs.error("must be a list of objects", field=f"CFDefinitions.{key}")
+            return []
+        return list(enumerate(value))
+
+    item_types: dict[str, str] = {}
+    for n, t in definitions("CFItemTypes"):
+        p = f"CFDefinitions.CFItemTypes[{n}]"
+        ident = chk.string(t, "identifier", p, None, required=True)
+        ttitle = chk.string(t, "title", p, ident, required=True)
+        if ident and ttitle:
+            item_types[ident] = ttitle
+    subjects: dict[str, Definition] = {}
+    subject_by_key: dict[str, str] = {}
+    for n, s in definitions("CFSubjects"):
+        p = f"CFDefinitions.CFSubjects[{n}]"
+        ident = chk.string(s, "identifier", p, None, required=True)
+        stitle = chk.string(s, "title", p, ident, required=True)
+        if not (ident and stitle):
+            continue
+        code = chk.string(s, "hierarchyCode", p, ident) or stitle
+        names = chk.lang_map(_ext(s).get("title"), f"{p}.extensions.{EXT}.title", ident)
+        names.setdefault((doc.get("language") or "fr").lower()[:2], stitle)
+        subjects[code] = Definition(code, {k: v for k, v in names.items() if k in LANGS},
+                                    uri=chk.string(s, "uri", p, ident), identifier=ident)
+        for key in (ident, code.lower(), stitle.lower()):
+            subject_by_key[key] = code
+    topics: dict[str, Definition] = {}
+    topic_by_key: dict[str, str] = {}
+    for n, c in definitions("CFConcepts"):
+        p = f"CFDefinitions.CFConcepts[{n}]"
+        ident = chk.string(c, "identifier", p, None, required=True)
+        ctitle = chk.string(c, "title", p, ident, required=True)
+        if not (ident and ctitle):
+            continue
+        code = chk.string(c, "hierarchyCode", p, ident) or _slug(ctitle)
+        names = chk.lang_map(_ext(c).get("title"), f"{p}.extensions.{EXT}.title", ident)
+        names.setdefault((doc.get("language") or "fr").lower()[:2], ctitle)
+        topics[code] = Definition(code, {k: v for k, v in names.items() if k in LANGS},
+                                  uri=chk.string(c, "uri", p, ident), identifier=ident)
+        keys = [ident, code.lower(), ctitle.lower()]
+        kw = c.get("keywords")
+        if isinstance(kw, str):
+            keys += [k.strip().lower() for k in kw.split("|") if k.strip()]
+        for key in keys:
+            topic_by_key[key] = code
+
+    # -- document
+    doc_lang = (chk.string(doc, "language", "CFDocument", doc_anchor) or "").lower() or None
+    doc_subjects = []
+    for s in chk.strings(doc, "subject", "CFDocument", doc_anchor):
+        doc_subjects.append(subject_by_key.get(s.lower(), s))
+    for link in chk.links(doc, "subjectURI", "CFDocument", doc_anchor):
+        if link["identifier"] in subject_by_key:
+            doc_subjects.append(subject_by_key[link["identifier"]])
+    fw = FrameworkRecord(
+        id=doc_id or "", title=title or "", uri=doc_uri,
+        titles=chk.lang_map(_ext(doc).get("title"), f"CFDocument.extensions.{EXT}.title", doc_anchor),
+        publisher=chk.string(doc, "publisher", "CFDocument", doc_anchor),
+        creator=chk.string(doc, "creator", "CFDocument", doc_anchor),
+        version=chk.string(doc, "version", "CFDocument", doc_anchor), language=doc_lang,
+        description=chk.string(doc, "description", "CFDocument", doc_anchor),
+        adoption_status=chk.string(doc, "adoptionStatus", "CFDocument", doc_anchor),
+        status_start=chk.when(doc, "statusStartDate", "CFDocument", doc_anchor, datetime_=False),
+        status_end=chk.when(doc, "statusEndDate", "CFDocument", doc_anchor, datetime_=False),
+        official_source_url=chk.string(doc, "officialSourceURL", "CFDocument", doc_anchor),
+        last_change=chk.when(doc, "lastChangeDateTime", "CFDocument", doc_anchor),
+        subjects=list(dict.fromkeys(doc_subjects)),
+    )
+    if doc_lang in LANGS and title:
+        fw.titles.setdefault(doc_lang, title)
+    fw.titles = {k: v for k, v in fw.titles.items() if k in LANGS}
+
+    # -- items
+    items: list[ItemRecord] = []
+    seen_ids: dict[str, str] = {}
+    seen_codes: dict[str, str] = {}
+    uri_to_id: dict[str, str] = {}
+    for n, raw in enumerate(data.get("CFItems") or []):
+        p = f"CFItems[{n}]"
+        if not isinstance(raw, dict):
+            errs.error("must be an object", field=p)
+            continue
+        ident = chk.string(raw, "identifier", p, None, required=True)
+        anchor = ident
+        statement = chk.string(raw, "fullStatement", p, anchor, required=True)
+        if ident is None:
+            continue
+        if ident in seen_ids:
+            chk.err(f"{p}.identifier", f"{ident!r} is used twice (also {seen_ids[ident]})", anchor)
+            continue
+        seen_ids[ident] = p
+        code = chk.string(raw, "humanCodingScheme", p, anchor) or ident
+        if code in seen_codes:
+            errs.warn(f"{p}: humanCodingScheme {code!r} is also used by {seen_codes[code]}")
+        seen_codes.setdefault(code, p)
+        lang = (chk.string(raw, "language", p, anchor) or doc_lang or "").lower() or None
+        ext = _ext(raw)
+        statements = chk.lang_map(ext.get("fullStatement"), f"{p}.extensions.{EXT}.fullStatement", anchor)
+        if lang and statement:
+            statements[lang[:2] if lang[:2] in LANGS else lang] = statement
+        labels = chk.lang_map(ext.get("abbreviatedStatement"), f"{p}.extensions.{EXT}.abbreviatedStatement", anchor)
+        abbreviated = chk.string(raw, "abbreviatedStatement", p, anchor)
+        if abbreviated and lang:
+            labels.setdefault(lang[:2], abbreviated)
+        alt = chk.string(raw, "alternativeLabel", p, anchor)
+        itype = chk.string(raw, "CFItemType", p, anchor)
+        type_link = chk.link(raw, "CFItemTypeURI", p, anchor)
+        if not itype and type_link:
+            itype = item_types.get(type_link["identifier"] or "") or type_link.get("title")
+        item_subjects = []
+        for link in chk.links(raw, "subjectURI", p, anchor):
+            item_subjects.append(subject_by_key.get(link["identifier"] or "", link.get("title") or link["identifier"]))
+        for s in chk.strings(raw, "subject", p, anchor):
+            item_subjects.append(subject_by_key.get(s.lower(), s))
+        levels, levels_raw = [], []
+        for value in chk.strings(raw, "educationLevel", p, anchor):
+            found = resolve_level(value)
+            if not found:
+                errs.warn(f"{p}.educationLevel: {value!r} is not a Luxembourg level nor a known grade; kept as text")
+            levels.extend(found)
+            if found != (value,):
+                levels_raw.append(value)
+        item_topics, keywords = [], []
+        for kw in chk.strings(raw, "conceptKeywords", p, anchor):
+            (item_topics if kw.lower() in topic_by_key else keywords).append(topic_by_key.get(kw.lower(), kw))
+        ck = chk.link(raw, "conceptKeywordsURI", p, anchor)
+        if ck and ck["identifier"] in topic_by_key:
+            item_topics.append(topic_by_key[ck["identifier"]])
+        extra_topics = ext.get("transversalTopics") or []
+        if not isinstance(extra_topics, list) or not all(isinstance(t, str) for t in extra_topics):
+            chk.err(f"{p}.extensions.{EXT}.transversalTopics", "must be a list of topic codes", anchor)
+            extra_topics = []
+        for t in extra_topics:
+            item_topics.append(topic_by_key.get(t.lower(), t))
+            topics.setdefault(topic_by_key.get(t.lower(), t), Definition(topic_by_key.get(t.lower(), t)))
+        notes = chk.string(raw, "notes", p, anchor)
+        if alt:
+            notes = f"{notes}\n{alt}" if notes else alt
+        uri = chk.string(raw, "uri", p, anchor)
+        if uri:
+            uri_to_id[uri] = ident
+        if statement is None:
+            continue
+        items.append(ItemRecord(
+            id=ident, code=code, statement=statement, language=lang, uri=uri, type=itype,
+            statements={k: v for k, v in statements.items() if k in LANGS}, labels={k: v for k, v in labels.items() if k in LANGS},
+            notes=notes, keywords=keywords, subjects=list(dict.fromkeys(item_subjects)),
+            levels=list(dict.fromkeys(levels)), levels_raw=levels_raw, topics=list(dict.fromkeys(item_topics)),
+            list_enum=chk.string(raw, "listEnumeration", p, anchor),
+            status_start=chk.when(raw, "statusStartDate", p, anchor, datetime_=False),
+            status_end=chk.when(raw, "statusEndDate", p, anchor, datetime_=False),
+            last_change=chk.when(raw, "lastChangeDateTime", p, anchor), where=p,
+        ))
+    if not data.get("CFItems"):
+        errs.warn("the package has no CFItems")
+
+    # -- associations
+    assocs: list[AssociationRecord] = []
+    seen_assoc: set[str] = set()
+    doc_keys = {k for k in (doc_id, doc_uri) if k}
+    for n, raw in enumerate(data.get("CFAssociations") or []):
+        p = f"CFAssociations[{n}]"
+        if not isinstance(raw, dict):
+            errs.error("must be an object", field=p)
+            continue
+        ident = chk.string(raw, "identifier", p, None, required=True)
+        anchor = ident
+        atype = chk.string(raw, "associationType", p, anchor, required=True)
+        if atype and atype not in ASSOCIATION_TYPES and not atype.startswith("ext:"):
+            chk.err(f"{p}.associationType", f"{atype!r} is not a CASE association type "
+                    f"({', '.join(ASSOCIATION_TYPES)}, or ext:… for an extension)", anchor)
+            atype = None
+        origin = chk.link(raw, "originNodeURI", p, anchor, required=True)
+        dest = chk.link(raw, "destinationNodeURI", p, anchor, required=True)
+        seq = raw.get("sequenceNumber")
+        if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool)):
+            chk.err(f"{p}.sequenceNumber", "must be an integer", anchor)
+            seq = None
+        if not (ident and atype and origin and dest):
+            continue
+        if ident in seen_assoc:
+            chk.err(f"{p}.identifier", f"{ident!r} is used by two associations", anchor)
+            continue
+        seen_assoc.add(ident)
+        o = origin["identifier"] or uri_to_id.get(origin["uri"] or "", origin["uri"])
+        d = dest["identifier"] or uri_to_id.get(dest["uri"] or "", dest["uri"])
+        if o in doc_keys:
+            chk.err(f"{p}.originNodeURI", "is the CFDocument; only an item can be the origin of an association", anchor)
+            continue
+        if d in doc_keys or (dest["uri"] and dest["uri"] in doc_keys):
+            continue  # "top-level item": the tree's roots are the items without a parent
+        assocs.append(AssociationRecord(ident, atype, o, d, seq, origin_uri=origin["uri"], destination_uri=dest["uri"],
+                                        notes=chk.string(raw, "notes", p, anchor), where=p))
+    errs.raise_if_any()
+    for it in items:
+        for s in it.subjects:
+            subjects.setdefault(s, Definition(s))
+    fw.languages = sorted({lang for it in items for lang in it.statements})
+    pkg = Package(fw, items, assocs, subjects, topics, source=str(path), source_format="case", warnings=errs.warnings)
+    inherit_from_parents(pkg)
+    return pkg
+
+
+# ------------------------------------------------------------------------------------------------ export
+CASE_CONTEXT_URL = "https://purl.imsglobal.org/spec/case/v1p0/context/imscasev1p0_context_v1p0.jsonld"
+
+
+def to_case(pkg: Package, *, base_uri: str = "urn:moien:case:", last_change: str = "2026-01-01T00:00:00+00:00") -> dict:
+    """A CASE 1.1 CFPackage (dict) for a package; translations go into ``extensions.moien``."""
+    fw = pkg.framework
+
+    def uri(kind: str, ident: str) -> str:
+        return f"{base_uri}{kind}/{ident}"
+
+    from curriculum_graph.model import stable_id
+
+    doc_lang = fw.language or "fr"
+    subj = {code: d for code, d in pkg.subjects.items()}
+    subj_ids = {code: d.identifier or stable_id(fw.id, "subject", code) for code, d in subj.items()}
+    topic_ids = {code: d.identifier or stable_id(fw.id, "concept", code) for code, d in pkg.topics.items()}
+    types = sorted({it.type for it in pkg.items if it.type})
+    type_ids = {t: stable_id(fw.id, "itemtype", t) for t in types}
+    doc_link = {"title": fw.title, "identifier": fw.id, "uri": fw.uri or uri("CFDocuments", fw.id)}
+    items = []
+    titles_of = {}
+    for it in pkg.items:
+        lang = it.language or doc_lang
+        others = {k: v for k, v in it.statements.items() if k != lang}
+        entry: dict[str, Any] = {
+            "identifier": it.id, "uri": it.uri or uri("CFItems", it.id), "fullStatement": it.statement,
+            "humanCodingScheme": it.code, "CFItemType": it.type,
+            "CFItemTypeURI": {"title": it.type, "identifier": type_ids[it.type], "uri": uri("CFItemTypes", type_ids[it.type])} if it.type else None,
+            "language": lang, "educationLevel": it.levels + [r for r in it.levels_raw if r not in it.levels] or None,
+            "subject": [subj[s].names.get(doc_lang, s) if s in subj else s for s in it.subjects] or None,
+            "subjectURI": [{"title": subj[s].names.get(doc_lang, s), "identifier": subj_ids[s], "uri": uri("CFSubjects", subj_ids[s])}
+                           for s in it.subjects if s in subj] or None,
+            "conceptKeywords": list(it.topics) + list(it.keywords) or None,
+            "notes": it.notes, "listEnumeration": it.list_enum, "statusStartDate": it.status_start,
+            "statusEndDate": it.status_end, "CFDocumentURI": doc_link,
+            "lastChangeDateTime": it.last_change or last_change,
+        }
+        ext: dict[str, Any] = {}
+        if others:
+            ext["fullStatement"] = dict(sorted(others.items()))
+        if it.labels:
+            ext["abbreviatedStatement"] = dict(sorted(it.labels.items()))
+        if ext:
+            entry["extensions"] = {EXT: ext}
+        items.append({k: v for k, v in entry.items() if v is not None})
+        titles_of[it.id] = it.code
+    has_parent = {a.origin for a in pkg.associations if a.type == "isChildOf"}
+    assocs = []
+    roots = [it for it in pkg.items if it.id not in has_parent]
+    for n, it in enumerate(roots, start=1):
+        ident = stable_id(fw.id, it.id, "isChildOf", fw.id)
+        assocs.append({"identifier": ident, "uri": uri("CFAssociations", ident), "associationType": "isChildOf",
+                       "sequenceNumber": n, "originNodeURI": {"title": it.code, "identifier": it.id, "uri": it.uri or uri("CFItems", it.id)},
+                       "destinationNodeURI": doc_link, "CFDocumentURI": doc_link, "lastChangeDateTime": last_change})
+    for a in pkg.associations:
+        entry = {"identifier": a.id, "uri": uri("CFAssociations", a.id), "associationType": a.type,
+                 "sequenceNumber": a.sequence,
+                 "originNodeURI": {"title": titles_of.get(a.origin, a.origin), "identifier": a.origin, "uri": a.origin_uri or uri("CFItems", a.origin)},
+                 "destinationNodeURI": {"title": titles_of.get(a.destination, a.destination), "identifier": a.destination,
+                                        "uri": a.destination_uri or uri("CFItems", a.destination)},
+                 "CFDocumentURI": doc_link, "lastChangeDateTime": last_change}
+        assocs.append({k: v for k, v in entry.items() if v is not None})
+    document = {
+        "identifier": fw.id, "uri": doc_link["uri"], "creator": fw.creator or fw.publisher or "unknown", "title": fw.title,
+        "lastChangeDateTime": fw.last_change or last_change, "publisher": fw.publisher, "description": fw.description,
+        "language": doc_lang, "version": fw.version, "adoptionStatus": fw.adoption_status, "caseVersion": "1.1",
+        "subject": [subj[s].names.get(doc_lang, s) for s in fw.subjects if s in subj] or None,
+        "subjectURI": [{"title": subj[s].names.get(doc_lang, s), "identifier": subj_ids[s], "uri": uri("CFSubjects", subj_ids[s])}
+                       for s in fw.subjects if s in subj] or None,
+        "officialSourceURL": fw.official_source_url, "statusStartDate": fw.status_start, "statusEndDate": fw.status_end,
+        "extensions": {EXT: {"title": dict(sorted(fw.titles.items()))}} if fw.titles else None,
+    }
+    definitions = {
+        "CFItemTypes": [{"identifier": type_ids[t], "uri": uri("CFItemTypes", type_ids[t]), "title": t,
+                         "description": t, "hierarchyCode": t, "lastChangeDateTime": last_change} for t in types],
+        "CFSubjects": [{"identifier": subj_ids[c], "uri": uri("CFSubjects", subj_ids[c]), "title": d.names.get(doc_lang, c),
+                        "hierarchyCode": c, "lastChangeDateTime": last_change,
+                        **({"extensions": {EXT: {"title": dict(sorted(d.names.items()))}}} if d.names else {})}
+                       for c, d in subj.items()],
+        "CFConcepts": [{"identifier": topic_ids[c], "uri": uri("CFConcepts", topic_ids[c]), "title": d.names.get(doc_lang, c),
+                        "keywords": c, "hierarchyCode": c, "lastChangeDateTime": last_change,
+                        **({"extensions": {EXT: {"title": dict(sorted(d.names.items()))}}} if d.names else {})}
+                       for c, d in pkg.topics.items()],
+    }
+    return {"CFDocument": {k: v for k, v in document.items() if v is not None}, "CFItems": items,
+            "CFAssociations": assocs, "CFDefinitions": definitions}

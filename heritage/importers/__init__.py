@@ -1,0 +1,191 @@
+"""Importers: every format reads into ``heritage.model.Record`` and writes through the store.
+
+``import_path(store, path, fmt)`` reads a file or a folder, writes records in batches (idempotent: an
+unchanged record is skipped) and returns an ``ImportReport``; a record that cannot be read is reported
+with its identifier (or position) and the reason, and the others still import. ``heritage.harvest``
+does the same for OAI-PMH endpoints.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from heritage.model import Record, RecordError
+from heritage.store import RecordStore, UpsertResult
+
+FORMATS = ("auto", "oai-pmh", "oai_dc", "dc", "edm", "lido", "mets", "csv", "json")
+FORMAT_HELP = {
+    "oai-pmh": "an OAI-PMH 2.0 endpoint (URL), harvested with ListRecords and metadataPrefix oai_dc",
+    "oai_dc": "a saved OAI-PMH response with oai_dc records",
+    "dc": "Dublin Core XML (records with dc:/dcterms: elements)",
+    "edm": "Europeana Data Model, RDF/XML",
+    "lido": "LIDO XML (museum objects)",
+    "mets": "METS packages with MODS descriptions (digitised books, newspapers)",
+    "csv": "CSV with a field mapping (--mapping)",
+    "json": "JSON or JSON Lines with a field mapping (--mapping)",
+}
+BATCH = 1000
+Progress = Callable[[int, int | None], None]
+
+
+class ImportFailed(RuntimeError):
+    """Nothing could be imported (unknown format, unreadable mapping, unreachable endpoint)."""
+
+
+@dataclass
+class ImportReport:
+    format: str
+    origin: str
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (record id or position, reason)
+    resumed: bool = False
+    pages: int = 0
+    seconds: float = 0.0
+
+    def add(self, res: UpsertResult) -> None:
+        self.new += res.new
+        self.updated += res.updated
+        self.unchanged += res.unchanged
+        self.deleted += res.deleted
+
+    @property
+    def imported(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["errors"] = [{"id": i, "reason": r} for i, r in self.errors]
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+def detect_format(path: Path) -> str:
+    """The format of a file from its suffix and, for XML, its root element's namespace."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv" or suffix == ".tsv":
+        return "csv"
+    if suffix in (".json", ".jsonl", ".ndjson"):
+        return "json"
+    if suffix in (".rdf", ".owl"):
+        return "edm"
+    try:
+        head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise ImportFailed(f"cannot read {path}: {exc}") from exc
+    if "http://www.openarchives.org/OAI/2.0/" in head and ("<ListRecords" in head or "<GetRecord" in head
+                                                            or ":ListRecords" in head or ":GetRecord" in head):
+        return "oai_dc"
+    if "http://www.lido-schema.org" in head:
+        return "lido"
+    if "http://www.loc.gov/METS/" in head:
+        return "mets"
+    if "http://www.europeana.eu/schemas/edm/" in head and "rdf:RDF" in head:
+        return "edm"
+    if "http://purl.org/dc/elements/1.1/" in head or "http://purl.org/dc/terms/" in head:
+        return "dc"
+    raise ImportFailed(f"cannot tell the format of {path.name}; pass --format ({', '.join(FORMATS[1:])})")
+
+
+def parse_file(path: Path, fmt: str, mapping=None) -> Iterator[Record | RecordError]:
+    from heritage.importers import dc, edm, lido, mets, tabular
+
+    if fmt == "auto":
+        fmt = detect_format(path)
+    if fmt == "oai_dc":
+        return dc.parse_oai_file(path)
+    if fmt == "dc":
+        return dc.parse_dc_file(path)
+    if fmt == "edm":
+        return edm.parse_edm_file(path)
+    if fmt == "lido":
+        return lido.parse_lido_file(path)
+    if fmt == "mets":
+        return mets.parse_mets_file(path)
+    if fmt in ("csv", "json"):
+        if mapping is None:
+            raise ImportFailed(f"{fmt.upper()} needs a field mapping: pass --mapping FILE (see docs/heritage.md)")
+        return tabular.parse_csv_file(path, mapping) if fmt == "csv" else tabular.parse_json_file(path, mapping)
+    raise ImportFailed(f"unknown format '{fmt}'; known: {', '.join(FORMATS)}")
+
+
+def _files(path: Path, fmt: str) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise ImportFailed(f"{path} does not exist")
+    suffixes = {"csv": {".csv", ".tsv"}, "json": {".json", ".jsonl", ".ndjson"}, "edm": {".rdf", ".xml"}}.get(
+        fmt, {".xml", ".rdf"} if fmt != "auto" else {".xml", ".rdf"})
+    return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+
+
+def _skip_xml_errors(it: Iterator[Record | RecordError], path: Path) -> Iterator[Record | RecordError]:
+    """A file that breaks off midway (not well-formed) keeps what was read before the break."""
+    from lxml import etree
+
+    try:
+        yield from it
+    except etree.XMLSyntaxError as exc:
+        yield RecordError(path.name, f"not well-formed XML, reading stopped at line {exc.lineno}: {exc.msg}")
+
+
+def write_records(store: RecordStore, items: Iterable[Record | RecordError], report: ImportReport,
+                  progress: Progress | None = None, total: int | None = None) -> None:
+    batch: list[Record] = []
+    for item in items:
+        report.read += 1
+        if isinstance(item, RecordError):
+            report.errors.append((item.record_id, item.reason))
+        else:
+            batch.append(item)
+        if len(batch) >= BATCH:
+            report.add(store.upsert(batch))
+            batch = []
+        if progress and report.read % 100 == 0:
+            progress(report.read, total)
+    if batch:
+        report.add(store.upsert(batch))
+    if progress:
+        progress(report.read, total)
+
+
+def import_path(store: RecordStore, path: Path, fmt: str = "auto", mapping_path: Path | None = None,
+                progress: Progress | None = None) -> ImportReport:
+    """Import a file or every file of a folder. Raises ``ImportFailed`` when nothing can be read."""
+    import time
+
+    from heritage.importers.tabular import Mapping, MappingError
+
+    started = time.perf_counter()
+    path = Path(path)
+    mapping = None
+    if mapping_path is not None:
+        try:
+            mapping = Mapping.load(mapping_path)
+        except MappingError as exc:
+            raise ImportFailed(str(exc)) from exc
+        if fmt == "auto" and mapping.format:
+            fmt = mapping.format
+    files = _files(path, fmt)
+    if not files:
+        raise ImportFailed(f"no files to import in {path}")
+    report = ImportReport(format=fmt, origin=str(path.resolve()))
+    total = None
+    if len(files) == 1 and files[0].suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson"):
+        with files[0].open("rb") as f:
+            total = max(sum(1 for _ in f) - (1 if files[0].suffix.lower() in (".csv", ".tsv") else 0), 0)
+    for file in files:
+        file_fmt = detect_format(file) if fmt == "auto" else fmt
+        if report.format == "auto" and len(files) == 1:
+            report.format = file_fmt
+        write_records(store, _skip_xml_errors(parse_file(file, file_fmt, mapping), file), report, progress, total)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,92 @@
+"""Europeana Data Model (EDM) in RDF/XML, read with rdflib.
+
+Each ``edm:ProvidedCHO`` becomes a record (its URI is the identifier). Its ``ore:Aggregation``
+(``edm:aggregatedCHO``) gives the provider, data provider, rights, ``edm:isShownAt``/``isShownBy``/
+``object``; an ``edm:WebResource`` with ``dcterms:isReferencedBy`` gives the IIIF manifest. Values that
+point to a contextual entity (``edm:Agent``, ``edm:Place``, ``edm:TimeSpan``, ``skos:Concept``,
+``foaf:Organization``) are stored as that entity's ``skos:prefLabel``s, one literal per language, each
+keeping the entity's URI — as the provider published them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from rdflib import Graph, Literal as RdfLiteral, Namespace, URIRef
+from rdflib.namespace import DC, DCTERMS, RDF, SKOS
+
+from heritage.model import Literal, Provenance, Record, RecordError
+
+EDM = Namespace("http://www.europeana.eu/schemas/edm/")
+ORE = Namespace("http://www.openarchives.org/ore/terms/")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+
+CHO_PROPS = {
+    DC.title: "title", DCTERMS.alternative: "alternative", DC.description: "description",
+    DCTERMS.abstract: "description", DC.creator: "creator", DC.contributor: "contributor", DC.date: "date",
+    DCTERMS.created: "date", DCTERMS.issued: "date", DC.type: "type", DC.format: "format",
+    DCTERMS.extent: "extent", DCTERMS.medium: "medium", DC.subject: "subject", DCTERMS.spatial: "place",
+    DC.coverage: "place", DCTERMS.temporal: "temporal", DC.language: "language", DC.rights: "rights",
+    DC.publisher: "publisher", DC.identifier: "identifier", DC.relation: "relation", DC.source: "relation",
+    DCTERMS.isPartOf: "is_part_of", EDM.type: "edm_type", EDM.currentLocation: "place",
+}
+AGG_PROPS = {
+    EDM.provider: "provider", EDM.dataProvider: "data_provider", EDM.rights: "rights",
+    EDM.isShownAt: "is_shown_at", EDM.isShownBy: "is_shown_by", EDM.object: "object",
+}
+LABELS = (SKOS.prefLabel, FOAF.name, SKOS.altLabel)
+
+
+def _labels(g: Graph, node: URIRef) -> list[Literal]:
+    for prop in LABELS:
+        labels = [Literal(value=str(o), lang=o.language, uri=str(node)) for o in g.objects(node, prop)
+                  if isinstance(o, RdfLiteral)]
+        if labels:
+            return labels
+    return []
+
+
+def _values(g: Graph, subject, props: dict, link_fields: frozenset[str]) -> dict[str, list[Literal]]:
+    out: dict[str, list[Literal]] = {}
+    for prop, field in props.items():
+        for o in g.objects(subject, prop):
+            if isinstance(o, RdfLiteral):
+                out.setdefault(field, []).append(Literal(value=str(o), lang=o.language))
+            elif isinstance(o, URIRef):
+                labels = [] if field in link_fields else _labels(g, o)
+                if labels:
+                    out.setdefault(field, []).extend(labels)
+                else:
+                    out.setdefault(field, []).append(Literal(value=str(o), uri=str(o)))
+    return out
+
+
+def parse_edm_file(path: Path) -> Iterator[Record | RecordError]:
+    origin = path.resolve().as_uri()
+    g = Graph()
+    try:
+        g.parse(str(path), format="xml")
+    except Exception as exc:  # rdflib raises several parser errors; the whole file is unreadable then
+        yield RecordError(path.name, f"not valid RDF/XML: {exc}")
+        return
+    aggregations = {}
+    for agg in g.subjects(RDF.type, ORE.Aggregation):
+        for cho in g.objects(agg, EDM.aggregatedCHO):
+            aggregations[cho] = agg
+    links = frozenset({"is_shown_at", "is_shown_by", "object", "rights"})
+    for n, cho in enumerate(sorted(g.subjects(RDF.type, EDM.ProvidedCHO)), 1):
+        rid = str(cho) if isinstance(cho, URIRef) else ""
+        try:
+            values = _values(g, cho, CHO_PROPS, frozenset())
+            agg = aggregations.get(cho)
+            if agg is not None:
+                for field, lits in _values(g, agg, AGG_PROPS, links).items():
+                    values.setdefault(field, []).extend(lits)
+                for web in g.objects(agg, EDM.isShownBy):
+                    for manifest in g.objects(web, DCTERMS.isReferencedBy):
+                        values.setdefault("iiif_manifest", []).append(Literal(value=str(manifest), uri=str(manifest)))
+            prov = Provenance(format="edm", origin=origin, original_id=rid or f"ProvidedCHO #{n}")
+            yield Record.build(rid, values, prov)
+        except RecordError as exc:
+            yield exc

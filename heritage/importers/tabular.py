@@ -1,0 +1,244 @@
+"""CSV and JSON with a declarative field mapping (a YAML or JSON file).
+
+Example (``tests/data/heritage/objects.mapping.yml``)::
+
+    format: csv            # csv | json (default: from the data file's suffix)
+    delimiter: ";"         # CSV only (default: sniffed)
+    records: items         # JSON only: dotted path to the list of records (default: the top level)
+    id: inventory_no       # column / dotted path of the identifier (required)
+    id_prefix: "musee:"    # optional, put before every identifier
+    lang: fr               # default language of text values (default: untagged)
+    constants:             # values every record gets
+      provider: {value: "Musée de démonstration", lang: fr}
+      edm_type: IMAGE
+    fields:
+      title:
+        - {from: titre, lang: fr}
+        - {from: titel, lang: de}
+      description: {from: description, lang_from: description_lang}
+      creator: {from: artiste, split: "|", uri_from: artiste_id}
+      type: {from: type, map: {photo: photographie}}
+      date: date           # a bare string is a column / path
+    required: [title]      # a record without these is reported, not imported
+
+A JSON value may be a string, a number, a list, a language map (``{"fr": "…", "de": "…"}``, as IIIF
+writes labels) or JSON-LD style ``{"@value": "…", "@language": "fr"}`` objects; each becomes a literal
+with its language.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from heritage.model import FIELDS, Literal, Provenance, Record, RecordError
+
+
+class MappingError(ValueError):
+    """The mapping file itself is wrong: nothing is imported, and the message says what to fix."""
+
+
+@dataclass
+class FieldSpec:
+    source: str
+    lang: str | None = None
+    lang_from: str | None = None
+    split: str | None = None
+    value_map: dict[str, str] = field(default_factory=dict)
+    uri_from: str | None = None
+
+
+@dataclass
+class Mapping:
+    id: str
+    fields: dict[str, list[FieldSpec]]
+    format: str | None = None
+    delimiter: str | None = None
+    records: str | None = None
+    id_prefix: str = ""
+    lang: str | None = None
+    constants: dict[str, list[Literal]] = field(default_factory=dict)
+    required: list[str] = field(default_factory=lambda: ["title"])
+
+    @classmethod
+    def load(cls, path: Path) -> Mapping:
+        try:
+            raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise MappingError(f"cannot read the mapping {path}: {exc}") from exc
+        return cls.from_dict(raw, str(path))
+
+    @classmethod
+    def from_dict(cls, raw: Any, where: str = "mapping") -> Mapping:
+        if not isinstance(raw, dict):
+            raise MappingError(f"{where}: the mapping must be a YAML/JSON object with 'id' and 'fields'")
+        if not raw.get("id"):
+            raise MappingError(f"{where}: 'id' (the column or path of the record identifier) is required")
+        if not isinstance(raw.get("fields"), dict) or not raw["fields"]:
+            raise MappingError(f"{where}: 'fields' must map record fields to columns or paths")
+        fields: dict[str, list[FieldSpec]] = {}
+        for name, spec in raw["fields"].items():
+            if name not in FIELDS:
+                raise MappingError(f"{where}: unknown field '{name}'. Known fields: {', '.join(FIELDS)}")
+            specs = spec if isinstance(spec, list) else [spec]
+            out = []
+            for s in specs:
+                if isinstance(s, str):
+                    out.append(FieldSpec(source=s))
+                elif isinstance(s, dict) and isinstance(s.get("from"), str):
+                    unknown = set(s) - {"from", "lang", "lang_from", "split", "map", "uri_from"}
+                    if unknown:
+                        raise MappingError(f"{where}: field '{name}' has unknown keys {sorted(unknown)}")
+                    out.append(FieldSpec(source=s["from"], lang=s.get("lang"), lang_from=s.get("lang_from"),
+                                         split=s.get("split"), value_map=dict(s.get("map") or {}),
+                                         uri_from=s.get("uri_from")))
+                else:
+                    raise MappingError(f"{where}: field '{name}' needs a column/path or {{from: …}}")
+            fields[name] = out
+        constants: dict[str, list[Literal]] = {}
+        for name, value in (raw.get("constants") or {}).items():
+            if name not in FIELDS:
+                raise MappingError(f"{where}: unknown constant field '{name}'")
+            values = value if isinstance(value, list) else [value]
+            constants[name] = [Literal(value=str(v["value"]), lang=v.get("lang"), uri=v.get("uri"))
+                               if isinstance(v, dict) else Literal(value=str(v)) for v in values]
+        required = raw.get("required", ["title"])
+        if any(r not in FIELDS for r in required):
+            raise MappingError(f"{where}: 'required' lists unknown fields")
+        fmt = raw.get("format")
+        if fmt not in (None, "csv", "json"):
+            raise MappingError(f"{where}: 'format' must be csv or json")
+        return cls(id=str(raw["id"]), fields=fields, format=fmt, delimiter=raw.get("delimiter"),
+                   records=raw.get("records"), id_prefix=str(raw.get("id_prefix") or ""), lang=raw.get("lang"),
+                   constants=constants, required=list(required))
+
+
+def _get(row: Any, path: str) -> Any:
+    """A column (CSV) or a dotted path (JSON): ``title.fr``, ``images.0.url``."""
+    if isinstance(row, dict) and path in row:
+        return row[path]
+    node = row
+    for part in path.split("."):
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+        if node is None:
+            return None
+    return node
+
+
+def _literals(value: Any, lang: str | None) -> Iterator[tuple[str, str | None]]:
+    if value is None or value == "":
+        return
+    if isinstance(value, list):
+        for v in value:
+            yield from _literals(v, lang)
+    elif isinstance(value, dict):
+        if "@value" in value or "value" in value:
+            v = value.get("@value", value.get("value"))
+            yield from _literals(v, value.get("@language") or value.get("lang") or lang)
+        else:  # a language map
+            for k, v in value.items():
+                yield from _literals(v, k if k not in ("none", "@none") else lang)
+    else:
+        yield str(value), lang
+
+
+def record_from_row(row: Any, mapping: Mapping, origin: str, fmt: str, where: str) -> Record:
+    raw_id = _get(row, mapping.id)
+    rid = str(raw_id).strip() if raw_id not in (None, "") else ""
+    if not rid:
+        raise RecordError(where, f"no identifier in '{mapping.id}'")
+    rid = mapping.id_prefix + rid
+    values: dict[str, list[Literal]] = {k: list(v) for k, v in mapping.constants.items()}
+    for name, specs in mapping.fields.items():
+        for spec in specs:
+            lang = spec.lang or (str(_get(row, spec.lang_from) or "") or None if spec.lang_from else None) or mapping.lang
+            uri_value = _get(row, spec.uri_from) if spec.uri_from else None
+            uris = str(uri_value).split(spec.split) if uri_value and spec.split else [uri_value] if uri_value else []
+            for n, (value, vlang) in enumerate(_literals(_get(row, spec.source), lang)):
+                parts = [p.strip() for p in value.split(spec.split)] if spec.split else [value.strip()]
+                for i, part in enumerate(parts):
+                    if not part:
+                        continue
+                    part = spec.value_map.get(part, part)
+                    uri = uris[i].strip() if i < len(uris) and uris[i] else None
+                    values.setdefault(name, []).append(Literal(value=part, lang=vlang, uri=uri))
+    missing = [f for f in mapping.required if not values.get(f)]
+    if missing:
+        raise RecordError(rid, f"missing required field(s): {', '.join(missing)}")
+    return Record.build(rid, values, Provenance(format=fmt, origin=origin, original_id=str(raw_id)))
+
+
+def parse_csv_file(path: Path, mapping: Mapping) -> Iterator[Record | RecordError]:
+    origin = path.resolve().as_uri()
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+        sample = handle.read(16384)
+        handle.seek(0)
+    except (OSError, UnicodeDecodeError) as exc:
+        yield RecordError(path.name, f"cannot read the file as UTF-8 text: {exc}")
+        return
+    with handle:
+        delimiter = mapping.delimiter
+        if not delimiter:
+            try:
+                delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+            except csv.Error:
+                delimiter = ","
+        reader = csv.DictReader(handle, delimiter=delimiter)
+        columns = set(reader.fieldnames or [])
+        if mapping.id not in columns:
+            yield RecordError(path.name, f"the id column '{mapping.id}' is not in the file (columns: "
+                                         f"{', '.join(sorted(columns))})")
+            return
+        for n, row in enumerate(reader, 2):  # line 1 is the header
+            try:
+                yield record_from_row(row, mapping, origin, "csv", f"line {n}")
+            except RecordError as exc:
+                yield RecordError(f"{exc.record_id} (line {n})" if not exc.record_id.startswith("line") else exc.record_id,
+                                  exc.reason)
+            except ValueError as exc:
+                yield RecordError(f"line {n}", str(exc))
+
+
+def parse_json_file(path: Path, mapping: Mapping) -> Iterator[Record | RecordError]:
+    origin = path.resolve().as_uri()
+    try:
+        with path.open(encoding="utf-8") as f:
+            if path.suffix.lower() in (".jsonl", ".ndjson"):
+                data: Any = []
+                for n, line in enumerate(f, 1):
+                    if line.strip():
+                        try:
+                            data.append(json.loads(line))
+                        except json.JSONDecodeError as exc:
+                            yield RecordError(f"line {n}", f"not valid JSON: {exc.msg}")
+            else:
+                data = json.load(f)
+    except (OSError, UnicodeDecodeError) as exc:
+        yield RecordError(path.name, f"cannot read the file: {exc}")
+        return
+    except json.JSONDecodeError as exc:
+        yield RecordError(path.name, f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}")
+        return
+    rows = _get(data, mapping.records) if mapping.records else data
+    if not isinstance(rows, list):
+        yield RecordError(path.name, f"no list of records at '{mapping.records or '(top level)'}'")
+        return
+    for n, row in enumerate(rows):
+        try:
+            yield record_from_row(row, mapping, origin, "json", f"item {n}")
+        except RecordError as exc:
+            yield exc
+        except ValueError as exc:
+            yield RecordError(f"item {n}", str(exc))

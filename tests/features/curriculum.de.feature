@@ -1,0 +1,25 @@
+# language: de
+Funktionalität: Der Lehrplangraph auf Deutsch
+
+  Grundlage:
+    Angenommen der nur französische Biologie-Testlehrplan ist importiert
+
+  Szenario: Eine Lehrerin sucht auf Luxemburgisch und findet ein französisches Element
+    Wenn die Lehrerin nach "Wéi bauen ech mat der Klass en Insektenhotel?" sucht
+    Dann ist das erste Ergebnis "TBIO-04"
+    Und seine Aussage gibt es nur auf Französisch
+
+  Szenario: Dieselbe Datei erneut zu importieren ändert nichts
+    Wenn dieselbe Datei erneut importiert wird
+    Dann meldet der Import, dass sich nichts geändert hat
+    Und der Graph ist unverändert
+
+  Szenario: Eine fehlerhafte Datei lässt den Graphen unverändert
+    Wenn die fehlerhafte Datei "bio_broken.case.json" importiert wird
+    Dann schlägt der Import fehl und nennt "CFItems[2].fullStatement"
+    Und der Graph ist unverändert
+
+  Szenario: Eine vorgeschlagene Verknüpfung ist als Vorschlag gekennzeichnet
+    Wenn die Lehrerin die Verknüpfungen von "MA-C3-04" öffnet
+    Dann ist jede vorgeschlagene Verknüpfung als Vorschlag gekennzeichnet, mit Punktzahl, Methode und Herkunft
+    Und keine vorgeschlagene Verknüpfung steht unter den offiziellen Verknüpfungen

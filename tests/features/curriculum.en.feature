@@ -1,0 +1,24 @@
+Feature: The curriculum graph in English
+
+  Background:
+    Given the French-only biology test curriculum is imported
+
+  Scenario: A teacher searches in Luxembourgish and finds a French item
+    When the teacher searches "Wéi bauen ech mat der Klass en Insektenhotel?"
+    Then the first result is "TBIO-04"
+    And its statement exists only in French
+
+  Scenario: Re-importing the same file changes nothing
+    When the same file is imported again
+    Then the import reports that nothing changed
+    And the graph is unchanged
+
+  Scenario: A broken file leaves the graph unchanged
+    When the broken file "bio_broken.case.json" is imported
+    Then the import fails and names "CFItems[2].fullStatement"
+    And the graph is unchanged
+
+  Scenario: A suggested link is labelled as suggested
+    When the teacher opens the links of "MA-C3-04"
+    Then every suggested link is labelled as suggested, with a score, a method and a provenance
+    And no suggested link appears among the official links

@@ -1,0 +1,25 @@
+# language: fr
+Fonctionnalité: Le graphe des programmes en français
+
+  Contexte:
+    Soit le programme de biologie de test, en français seulement, importé
+
+  Scénario: Une enseignante cherche en luxembourgeois et trouve un élément français
+    Quand l'enseignante cherche "Wéi bauen ech mat der Klass en Insektenhotel?"
+    Alors le premier résultat est "TBIO-04"
+    Et son énoncé n'existe qu'en français
+
+  Scénario: Réimporter le même fichier ne change rien
+    Quand le même fichier est importé à nouveau
+    Alors l'import indique que rien n'a changé
+    Et le graphe est inchangé
+
+  Scénario: Un fichier cassé laisse le graphe inchangé
+    Quand le fichier cassé "bio_broken.case.json" est importé
+    Alors l'import échoue en nommant "CFItems[2].fullStatement"
+    Et le graphe est inchangé
+
+  Scénario: Un lien suggéré est présenté comme suggéré
+    Quand l'enseignante ouvre les liens de "MA-C3-04"
+    Alors chaque lien suggéré est présenté comme suggéré, avec un score, une méthode et une provenance
+    Et aucun lien suggéré ne figure parmi les liens officiels

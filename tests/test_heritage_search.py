@@ -1,0 +1,158 @@
+"""Search over the demo collection: the Haystack pipeline (BM25 + multilingual e5, fused with RRF),
+filters, the index on disk, and the ``moien heritage search/show`` commands."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from heritage.index import HeritageIndex, SearchFilters, get_search, index_dir
+from heritage.store import RecordStore
+
+DATA = Path(__file__).parent / "data" / "heritage"
+
+
+@pytest.fixture(scope="session")
+def demo_home(test_home) -> Path:
+    """The demo collection loaded, enriched and indexed in its own home (kept between runs: idempotent)."""
+    from heritage.demo import load_demo
+
+    home = test_home / "heritage-demo"
+    store = RecordStore.open(home)
+    load_demo(store, home)
+    store.close()
+    return home
+
+
+@pytest.fixture(scope="module")
+def demo(demo_home):
+    store = RecordStore.open(demo_home)
+    yield store, get_search(store, demo_home)
+    store.close()
+
+
+def text_langs(rec) -> set[str]:
+    return {rec.lang_of(f, i) for f in ("title", "description") for i in range(len(rec.values(f)))}
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Wou ass d'Buerg vu Veianen?", {"demo:h01", "demo:dup1", "demo:pc001", "demo:h02"}),
+    ("Sprangprëssessioun zu Iechternach", {"demo:h06", "demo:dup2"}),
+    ("Molerei vun der Musel", {"demo:h17", "demo:h08"}),
+    ("Wéini gouf d'Adolphe-Bréck gebaut?", {"demo:h24", "demo:ob029"}),
+])
+def test_a_luxembourgish_question_finds_records_described_only_in_french_or_german(demo, question, expected):
+    store, search = demo
+    hits = search.search(question, top_k=5)
+    found = {h.id for h in hits} & expected
+    assert found, f"{question!r} → {[h.id for h in hits]}"
+    for rid in found:
+        assert "lb" not in text_langs(store.get(rid)), rid  # described only in French or German
+
+
+def test_hits_carry_both_retrievers_scores(demo):
+    _, search = demo
+    [top, *_] = search.search("Qui a peint le château de Vianden ?", top_k=3)
+    assert top.id in {"demo:h01", "demo:dup1"}
+    assert top.bm25 > 0 and top.cosine > 0.8 and top.bm25_rank and top.dense_rank
+    assert top.matched_terms == top.query_terms == 3
+
+
+@pytest.mark.parametrize("filters, check", [
+    (SearchFilters(type="TEXT"), lambda r: r.text("edm_type") == "TEXT"),
+    (SearchFilters(type="Foto"), lambda r: r.text("type").lower() in {"foto", "fotografie", "photographie", "photograph"}),
+    (SearchFilters(place="Veianen"), lambda r: r.text("place") in {"Vianden", "Veianen"}),
+    (SearchFilters(provider="Bibliothèque"), lambda r: "Bibliothèque" in r.text("data_provider")),
+    (SearchFilters(rights="cc0"), lambda r: "zero" in r.text("rights")),
+    (SearchFilters(rights="in-copyright"), lambda r: "InC" in r.text("rights")),
+    (SearchFilters(year_from=1920, year_to=1929), lambda r: r.interval()[1] >= 1920 and r.interval()[0] <= 1929),
+])
+def test_filters(demo, filters, check):
+    store, search = demo
+    hits = search.search("Postkaart Foto Zeitung Objet", filters, top_k=15)
+    assert hits
+    for h in hits:
+        assert check(store.get(h.id)), h.id
+
+
+def test_filters_speak_haystack_syntax():
+    f = SearchFilters(place="Vianden", year_from=1900)
+    hs = f.to_haystack()
+    assert hs == {"operator": "AND", "conditions": [
+        {"field": "meta.place", "operator": "==", "value": "Vianden"},
+        {"field": "meta.year_end", "operator": ">=", "value": 1900}]}
+    assert SearchFilters.from_haystack(hs) == f
+
+
+def test_index_is_persisted_and_rebuilt_when_the_store_changes(tmp_path):
+    from heritage.importers import import_path
+
+    store = RecordStore.open(tmp_path)
+    import_path(store, DATA / "dc_records.xml")
+    search = get_search(store, tmp_path, embeddings=False)
+    assert {h.id for h in search.search("Hochofen")} == {"shl-001"}
+    files = {p.name for p in index_dir(tmp_path).iterdir()}
+    assert {"manifest.json", "bm25.npz", "vocab.json", "ids.json", "facets.npz", "years.npy"} <= files
+    assert HeritageIndex(index_dir(tmp_path)).n == 4
+    import_path(store, DATA / "lido_sample.xml")
+    search = get_search(store, tmp_path, embeddings=False)  # the store changed: rebuilt on use
+    assert search.index.n == 6
+    assert "MID-1987-0042" in {h.id for h in search.search("Grubenlampe")}
+    store.close()
+
+
+def test_cli_search_and_show(demo_home, monkeypatch):
+    from assistants.core.config import get_settings
+    from assistants.heritage.cli import app
+
+    monkeypatch.setenv("MOIEN_HOME", str(demo_home))
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        res = runner.invoke(app, ["search", "Buerg Veianen", "--json", "--limit", "3"])
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.stdout)
+        assert data["query"] == "Buerg Veianen" and len(data["results"]) == 3
+        assert {"id", "title", "date", "score", "bm25", "cosine"} <= set(data["results"][0])
+        res = runner.invoke(app, ["search", "Zeitung", "--type", "TEXT", "--from-year", "1930", "--to-year", "1939",
+                                  "--json"])
+        assert all(r["interval"][0] <= 1939 and r["interval"][1] >= 1930 for r in json.loads(res.stdout)["results"])
+        res = runner.invoke(app, ["show", "demo:h01", "--json"])
+        rec = json.loads(res.stdout)
+        assert rec["source"]["title"][0] == {"value": "Le château de Vianden vu depuis la vallée de l'Our", "lang": "fr"}
+        assert any(e["kind"] == "interval" and e["method"] == "date-rules" for e in rec["enrichments"])
+        assert rec["provenance"]["format"] == "json"
+        res = runner.invoke(app, ["show", "h01", "--lang", "de"])  # a unique end of an id is enough
+        assert res.exit_code == 0 and "Quelle" in res.stdout and "Angereichert" in res.stdout
+        res = runner.invoke(app, ["show", "no-such-record", "--lang", "en"])
+        assert res.exit_code == 2 and "No record with the id" in res.output
+        assert "multilingual" in runner.invoke(app, ["search", "--help"]).output
+    finally:
+        get_settings.cache_clear()
+
+
+def test_demo_images_and_iiif_are_local(demo):
+    from heritage.views import image_path
+
+    store, _ = demo
+    assert image_path(store.get("demo:h01")).name == "castle.png"  # through its IIIF manifest
+    assert image_path(store.get("demo:h05")).name == "furnace.png"  # isShownBy, a relative path
+    assert image_path(store.get("demo:h22")) is None
+    with_images = sum(1 for r in store.iter_records() if image_path(r))
+    assert store.count() >= 200 and with_images >= 50
+
+
+def test_demo_is_in_four_languages(demo):
+    store, _ = demo
+    langs = {lang for rec in store.iter_records() for lang in text_langs(rec)}
+    assert {"lb", "fr", "de", "en"} <= langs
+
+
+def test_copy_of_the_index_still_loads(tmp_path, demo_home):
+    shutil.copytree(index_dir(demo_home), tmp_path / "index")
+    ix = HeritageIndex(tmp_path / "index")
+    assert ix.manifest["embeddings"] and ix.vectors.shape == (ix.n, 384)

@@ -1,0 +1,148 @@
+"""The staff view of the heritage collections: search, then a record page with the source values and
+the enrichments side by side, each enrichment with its method, version and confidence, and the record's
+provenance. Nothing here changes a record: curators see what came from the provider and what moien
+derived, kept apart.
+
+Start with ``moien heritage staff``. Layout only: search and records come from ``heritage``.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
+
+import streamlit as st  # noqa: E402
+
+from heritage.i18n import field_label, method_label, msg  # noqa: E402
+
+LANGS = ("lb", "fr", "de", "en")
+LANG_NAMES = {"lb": "Lëtzebuergesch", "fr": "Français", "de": "Deutsch", "en": "English"}
+UI = {
+    "title": {"lb": "Sammlungen – Personal", "fr": "Collections – espace du personnel",
+              "de": "Sammlungen – Mitarbeiteransicht", "en": "Collections – staff view"},
+    "search": {"lb": "Sichen", "fr": "Rechercher", "de": "Suchen", "en": "Search"},
+    "query": {"lb": "Sichbegrëff (all Sprooch)", "fr": "Recherche (toute langue)", "de": "Suchbegriff (jede Sprache)",
+              "en": "Search (any language)"},
+    "filters": {"lb": "Filteren", "fr": "Filtres", "de": "Filter", "en": "Filters"},
+    "type": {"lb": "Typ", "fr": "Type", "de": "Typ", "en": "Type"},
+    "place": {"lb": "Plaz", "fr": "Lieu", "de": "Ort", "en": "Place"},
+    "provider": {"lb": "Institutioun", "fr": "Institution", "de": "Institution", "en": "Institution"},
+    "rights": {"lb": "Rechter", "fr": "Droits", "de": "Rechte", "en": "Rights"},
+    "years": {"lb": "Joren", "fr": "Années", "de": "Jahre", "en": "Years"},
+    "results": {"lb": "Resultater", "fr": "Résultats", "de": "Ergebnisse", "en": "Results"},
+    "record": {"lb": "Objet", "fr": "Notice", "de": "Datensatz", "en": "Record"},
+    "field": {"lb": "Feld", "fr": "Champ", "de": "Feld", "en": "Field"},
+    "stats": {"lb": "{records} Objeten, {enriched} ugereechert", "fr": "{records} notices, {enriched} enrichies",
+              "de": "{records} Datensätze, {enriched} angereichert", "en": "{records} records, {enriched} enriched"},
+    "pick": {"lb": "Wielt e Resultat aus.", "fr": "Choisissez un résultat.", "de": "Wählen Sie ein Ergebnis.",
+             "en": "Pick a result."},
+    "derived_from": {"lb": "aus", "fr": "de", "de": "aus", "en": "from"},
+}
+
+
+def u(key: str, lang: str, **kw) -> str:
+    text = UI[key].get(lang) or UI[key]["en"]
+    return text.format(**kw) if kw else text
+
+
+@st.cache_resource(show_spinner=False)
+def backend():
+    from assistants.core.config import get_settings
+    from heritage.store import RecordStore
+
+    settings = get_settings()
+    return settings, RecordStore.open(settings.home)
+
+
+def render_record(rec, lang: str) -> None:
+    from heritage.views import image_path, side_by_side
+
+    st.subheader(rec.title(lang))
+    st.caption(rec.id + (f" · {msg('deleted', lang)}" if rec.deleted else ""))
+    img = image_path(rec)
+    if img:
+        st.image(str(img), width=360)
+    header = st.columns([2, 4, 5])
+    header[0].markdown(f"**{u('field', lang)}**")
+    header[1].markdown(f"**{msg('source', lang)}**")
+    header[2].markdown(f"**{msg('enriched', lang)}**")
+    for row in side_by_side(rec, lang):
+        cols = st.columns([2, 4, 5])
+        cols[0].write(row["label"])
+        cols[1].markdown("\n\n".join(f"{s['value']}" + (f" `{s['lang']}`" if s["lang"] else "") for s in row["source"])
+                         or "—")
+        enr = []
+        for e in row["enriched"]:
+            src = f" ({u('derived_from', lang)} „{e['derived_from']}“)" if e["derived_from"] else ""
+            enr.append(f"*{e['value']}* — {e['kind_label']}{src} · `{e['method']} v{e['version']}` · "
+                       f"{msg('confidence', lang)} {e['confidence']:.2f}")
+        cols[2].markdown("\n\n".join(enr) or "—")
+    related = rec.related()
+    if related:
+        st.markdown(f"**{field_label('related', lang)}**")
+        for e in related[:12]:
+            via = f" ({msg('related_via', lang)} {e.data['via']})" if e.data.get("via") else ""
+            if st.button(f"{e.value} — {method_label(e.method, lang)}{via} · {e.confidence:.2f}",
+                         key=f"rel-{e.value}-{e.method}"):
+                st.session_state.selected = e.value
+                st.rerun()
+    p = rec.provenance
+    st.markdown(f"**{msg('provenance', lang)}**")
+    st.json({"format": p.format, "origin": p.origin, "original_id": p.original_id, "datestamp": p.datestamp,
+             "sets": p.sets, "imported_at": p.imported_at, "importer": p.importer}, expanded=False)
+
+
+def main() -> None:
+    st.set_page_config(page_title="moien · heritage staff", page_icon="🗂️", layout="wide")
+    settings, store = backend()
+    state = st.session_state
+    state.setdefault("selected", None)
+    with st.sidebar:
+        lang = st.selectbox("Sprooch · Langue · Sprache · Language", LANGS, key="lang",
+                            format_func=lambda c: LANG_NAMES[c])
+        stats = store.stats()
+        st.caption(u("stats", lang, records=stats["records"], enriched=stats["enriched"]))
+        query = st.text_input(u("query", lang), key="query")
+        with st.expander(u("filters", lang)):
+            type_ = st.text_input(u("type", lang), key="f-type")
+            place = st.text_input(u("place", lang), key="f-place")
+            provider = st.text_input(u("provider", lang), key="f-provider")
+            rights = st.selectbox(u("rights", lang), ["", "cc0", "public-domain", "cc-by", "cc-by-sa", "in-copyright"],
+                                  key="f-rights")
+            years = st.slider(u("years", lang), 1700, 2025, (1700, 2025), key="f-years")
+    st.title(u("title", lang))
+    left, right = st.columns([2, 3])
+    with left:
+        if query:
+            from heritage.index import SearchFilters, get_search
+            from heritage.views import summary
+
+            filters = SearchFilters(type=type_ or None, place=place or None, provider=provider or None,
+                                    rights=rights or None,
+                                    year_from=years[0] if years != (1700, 2025) else None,
+                                    year_to=years[1] if years != (1700, 2025) else None)
+            hits = get_search(store, settings.home).search(query, filters, top_k=25)
+            recs = store.get_many([h.id for h in hits])
+            st.markdown(f"**{u('results', lang)}** ({len(hits)})")
+            for h in hits:
+                if h.id not in recs:
+                    continue
+                s = summary(recs[h.id], lang)
+                label = f"{s['title']} · {s['date'] or '–'} · {s['type'] or ''}"
+                if st.button(label, key=f"hit-{h.id}", width="stretch"):
+                    state.selected = h.id
+        else:
+            st.caption(u("pick", lang))
+    with right:
+        if state.selected:
+            rec = store.get(state.selected)
+            if rec is not None:
+                render_record(rec, lang)
+            else:
+                st.warning(msg("not_found", lang, id=state.selected))
+        else:
+            st.caption(u("pick", lang))
+
+
+main()
