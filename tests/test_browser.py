@@ -2,66 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, streamlit_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.neo4j]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / ".moien-test" / "screenshots"
 
 
 @pytest.fixture(scope="module")
 def app_url(settings, neo4j_server):
-    port = free_port()
-    env = {**os.environ, "MOIEN_HOME": str(settings.home), "MOIEN_NEO4J__PORT": str(settings.neo4j.port),
-           "HAYSTACK_TELEMETRY_ENABLED": "False"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "teacher_app.py"), "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the Streamlit app did not start within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        yield b
-        b.close()
+    env = {"MOIEN_HOME": str(settings.home), "MOIEN_NEO4J__PORT": str(settings.neo4j.port)}
+    with streamlit_app("teacher_app.py", env) as url:
+        yield url
 
 
 def test_teacher_asks_in_luxembourgish_and_sees_an_answer_with_sources(app_url, browser):

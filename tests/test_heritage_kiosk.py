@@ -8,69 +8,25 @@ appears in the app's logs.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, streamlit_app
 from tests.test_heritage_search import demo_home  # noqa: F401  (session fixture: the demo collection)
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / ".moien-test" / "screenshots"
 IDLE = 8
 
 
 @pytest.fixture(scope="module")
 def kiosk(settings, demo_home, tmp_path_factory):  # noqa: F811
-    port = free_port()
     log = tmp_path_factory.mktemp("kiosk") / "kiosk.log"
-    env = {**os.environ, "MOIEN_HOME": str(demo_home), "HAYSTACK_TELEMETRY_ENABLED": "False",
-           "MOIEN_KIOSK_IDLE_SECONDS": str(IDLE), "MOIEN_MODEL__MAX_TOKENS": "60", "MOIEN_UI_LANG": "lb",
-           "MOIEN_HERITAGE_DEMO": "0"}
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "kiosk_app.py"), "--server.address",
-             "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the kiosk did not start within 60 s")
-    yield url, log
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                                              "--disable-background-networking",
-                                                              "--disable-component-update", "--no-first-run"])
-        yield b
-        b.close()
+    env = {"MOIEN_HOME": str(demo_home), "MOIEN_KIOSK_IDLE_SECONDS": str(IDLE), "MOIEN_MODEL__MAX_TOKENS": "60",
+           "MOIEN_UI_LANG": "lb", "MOIEN_HERITAGE_DEMO": "0"}
+    with streamlit_app("kiosk_app.py", env, log) as url:
+        yield url, log
 
 
 def test_touch_flow_language_switch_and_idle_reset(kiosk, browser):
