@@ -81,16 +81,16 @@ def test_control_characters_are_removed_and_text_kept():
     assert clean_message("Moien\x00 \u202edu\x07!\r\n  wéi  geet et?") == "Moien du !\nwéi geet et?"
 
 
-@pytest.mark.parametrize("text,label", [
-    ("Mäin E-Mail ass jean.muller@example.lu", "[EMAIL]"),
-    ("IBAN LU28 0019 4006 4475 0000", "[IBAN]"),
-    ("Matricule 1985 0101 12345", "[MATRICULE]"),
-    ("Rufft mech un: +352 621 123 456", "[PHONE]"),
+@pytest.mark.parametrize("text,label,secret", [
+    ("Mäin E-Mail ass jean.muller@example.lu", "[EMAIL]", "jean.muller@example.lu"),
+    ("IBAN LU28 0019 4006 4475 0000", "[IBAN]", "4006 4475"),
+    ("Matricule 1985 0101 12345", "[MATRICULE]", "0101 12345"),
+    ("Rufft mech un: +352 621 123 456", "[PHONE]", "621 123 456"),
 ])
-def test_personal_data_is_redacted_before_it_is_remembered(text, label):
+def test_personal_data_is_redacted_before_it_is_remembered(text, label, secret):
     out = redact(text)
     assert label in out
-    assert not any(ch.isdigit() for ch in out.split(label)[0][-3:]) or label in out
+    assert secret not in out  # the personal data itself is gone, not just labelled
 
 
 def test_session_memory_holds_no_personal_data(bare_core):
