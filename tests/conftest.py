@@ -70,6 +70,35 @@ def neo4j_server(settings):
 
 
 @pytest.fixture(scope="session")
+def opensearch_server(test_home):
+    """A real OpenSearch node (moien's local one, built by Maven once) on a free port; stopped at the end."""
+    from connectors.opensearch_server import LocalOpenSearch
+
+    port = free_port()
+    os.environ["MOIEN_OPENSEARCH__PORT"] = str(port)  # subprocesses and get_settings() find the same node
+    dist = os.environ.get("MOIEN_OPENSEARCH__DIST_DIR")
+    server = LocalOpenSearch(test_home / "opensearch", port=port, dist_dir=Path(dist) if dist else None)
+    server.ensure_built(echo=lambda m: None)
+    server.start(echo=lambda m: None)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module", params=["embedded", "opensearch"])
+def heritage_backend(request):
+    """Runs a module's heritage search tests on each backend: the index on disk and an OpenSearch server."""
+    from assistants.core.config import get_settings
+
+    with pytest.MonkeyPatch.context() as mp:
+        if request.param == "opensearch":
+            request.getfixturevalue("opensearch_server")
+        mp.setenv("MOIEN_HERITAGE__BACKEND", request.param)
+        get_settings.cache_clear()
+        yield request.param
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
 def graph(settings, neo4j_server):
     from connectors.neo4j_graph import get_graph
 

@@ -16,7 +16,7 @@ from tests.test_heritage_search import demo_home  # noqa: F401  (session fixture
 
 
 @pytest.fixture(scope="module")
-def heritage_settings(settings, demo_home):  # noqa: F811
+def heritage_settings(settings, demo_home, heritage_backend):  # noqa: F811  (both search backends)
     return settings.model_copy(update={"home": demo_home})
 
 

@@ -1,5 +1,8 @@
 """Search over the demo collection: the Haystack pipeline (BM25 + multilingual e5, fused with RRF),
-filters, the index on disk, and the ``moien heritage search/show`` commands."""
+filters, the index on disk, and the ``moien heritage search/show`` commands.
+
+The search tests run twice (``heritage_backend``): on the embedded index and on a real OpenSearch node
+(moien's local one, started for the session)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -29,7 +33,7 @@ def demo_home(test_home) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo(demo_home):
+def demo(demo_home, heritage_backend):
     store = RecordStore.open(demo_home)
     yield store, get_search(store, demo_home)
     store.close()
@@ -93,19 +97,19 @@ def test_index_is_persisted_and_rebuilt_when_the_store_changes(tmp_path):
 
     store = RecordStore.open(tmp_path)
     import_path(store, DATA / "dc_records.xml")
-    search = get_search(store, tmp_path, embeddings=False)
+    search = get_search(store, tmp_path, embeddings=False, backend="embedded")
     assert {h.id for h in search.search("Hochofen")} == {"shl-001"}
     files = {p.name for p in index_dir(tmp_path).iterdir()}
     assert {"manifest.json", "bm25.npz", "vocab.json", "ids.json", "facets.npz", "years.npy"} <= files
     assert HeritageIndex(index_dir(tmp_path)).n == 4
     import_path(store, DATA / "lido_sample.xml")
-    search = get_search(store, tmp_path, embeddings=False)  # the store changed: rebuilt on use
+    search = get_search(store, tmp_path, embeddings=False, backend="embedded")  # the store changed: rebuilt on use
     assert search.index.n == 6
     assert "MID-1987-0042" in {h.id for h in search.search("Grubenlampe")}
     store.close()
 
 
-def test_cli_search_and_show(demo_home, monkeypatch):
+def test_cli_search_and_show(demo_home, heritage_backend, monkeypatch):
     from assistants.core.config import get_settings
     from assistants.heritage.cli import app
 
@@ -135,21 +139,62 @@ def test_cli_search_and_show(demo_home, monkeypatch):
         get_settings.cache_clear()
 
 
-def test_demo_images_and_iiif_are_local(demo):
+def test_opensearch_index_is_rebuilt_when_the_store_changes(tmp_path, opensearch_server, monkeypatch):
+    from assistants.core.config import get_settings
+    from heritage import opensearch_index
+    from heritage.importers import import_path
+
+    monkeypatch.setenv("MOIEN_HERITAGE__BACKEND", "opensearch")
+    monkeypatch.setenv("MOIEN_HERITAGE__OPENSEARCH_INDEX", "moien-test-rebuild")
+    get_settings.cache_clear()
+    try:
+        store = RecordStore.open(tmp_path)
+        import_path(store, DATA / "dc_records.xml")
+        search = get_search(store, tmp_path, embeddings=False)
+        assert {h.id for h in search.search("Hochofen")} == {"shl-001"}
+        assert opensearch_index.index_info("moien-test-rebuild")["records"] == 4
+        first = opensearch_server.url
+        import_path(store, DATA / "lido_sample.xml")
+        search = get_search(store, tmp_path, embeddings=False)  # the store changed: rebuilt on use
+        assert opensearch_index.index_info("moien-test-rebuild")["records"] == 6
+        assert "MID-1987-0042" in {h.id for h in search.search("Grubenlampe")}
+        behind = httpx.get(f"{first}/_alias/moien-test-rebuild").json()
+        assert len(behind) == 1  # the alias moved to the new index and the old one is gone
+        store.close()
+    finally:
+        get_settings.cache_clear()
+
+
+def test_opensearch_command_reports_the_local_node(opensearch_server, monkeypatch):
+    from assistants.core.cli import app
+    from assistants.core.config import get_settings
+
+    monkeypatch.setenv("MOIEN_HOME", str(opensearch_server.home.parent))
+    get_settings.cache_clear()
+    try:
+        res = CliRunner().invoke(app, ["opensearch", "status"])
+        assert res.exit_code == 0 and opensearch_server.url in res.output and "running" in res.output
+    finally:
+        get_settings.cache_clear()
+
+
+def test_demo_images_and_iiif_are_local(demo_home):
     from heritage.views import image_path
 
-    store, _ = demo
+    store = RecordStore.open(demo_home)
     assert image_path(store.get("demo:h01")).name == "castle.png"  # through its IIIF manifest
     assert image_path(store.get("demo:h05")).name == "furnace.png"  # isShownBy, a relative path
     assert image_path(store.get("demo:h22")) is None
     with_images = sum(1 for r in store.iter_records() if image_path(r))
     assert store.count() >= 200 and with_images >= 50
+    store.close()
 
 
-def test_demo_is_in_four_languages(demo):
-    store, _ = demo
+def test_demo_is_in_four_languages(demo_home):
+    store = RecordStore.open(demo_home)
     langs = {lang for rec in store.iter_records() for lang in text_langs(rec)}
     assert {"lb", "fr", "de", "en"} <= langs
+    store.close()
 
 
 def test_copy_of_the_index_still_loads(tmp_path, demo_home):

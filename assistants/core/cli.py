@@ -29,9 +29,12 @@ app = typer.Typer(
 )
 model_app = typer.Typer(help="The local language model: list, assemble and verify built-in models.", no_args_is_help=True)
 neo4j_app = typer.Typer(help="The local Neo4j server that holds the curriculum graph.", no_args_is_help=True)
+opensearch_app = typer.Typer(help="The local OpenSearch node for the heritage search's server backend "
+                             "(MOIEN_HERITAGE__BACKEND=opensearch).", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data shipped with moien.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
 app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(opensearch_app, name="opensearch")
 app.add_typer(demo_app, name="demo")
 
 err = Console(stderr=True)
@@ -196,6 +199,47 @@ def neo4j_status() -> None:
     st = _local_neo4j().status()
     out.print(f"{'running' if st.running else 'stopped'}: {st.uri} pid={st.pid} data={st.data_dir}"
               + (f" — {st.message}" if st.message else ""))
+    raise typer.Exit(0 if st.running else 3)
+
+
+# --- opensearch -----------------------------------------------------------------------------------
+def _local_opensearch():
+    from connectors.opensearch_server import LocalOpenSearch, OpenSearchServerError
+
+    s = get_settings()
+    if s.heritage.opensearch_url:
+        _fail(f"MOIEN_HERITAGE__OPENSEARCH_URL is set ({s.heritage.opensearch_url}): moien does not start a local "
+              "OpenSearch. Unset it to use the local one.")
+    try:
+        return LocalOpenSearch.from_settings(s)
+    except OpenSearchServerError as exc:
+        _fail(str(exc))
+
+
+@opensearch_app.command("start")
+def opensearch_start() -> None:
+    """Build the local OpenSearch node once (Maven), start it on 127.0.0.1, wait until it answers."""
+    from connectors.opensearch_server import OpenSearchServerError
+
+    server = _local_opensearch()
+    try:
+        st = server.start(echo=lambda m: err.print(f"[dim]{m}[/]"))
+    except OpenSearchServerError as exc:
+        _fail(str(exc))
+    out.print(f"OpenSearch running at {st.url} (pid {st.pid}); data in {st.data_dir}")
+
+
+@opensearch_app.command("stop")
+def opensearch_stop() -> None:
+    """Stop the local OpenSearch node (no-op when it is not running)."""
+    out.print(_local_opensearch().stop().message)
+
+
+@opensearch_app.command("status")
+def opensearch_status() -> None:
+    """Say whether the local OpenSearch node runs, and where."""
+    st = _local_opensearch().status()
+    out.print(f"{'running' if st.running else 'stopped'}: {st.url} pid={st.pid} data={st.data_dir} — {st.message}")
     raise typer.Exit(0 if st.running else 3)
 
 

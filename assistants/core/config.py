@@ -63,6 +63,31 @@ class Neo4jSettings(BaseModel):
     dist_dir: Path | None = None
 
 
+class OpenSearchSettings(BaseModel):
+    """The local OpenSearch node moien can run for the heritage search (``moien opensearch start``)."""
+
+    #: HTTP port of the local node (127.0.0.1 only).
+    port: int = 9200
+    heap: str = "512m"
+    #: Where the local node's jars are built (default ``$MOIEN_HOME/opensearch/dist``); shareable between homes.
+    dist_dir: Path | None = None
+
+
+class HeritageSettings(BaseModel):
+    """Where the heritage search index lives."""
+
+    #: ``embedded``: on disk under ``$MOIEN_HOME/heritage/index``, in process, no server (the default).
+    #: ``opensearch``: an OpenSearch server, through Haystack's OpenSearch document store.
+    backend: Literal["embedded", "opensearch"] = "embedded"
+    #: An existing OpenSearch (``https://user:pass@host:9200``, or user and password in ``OPENSEARCH_USERNAME``
+    #: / ``OPENSEARCH_PASSWORD``); default: the local node (``moien opensearch start``).
+    opensearch_url: str | None = None
+    #: The alias searches go through; each rebuild writes a new index behind it.
+    opensearch_index: str = "moien-heritage"
+    #: Check the server's TLS certificate (https URLs).
+    opensearch_verify_certs: bool = True
+
+
 class GeneralSettings(BaseModel):
     """The ``general`` assistant answers from a folder of documents."""
 
@@ -92,6 +117,8 @@ class Settings(BaseSettings):
     model: ModelSettings = Field(default_factory=ModelSettings)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
     general: GeneralSettings = Field(default_factory=GeneralSettings)
+    heritage: HeritageSettings = Field(default_factory=HeritageSettings)
+    opensearch: OpenSearchSettings = Field(default_factory=OpenSearchSettings)
 
     # The conventional Neo4j variables, as every Neo4j tool reads them.
     neo4j_uri_env: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI"))

@@ -185,7 +185,8 @@ def index(
                                                   "finds records across languages).")] = True,
     lang: LangOpt = None,
 ) -> None:
-    """Build the search index (BM25 + embeddings) under $MOIEN_HOME/heritage/index."""
+    """Build the search index (BM25 + embeddings) under $MOIEN_HOME/heritage/index, or in OpenSearch when
+    MOIEN_HERITAGE__BACKEND=opensearch."""
     from heritage.i18n import msg
     from heritage.index import build_index
 

@@ -1,0 +1,375 @@
+"""The heritage search on an OpenSearch server: the same records, text, facets and fusion as the embedded
+index (``heritage/index.py``), through Haystack's OpenSearch integration (``opensearch-haystack``).
+
+::
+
+    text ──► E5ListEmbedder ──► OpenSearchEmbeddingRetriever (k-NN, lucene HNSW) ──┐
+    text ──► OpenSearchBM25Retriever ──► MatchedTerms ─────────────────────────────┴──► DocumentJoiner (RRF)
+
+Chosen with ``MOIEN_HERITAGE__BACKEND=opensearch``; ``MOIEN_HERITAGE__OPENSEARCH_URL`` names the server
+(default: the local node, ``moien opensearch start``). ``moien heritage index`` writes one Document per
+record into a new OpenSearch index and then moves the alias (``moien-heritage``) to it, so searches never
+see a half-built index; the store's generation is kept in the index mapping's ``_meta`` and a stale index is
+rebuilt on first use, as on disk.
+
+What each Document holds, from ``heritage.index.record_index_text`` (the embedded index's own code):
+``content`` = the record's index terms (accent-folded, lightly stemmed, title twice, linked authority
+labels in four languages, keywords, its years), analysed by OpenSearch's ``whitespace`` analyser so the
+terms stay exactly moien's; ``type``/``place``/``provider``/``rights`` = the folded facet keys (keyword
+fields); ``year_start``/``year_end`` = the interval (absent when the record has none); ``embedding`` = the
+record's e5 vector (the same cached vectors). Questions go through the same ``terms()``.
+
+Differences from the embedded retrievers, kept small on purpose:
+
+* OpenSearch's BM25 (its default ``LegacyBM25Similarity``: k1 1.2, b 0.75, the same idf and ``(k1 + 1)``
+  factor) normalises by the whole indexed text, the embedded one by the source text only, so scores differ
+  a little (10.6 vs 10.5 for the best hit of "Wou ass d'Buerg vu Veianen?") and the heritage assistant's
+  threshold means the same on both backends.
+* The embedded index reads an unknown compound by its head (Karbidluucht → luucht), which needs its
+  vocabulary in process; here only the embeddings catch those.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")  # sovereignty: no usage data leaves the host
+
+from haystack import Document, Pipeline, component  # noqa: E402
+from haystack.components.joiners import DocumentJoiner  # noqa: E402
+from haystack.document_stores.types import DuplicatePolicy  # noqa: E402
+
+from heritage.index import FACETS, Hit, IndexMissing, SearchFilters, record_index_text, terms  # noqa: E402
+from heritage.store import RecordStore  # noqa: E402
+from heritage.text import fold_nocache  # noqa: E402
+
+DIM = 384
+INDEX_FORMAT = 1
+#: k-NN's pure-Java engine: no native faiss/nmslib library is needed on the server.
+KNN_METHOD = {"name": "hnsw", "engine": "lucene", "space_type": "cosinesimil",
+              "parameters": {"m": 16, "ef_construction": 100}}
+INDEX_SETTINGS = {
+    "index.knn": True,
+    "number_of_shards": 1,
+    "number_of_replicas": 0,
+    # the BM25 retriever's multi_match names no field: only the indexed text, not the keyword facets
+    "index.query.default_field": ["content"],
+    # facet keys are stored folded; the normaliser folds a filter's value the same way
+    "analysis": {"normalizer": {"folded": {"type": "custom", "filter": ["lowercase", "asciifolding"]}}},
+}
+
+
+def mappings(generation: str, records: int, embeddings: bool) -> dict[str, Any]:
+    facet = {"type": "keyword", "normalizer": "folded"}
+    props: dict[str, Any] = {
+        "content": {"type": "text", "analyzer": "whitespace"},
+        "year_start": {"type": "float"},
+        "year_end": {"type": "float"},
+        **{f: facet for f in FACETS},
+    }
+    if embeddings:
+        props["embedding"] = {"type": "knn_vector", "dimension": DIM, "method": KNN_METHOD}
+    return {
+        "_meta": {"moien": {"format": INDEX_FORMAT, "generation": generation, "records": records,
+                            "embeddings": embeddings}},
+        "dynamic": False,  # nothing but the fields above is indexed
+        "properties": props,
+    }
+
+
+# -- connecting -----------------------------------------------------------------------------------------
+def _settings():
+    from assistants.core.config import get_settings
+
+    return get_settings()
+
+
+def server_url() -> str:
+    """The configured OpenSearch, or the local node's address."""
+    s = _settings()
+    if s.heritage.opensearch_url:
+        return s.heritage.opensearch_url
+    from connectors.opensearch_server import LocalOpenSearch
+
+    return LocalOpenSearch.from_settings(s).url
+
+
+def document_store(index: str, embeddings: bool = True, generation: str = "", records: int = 0):
+    from haystack_integrations.document_stores.opensearch import OpenSearchDocumentStore
+
+    s = _settings()
+    kwargs: dict[str, Any] = {}
+    if s.heritage.opensearch_url and s.heritage.opensearch_url.startswith("https"):
+        kwargs["verify_certs"] = s.heritage.opensearch_verify_certs
+    return OpenSearchDocumentStore(hosts=[server_url()], index=index, embedding_dim=DIM,
+                                   mappings=mappings(generation, records, embeddings), settings=INDEX_SETTINGS,
+                                   timeout=60, **kwargs)
+
+
+def _client(store):
+    """The document store's own opensearch-py client, for what the Haystack API has no call for (aliases,
+    refresh, a terms aggregation); the library creates it, and the index, on first use."""
+    store._ensure_initialized()
+    return store._client
+
+
+class OpenSearchUnavailable(IndexMissing):
+    """The OpenSearch server does not answer."""
+
+
+def _unavailable(url: str, exc: Exception) -> OpenSearchUnavailable:
+    hint = ("start the local node with `moien opensearch start`" if not _settings().heritage.opensearch_url
+            else "check MOIEN_HERITAGE__OPENSEARCH_URL")
+    return OpenSearchUnavailable(f"OpenSearch at {url} is not reachable ({type(exc).__name__}): {hint}.")
+
+
+def index_info(alias: str) -> dict | None:
+    """The ``_meta`` of the index behind ``alias`` (None when there is none)."""
+    from opensearchpy import OpenSearch
+    from opensearchpy.exceptions import ConnectionError as OSConnectionError
+    from opensearchpy.exceptions import NotFoundError
+
+    url = server_url()
+    client = OpenSearch(hosts=[url], timeout=10, verify_certs=_settings().heritage.opensearch_verify_certs)
+    try:
+        found = client.indices.get_mapping(index=alias)
+    except NotFoundError:
+        return None
+    except OSConnectionError as exc:
+        raise _unavailable(url, exc) from exc
+    finally:
+        client.close()
+    for body in found.values():
+        return body.get("mappings", {}).get("_meta", {}).get("moien")
+    return None
+
+
+# -- building -----------------------------------------------------------------------------------------
+def record_document(rec, vector=None) -> Document:
+    """One record as the Document OpenSearch indexes (text and facets from the embedded index's code)."""
+    words, facets, years, _ = record_index_text(rec)
+    meta: dict[str, Any] = {f: sorted(keys) for f, keys in facets.items() if keys}
+    if years[0] == years[0]:  # not NaN: the record has an interval
+        meta["year_start"], meta["year_end"] = years
+    return Document(id=rec.id, content=" ".join(words), meta=meta,
+                    embedding=[float(x) for x in vector] if vector is not None else None)
+
+
+def build_index(store: RecordStore, home: Path, *, embeddings: bool = True,
+                progress: Callable[[str, int, int | None], None] | None = None, batch: int = 1000) -> dict:
+    """Write every record into a new OpenSearch index, then point the alias at it and drop the old ones."""
+    from heritage.embeddings import MODEL_ID, ensure_embeddings, record_text
+
+    started = time.perf_counter()
+    alias = _settings().heritage.opensearch_index
+    generation = store.generation()
+    total = store.count()
+    name = f"{alias}-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}-{os.getpid()}"
+    vecs: dict[str, Any] = {}
+    if embeddings and total:
+        texts = [(rec.id, record_text(rec)) for rec in store.iter_records()]
+        vecs = ensure_embeddings(store, texts, (lambda d, t: progress("embeddings", d, t)) if progress else None)
+    ds = document_store(name, embeddings=embeddings and bool(vecs), generation=generation, records=total)
+    from opensearchpy.exceptions import ConnectionError as OSConnectionError
+
+    try:
+        client = _client(ds)
+    except OSConnectionError as exc:
+        raise _unavailable(server_url(), exc) from exc
+    vocab: set[str] = set()
+    docs: list[Document] = []
+    n = 0
+    try:
+        for rec in store.iter_records():
+            doc = record_document(rec, vecs.get(rec.id))
+            vocab.update(doc.content.split())
+            docs.append(doc)
+            if len(docs) >= batch:
+                n += ds.write_documents(docs, policy=DuplicatePolicy.OVERWRITE, refresh=False)
+                docs = []
+                if progress:
+                    progress("index", n, total)
+        if docs:
+            n += ds.write_documents(docs, policy=DuplicatePolicy.OVERWRITE, refresh=False)
+        client.indices.refresh(index=name)
+        old = list(client.indices.get_alias(name=alias)) if client.indices.exists_alias(name=alias) else []
+        actions: list[dict] = [{"remove": {"index": i, "alias": alias}} for i in old]
+        if client.indices.exists(index=alias) and not client.indices.exists_alias(name=alias):
+            actions.append({"remove_index": {"index": alias}})  # a plain index in the alias's place
+        actions.append({"add": {"index": name, "alias": alias}})
+        client.indices.update_aliases(body={"actions": actions})
+    except BaseException:
+        client.indices.delete(index=name, ignore_unavailable=True)
+        raise
+    for i in old:
+        client.indices.delete(index=i, ignore_unavailable=True)
+    with _LOCK:
+        for key in [k for k in _CACHE if k.endswith("|" + alias)]:
+            del _CACHE[key]
+    if progress:
+        progress("index", total, total)
+    return {"backend": "opensearch", "url": server_url(), "index": name, "alias": alias, "version": INDEX_FORMAT,
+            "generation": generation, "records": n, "terms": len(vocab), "embeddings": bool(vecs),
+            "model": MODEL_ID if vecs else None, "seconds": round(time.perf_counter() - started, 3)}
+
+
+# -- searching ----------------------------------------------------------------------------------------
+@component
+class E5ListEmbedder:
+    """The question's e5 vector as a list of floats (what OpenSearch's k-NN query takes)."""
+
+    @component.output_types(embedding=list[float])
+    def run(self, text: str):
+        from heritage.embeddings import Embedder
+
+        return {"embedding": [float(x) for x in Embedder.query(text)]}
+
+
+@component
+class MatchedTerms:
+    """Counts the question's terms each BM25 hit contains and ranks by BM25 × the share matched.
+
+    OpenSearch cannot report this count through the Haystack retriever (it keeps only ``_source`` and
+    ``_score``), and Lucene dropped coordination; both are what the embedded BM25 gives the heritage
+    assistant to judge a hit, so they are computed here from the terms the hit holds.
+    """
+
+    @component.output_types(documents=list[Document])
+    def run(self, documents: list[Document], query: str):
+        qterms = list(dict.fromkeys(query.split()))
+        out = []
+        for d in documents:
+            have = set((d.content or "").split())
+            matched = sum(1 for t in qterms if t in have)
+            score = float(d.score or 0.0)
+            if len(qterms) > 1:
+                score *= matched / len(qterms)
+            out.append(Document(id=d.id, score=score,
+                                meta={"bm25": score, "matched_terms": matched, "query_terms": len(qterms)}))
+        out.sort(key=lambda d: -(d.score or 0.0))
+        return {"documents": out}
+
+
+def _regex_escape(text: str) -> str:
+    """Escapes a string for Lucene's regular-expression syntax (the terms aggregation's ``include``)."""
+    return re.sub(r'([.?+*|{}\[\]()"\\#@&<>~])', r"\\\1", text)
+
+
+class OpenSearchHeritageSearch:
+    """The same ``search(query, filters, top_k) -> list[Hit]`` as ``HeritageSearch``, on OpenSearch."""
+
+    def __init__(self, alias: str, info: dict, candidates: int = 30) -> None:
+        from haystack_integrations.components.retrievers.opensearch import (
+            OpenSearchBM25Retriever,
+            OpenSearchEmbeddingRetriever,
+        )
+
+        self.alias = alias
+        self.info = info
+        self.candidates = candidates
+        self.dense = bool(info.get("embeddings"))
+        self.store = document_store(alias, embeddings=self.dense)
+        pipe = Pipeline()
+        pipe.add_component("bm25", OpenSearchBM25Retriever(document_store=self.store, top_k=candidates, fuzziness=0))
+        pipe.add_component("lexical", MatchedTerms())
+        pipe.connect("bm25.documents", "lexical.documents")
+        if self.dense:
+            pipe.add_component("embedder", E5ListEmbedder())
+            pipe.add_component("dense", OpenSearchEmbeddingRetriever(document_store=self.store, top_k=candidates,
+                                                                     efficient_filtering=True))
+            pipe.add_component("joiner", DocumentJoiner(join_mode="reciprocal_rank_fusion"))
+            pipe.connect("embedder.embedding", "dense.query_embedding")
+            pipe.connect("lexical.documents", "joiner.documents")
+            pipe.connect("dense.documents", "joiner.documents")
+        self.pipeline = pipe
+
+    def facet_keys(self, field: str, value: str) -> list[str]:
+        """The stored keys of a facet that a filter value selects: equal to it or containing it, accent- and
+        case-free — the embedded index's rule, answered by a terms aggregation on the server."""
+        want = fold_nocache(str(value)).strip()
+        body = {"size": 0, "aggs": {"keys": {"terms": {"field": field, "size": 10000,
+                                                       "include": f".*{_regex_escape(want)}.*"}}}}
+        res = _client(self.store).search(index=self.alias, body=body)
+        return [b["key"] for b in res["aggregations"]["keys"]["buckets"]]
+
+    def haystack_filters(self, filters: SearchFilters | None) -> dict[str, Any] | None:
+        """``SearchFilters.to_haystack()``, each facet's ``==`` widened to the stored keys it selects."""
+        hf = filters.to_haystack() if filters else None
+        if not hf:
+            return None
+        conds = []
+        for c in hf["conditions"]:
+            name = c["field"].removeprefix("meta.")
+            if name in FACETS and c["operator"] == "==":
+                c = {"field": c["field"], "operator": "in", "value": self.facet_keys(name, c["value"])}
+            conds.append(c)
+        return {"operator": "AND", "conditions": conds}
+
+    def search(self, query: str, filters: SearchFilters | None = None, top_k: int = 10) -> list[Hit]:
+        query = (query or "").strip()
+        if not query:
+            return []
+        qterms = list(dict.fromkeys(terms(query)))
+        hf = self.haystack_filters(filters)
+        if hf and any(c["operator"] == "in" and not c["value"] for c in hf["conditions"]):
+            return []  # a facet value no record has
+        lex_query = " ".join(qterms)
+        data: dict[str, dict] = {}
+        if lex_query:
+            data["bm25"] = {"query": lex_query, "filters": hf}
+            data["lexical"] = {"query": lex_query}
+        if self.dense:
+            data["embedder"] = {"text": query}
+            data["dense"] = {"filters": hf}
+        if not data:
+            return []
+        out = self.pipeline.run(data, include_outputs_from={"lexical", "dense"})
+        lex = out.get("lexical", {}).get("documents", [])
+        sem = [Document(id=d.id, score=2.0 * float(d.score or 0.0) - 1.0, meta={"cosine": 2.0 * float(d.score or 0.0) - 1.0})
+               for d in out.get("dense", {}).get("documents", [])]  # lucene cosinesimil scores (1 + cos) / 2
+        fused = out["joiner"]["documents"] if self.dense else lex
+        by_lex = {d.id: (r, d) for r, d in enumerate(lex)}
+        by_sem = {d.id: (r, d) for r, d in enumerate(sem)}
+        hits = []
+        for d in sorted(fused, key=lambda d: -(d.score or 0.0))[:top_k]:
+            lr, sr = by_lex.get(d.id), by_sem.get(d.id)
+            hits.append(Hit(id=d.id, score=float(d.score or 0.0),
+                            bm25=float(lr[1].meta["bm25"]) if lr else 0.0,
+                            cosine=float(sr[1].meta["cosine"]) if sr else 0.0,
+                            bm25_rank=lr[0] + 1 if lr else None, dense_rank=sr[0] + 1 if sr else None,
+                            matched_terms=int(lr[1].meta["matched_terms"]) if lr else 0,
+                            query_terms=len(qterms)))
+        return hits
+
+
+_LOCK = threading.Lock()
+_CACHE: dict[str, tuple[str, OpenSearchHeritageSearch]] = {}
+
+
+def get_search(store: RecordStore, home: Path, *, rebuild_if_stale: bool = True,
+               embeddings: bool = True) -> OpenSearchHeritageSearch:
+    """The search over the index behind the alias; (re)builds it when missing or out of date."""
+    alias = _settings().heritage.opensearch_index
+    key = f"{server_url()}|{alias}"
+    generation = store.generation()
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached and cached[0] == generation:
+            return cached[1]
+    info = index_info(alias)
+    stale = not info or info.get("format") != INDEX_FORMAT or info.get("generation") != generation
+    if stale and rebuild_if_stale:
+        build_index(store, home, embeddings=embeddings)
+        info = index_info(alias)
+    elif info is None:
+        raise IndexMissing(f"no heritage index '{alias}' on {server_url()}")
+    search = OpenSearchHeritageSearch(alias, info or {})
+    with _LOCK:
+        _CACHE[key] = (info.get("generation", generation), search)
+    return search
