@@ -35,6 +35,7 @@ import os
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -170,7 +171,9 @@ def build_index(store: RecordStore, home: Path, *, embeddings: bool = True,
     alias = _settings().heritage.opensearch_index
     generation = store.generation()
     total = store.count()
-    name = f"{alias}-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}-{os.getpid()}"
+    # a random part too: two rebuilds within one second (a test, a quick re-import) must not share a name,
+    # or moving the alias would delete the index just written
+    name = f"{alias}-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}"
     vecs: dict[str, Any] = {}
     if embeddings and total:
         texts = [(rec.id, record_text(rec)) for rec in store.iter_records()]
@@ -198,7 +201,8 @@ def build_index(store: RecordStore, home: Path, *, embeddings: bool = True,
         if docs:
             n += ds.write_documents(docs, policy=DuplicatePolicy.OVERWRITE, refresh=False)
         client.indices.refresh(index=name)
-        old = list(client.indices.get_alias(name=alias)) if client.indices.exists_alias(name=alias) else []
+        old = [i for i in (client.indices.get_alias(name=alias) if client.indices.exists_alias(name=alias) else [])
+               if i != name]
         actions: list[dict] = [{"remove": {"index": i, "alias": alias}} for i in old]
         if client.indices.exists(index=alias) and not client.indices.exists_alias(name=alias):
             actions.append({"remove_index": {"index": alias}})  # a plain index in the alias's place

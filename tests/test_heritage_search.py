@@ -201,3 +201,31 @@ def test_copy_of_the_index_still_loads(tmp_path, demo_home):
     shutil.copytree(index_dir(demo_home), tmp_path / "index")
     ix = HeritageIndex(tmp_path / "index")
     assert ix.manifest["embeddings"] and ix.vectors.shape == (ix.n, 384)
+
+
+def test_large_collections_search_an_hnsw_graph_with_the_same_answers(demo_home, tmp_path, monkeypatch):
+    """From ANN_MIN_RECORDS records on, the dense retriever walks a faiss HNSW graph instead of reading the whole
+    matrix; a visitor must get the same objects either way — with and without filters."""
+    import heritage.index as hi
+
+    store = RecordStore.open(demo_home)
+    try:
+        exact_ix = hi.HeritageIndex(index_dir(demo_home))
+        assert exact_ix.ann is None  # 214 records: the exact product
+        monkeypatch.setattr(hi, "ANN_MIN_RECORDS", 1)
+        manifest = hi.build_index(store, tmp_path, backend="embedded")
+    finally:
+        store.close()
+    assert manifest["ann"] == "faiss-hnsw"
+    ann_ix = hi.HeritageIndex(index_dir(tmp_path))
+    assert ann_ix.ann is not None and ann_ix.ann.ntotal == ann_ix.n == exact_ix.n
+    exact, ann = hi.HeritageSearch(exact_ix), hi.HeritageSearch(ann_ix)
+    for q in ("Wou ass d'Buerg vu Veianen?", "photos of the steelworks in Esch", "Prozession in Echternach"):
+        assert [h.id for h in ann.search(q, top_k=5)] == [h.id for h in exact.search(q, top_k=5)], q
+    images = SearchFilters(type="IMAGE")
+    # a filter that leaves many records goes through the graph with a bitmap of the allowed ones
+    monkeypatch.setattr(hi, "ANN_EXACT_BELOW", 0)
+    got = ann.search("Buerg", images, top_k=8)
+    assert got and [h.id for h in got] == [h.id for h in exact.search("Buerg", images, top_k=8)]
+    mask = ann_ix.mask(images)
+    assert all(mask[ann_ix.pos[h.id]] for h in got)
