@@ -18,9 +18,19 @@ def origin_dir(rec: Record) -> Path | None:
     return None
 
 
+def _web_copy(url: str) -> Path | None:
+    """The copy ``moien heritage images`` made of a web picture (nothing is fetched here: kiosks run offline)."""
+    from assistants.core.config import get_settings
+    from heritage.images import cached
+
+    return cached(get_settings().home, url)
+
+
 def _local(rec: Record, ref: str) -> Path | None:
-    if not ref or ref.startswith(("http://", "https://")):
-        return None  # the kiosk works offline: only images on this machine are shown
+    if not ref:
+        return None
+    if ref.startswith(("http://", "https://")):
+        return _web_copy(ref)  # the kiosk works offline: only images on this machine are shown
     url = urlparse(ref)
     path = Path(unquote(url.path)) if url.scheme == "file" else Path(ref)
     if not path.is_absolute():

@@ -197,6 +197,36 @@ def index(
                   emb=msg("yes" if m["embeddings"] else "no", lang)))
 
 
+@app.command()
+def images(
+    force: Annotated[bool, typer.Option("--force", help="Fetch again pictures that are already copied.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Copy the pictures that records only reference on the web (isShownBy, thumbnails) to this machine, so
+    the kiosk shows them with the network cable pulled. Run it after an import or harvest, where the
+    providers can be reached; the kiosk itself never fetches anything. A picture that cannot be fetched is
+    reported with its record and reason; the others are copied."""
+    import json
+
+    from heritage.i18n import msg
+    from heritage.images import cache_images
+
+    lang = _lang(lang)
+    with _Bars(enabled=not as_json) as bars:
+        rep = cache_images(_store(), _settings().home, force=force,
+                           progress=lambda d, t: bars.update("images", d, t))
+    if as_json:
+        out.print_json(json.dumps(rep.as_dict(), ensure_ascii=False))
+    else:
+        out.print(msg("images_cached", lang, fetched=rep.fetched, already=rep.already, failed=len(rep.failed),
+                      none=rep.records_without_remote), highlight=False)
+        for rid, url, reason in rep.failed[:20]:
+            err.print(msg("image_failed", lang, id=rid, url=url, reason=reason), highlight=False)
+    if rep.failed and not rep.fetched and not rep.already:
+        raise typer.Exit(1)
+
+
 # --- search / show / stats ------------------------------------------------------------------------
 @app.command()
 def search(
