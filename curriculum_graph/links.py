@@ -242,16 +242,65 @@ def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: i
     return report
 
 
-def suggested_links(graph: Graph, *, method: str | None = None, limit: int = 100) -> list[dict]:
-    """The strongest suggestions (for a review screen), each labelled ``kind: 'suggested'``."""
+REVIEW_STATUSES = ("suggested", "accepted", "rejected")
+
+
+def suggested_links(graph: Graph, *, method: str | None = None, limit: int = 100,
+                    status: str | None = None) -> list[dict]:
+    """The strongest suggestions (for a review screen), each labelled ``kind: 'suggested'``.
+
+    ``status``: only those still ``suggested`` (waiting for review), ``accepted`` or ``rejected``.
+    """
+    if status is not None and status not in REVIEW_STATUSES:
+        raise ValueError(f"status is one of {', '.join(REVIEW_STATUSES)}")
     return graph.read(
         f"MATCH (a:Item)-[r:{SUGGESTED_REL_TYPE}]->(b:Item) WHERE a.retired IS NULL AND b.retired IS NULL "
-        "AND ($m IS NULL OR r.method = $m) "
+        "AND ($m IS NULL OR r.method = $m) AND ($status IS NULL OR r.status = $status) "
         "RETURN 'suggested' AS kind, a.code AS from_code, a.subject AS from_subject, b.code AS to_code, "
         "b.subject AS to_subject, r.method AS method, r.score AS score, r.evidence AS evidence, "
-        "r.provenance AS provenance, r.status AS status ORDER BY r.score DESC LIMIT $limit",
-        m=method, limit=limit,
+        "r.provenance AS provenance, r.status AS status, r.reviewed_at AS reviewed_at, "
+        "r.review_note AS review_note ORDER BY r.score DESC, from_code, to_code LIMIT $limit",
+        m=method, limit=limit, status=status,
     )
 
 
-__all__ = ["DEFAULT_MIN_SCORE", "METHODS", "DiscoveryReport", "discover_links", "suggested_links"]
+class ReviewError(ValueError):
+    """A review names items or a link that do not exist; ``str()`` says which."""
+
+
+def review_link(graph: Graph, code_a: str, code_b: str, decision: str, *, method: str | None = None,
+                note: str | None = None, reviewer: str | None = None) -> int:
+    """Record a curriculum team's decision on moien's suggestion(s) between two items (either direction).
+
+    ``decision``: ``accepted``, ``rejected`` or ``suggested`` (undo). The link stays a ``SUGGESTED_LINK``
+    either way — accepting says a teacher team finds it useful, it does not make it part of the official
+    curriculum, which only its publisher changes — and later discovery runs leave reviewed links alone.
+    Returns how many suggestions (one per method) were updated; raises :class:`ReviewError` when there is none.
+    """
+    if decision not in REVIEW_STATUSES:
+        raise ReviewError(f"decision is one of {', '.join(REVIEW_STATUSES)}, not {decision!r}")
+    known = {r["code"] for r in graph.read(
+        "UNWIND $codes AS c MATCH (i:Item {code: c}) WHERE i.retired IS NULL RETURN DISTINCT i.code AS code",
+        codes=[code_a, code_b])}
+    for code in (code_a, code_b):
+        if code not in known:
+            raise ReviewError(f"no active item with the code {code!r}; check it with `moien curriculum search`")
+    rows = graph.write(
+        f"MATCH (a:Item {{code: $x}})-[r:{SUGGESTED_REL_TYPE}]-(b:Item {{code: $y}}) "
+        "WHERE a.retired IS NULL AND b.retired IS NULL AND ($m IS NULL OR r.method = $m) "
+        "SET r.status = $d, r.reviewed_at = CASE WHEN $d = 'suggested' THEN null ELSE $now END, "
+        "r.review_note = CASE WHEN $d = 'suggested' THEN null ELSE $note END, "
+        "r.reviewed_by = CASE WHEN $d = 'suggested' THEN null ELSE $who END "
+        "RETURN count(r) AS n",
+        x=code_a, y=code_b, m=method, d=decision, now=datetime.now(timezone.utc), note=note, who=reviewer,
+    )
+    n = rows[0]["n"] if rows else 0
+    if not n:
+        via = f" by the method {method}" if method else ""
+        raise ReviewError(f"moien has suggested no link between {code_a} and {code_b}{via}; list the suggestions "
+                          "with `moien curriculum review`")
+    return n
+
+
+__all__ = ["DEFAULT_MIN_SCORE", "METHODS", "REVIEW_STATUSES", "DiscoveryReport", "ReviewError", "discover_links",
+           "review_link", "suggested_links"]

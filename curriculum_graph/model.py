@@ -148,9 +148,12 @@ class ItemRecord:
                                             *self.keywords])
         return props
 
-    def content_hash(self) -> str:
-        """What counts as "this item changed": everything but ``last_change`` (servers bump it freely)."""
-        props = {k: v for k, v in self.properties().items() if k != "last_change"}
+    def content_hash(self, props: dict | None = None) -> str:
+        """What counts as "this item changed": everything but ``last_change`` (servers bump it freely).
+
+        ``props``: :meth:`properties` when the caller has them already (the writer does; saves a second pass).
+        """
+        props = {k: v for k, v in (props if props is not None else self.properties()).items() if k != "last_change"}
         return hashlib.sha256(json.dumps(props, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
 
 

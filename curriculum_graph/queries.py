@@ -192,7 +192,9 @@ def search_items(graph: Graph, text: str, *, limit: int = 5, min_score: float = 
         "ORDER BY rank DESC, i.id LIMIT $limit "
         f"RETURN {_ITEM_FIELDS}, rank, ts, vs, exact",
         tindex=ITEM_TEXT_INDEX, vindex=ITEM_VECTOR_INDEX, q=query, pool=pool, min_score=min_score,
-        k=pool * 5 if filtered else pool, vec=vec, vmin=(1.0 + threshold) / 2.0, codes=codes,
+        # the vector part asks HNSW for fewer neighbours than the full-text pool: a wider k costs more index
+        # hops than it brings (full-text candidates get their cosine anyway); filters need a wider one
+        k=max(limit * 2, 20) * (5 if filtered else 1), vec=vec, vmin=(1.0 + threshold) / 2.0, codes=codes,
         threshold=threshold, bonus=TEXT_BONUS, limit=limit, **params,
     )
     hits = []
@@ -456,7 +458,9 @@ def item_links(graph: Graph, code: str, *, framework: str | None = None, include
     official = [Link("official", r["atype"], "out" if r["out"] else "in",
                      _hit({k: v for k, v in r.items() if k not in ("atype", "out")})) for r in rows]
     rows = graph.read(
+        # a suggestion the curriculum team rejected is not shown again (``moien curriculum review``)
         f"MATCH (x:Item {{id: $id}})-[r:{SUGGESTED_REL_TYPE}]-(o:Item) WHERE o.retired IS NULL "
+        "AND coalesce(r.status, 'suggested') <> 'rejected' "
         "WITH r, o, startNode(r) = x AS out MATCH (i:Item {id: o.id}) "
         f"RETURN {_ITEM_FIELDS}, r.score AS lscore, r.method AS method, r.provenance AS provenance, "
         "coalesce(r.evidence, []) AS evidence, r.status AS status, out ORDER BY lscore DESC",

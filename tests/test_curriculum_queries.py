@@ -197,3 +197,39 @@ def test_cli_help_and_errors_without_traceback(settings, neo4j_server):
     assert "Nothing was written" in stderr
     proc = subprocess.run(moien + ["curriculum", "show", "XX-99"], cwd=ROOT, env=env, capture_output=True, timeout=120)
     assert proc.returncode == 1 and "no item with code 'XX-99'" in proc.stderr.decode()
+
+
+def test_reviewing_a_suggested_link(cli, graph):
+    """A curriculum team accepts or rejects moien's suggestions; accepted ones stay suggestions (never official),
+    rejected ones disappear for teachers and are not suggested again; --undo puts it back for review."""
+    waiting = json.loads(cli("review", "--json", "--limit", "500").stdout)
+    assert waiting and all(r["status"] == "suggested" for r in waiting)
+    pick = next(r for r in waiting if r["from_code"] == "MA-C3-04" or r["to_code"] == "MA-C3-04")
+    a, b = pick["from_code"], pick["to_code"]
+    other = b if a == "MA-C3-04" else a
+    try:
+        r = cli("review", b, a, "--accept", "--note", "used in the cycle 3 water project", "--reviewer", "cycle 3 team")
+        assert r.exit_code == 0 and "not part of the official curriculum" in r.stdout, r.output
+        link = next(x for x in item_links(graph, "MA-C3-04").suggested if x.other.code == other)
+        assert link.status == "accepted" and not link.official and link.type == "SUGGESTED_LINK"
+        assert other not in {x.other.code for x in item_links(graph, "MA-C3-04").official}
+        accepted = json.loads(cli("review", "--status", "accepted", "--json").stdout)
+        assert {(x["from_code"], x["to_code"]) for x in accepted} >= {(a, b)}
+        assert accepted[0]["review_note"] == "used in the cycle 3 water project"
+
+        assert cli("review", a, b, "--reject").exit_code == 0
+        assert other not in {x.other.code for x in item_links(graph, "MA-C3-04").suggested}
+        discover_links(graph, framework=DEMO_FRAMEWORK_ID)  # a later run does not bring it back
+        assert other not in {x.other.code for x in item_links(graph, "MA-C3-04").suggested}
+        assert (a, b) not in {(x["from_code"], x["to_code"])
+                              for x in json.loads(cli("review", "--json", "--limit", "500").stdout)}
+    finally:
+        assert cli("review", a, b, "--undo").exit_code == 0
+    assert other in {x.other.code for x in item_links(graph, "MA-C3-04").suggested}
+    # mistakes get a sentence that says what to do
+    r = cli("review", "MA-C3-04", "NOPE-99", "--accept")
+    assert r.exit_code == 1 and "no active item with the code 'NOPE-99'" in r.output
+    r = cli("review", "MA-C3-04", "MA-C3-01", "--accept")
+    assert r.exit_code == 1 and "no link between" in r.output
+    r = cli("review", a, b)
+    assert r.exit_code == 1 and "--accept, --reject or --undo" in r.output

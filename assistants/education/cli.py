@@ -237,6 +237,8 @@ def links_cmd(
     out.print(f"[bold yellow]Suggested by moien — not official[/] ({len(links.suggested)})", highlight=False)
     for link in links.suggested:
         why = f" [{', '.join(link.evidence)}]" if link.evidence else ""
+        if link.status == "accepted":
+            why += " — accepted by review"
         out.print(f"  {link.other.code} ({link.other.subject}) score {link.score:.2f} via {link.method}{why}: "
                   f"{link.other.statement(lang)}", highlight=False)
 
@@ -262,6 +264,67 @@ def suggest_cmd(
         _emit(report.__dict__)
     else:
         out.print(report.summary(), highlight=False)
+
+
+@curriculum_app.command("review")
+def review_cmd(
+    code_a: Annotated[Optional[str], typer.Argument(help="Code of one item of the suggested link.")] = None,
+    code_b: Annotated[Optional[str], typer.Argument(help="Code of the other item.")] = None,
+    accept: Annotated[bool, typer.Option("--accept", help="The team finds this link useful.")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="The link is wrong or unhelpful; never suggest it again.")] = False,
+    undo: Annotated[bool, typer.Option("--undo", help="Back to 'suggested' (waiting for review).")] = False,
+    method: Annotated[Optional[str], typer.Option("--method", help="Only the suggestion of this method.")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="Why (kept with the decision).")] = None,
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Who decided: a team or role, e.g. 'cycle 3 team' (no personal names needed).")] = None,
+    status: Annotated[str, typer.Option("--status", help="What to list: suggested (waiting), accepted or rejected.")] = "suggested",
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="How many to list.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Review moien's suggested cross-curricular links: without codes, list those waiting for review (strongest
+    first); with two codes and --accept, --reject or --undo, record the decision. Accepted links stay
+    suggestions — only the curriculum's publisher makes a link official — and rejected ones are not
+    suggested again by `moien curriculum suggest`.
+
+      moien curriculum review
+      moien curriculum review MA-C3-04 SC-C3-02 --accept --note "fractions in the water-cycle project"
+    """
+    from curriculum_graph.links import METHODS, ReviewError, review_link, suggested_links
+
+    if method is not None and method not in METHODS:
+        _fail(f"--method {method!r}: use {', '.join(METHODS)}")
+    graph = _graph()
+    decisions = [d for d, on in (("accepted", accept), ("rejected", reject), ("suggested", undo)) if on]
+    if code_a is None:
+        if decisions:
+            _fail("give the two item codes of the link to review, e.g. `moien curriculum review MA-C3-04 SC-C3-02 --accept`")
+        if status not in ("suggested", "accepted", "rejected"):
+            _fail("--status is suggested, accepted or rejected")
+        rows = _run(lambda: suggested_links(graph, method=method, limit=limit, status=status))
+        if as_json:
+            _emit(rows)
+            return
+        out.print(f"[bold yellow]{len(rows)} suggested links — {status}[/] (moien's proposals, not official)",
+                  highlight=False)
+        for r in rows:
+            why = f" [{', '.join(r['evidence'])}]" if r["evidence"] else ""
+            out.print(f"  {r['from_code']} ({r['from_subject']}) ↔ {r['to_code']} ({r['to_subject']})  "
+                      f"score {r['score']:.2f} via {r['method']}{why}", highlight=False)
+        if rows and status == "suggested":
+            out.print("Decide with: moien curriculum review CODE CODE --accept | --reject [--note …]", highlight=False)
+        return
+    if code_b is None:
+        _fail("give both item codes of the link")
+    if len(decisions) != 1:
+        _fail("say what to do with the link: --accept, --reject or --undo (one of them)")
+    try:
+        n = _run(lambda: review_link(graph, code_a, code_b, decisions[0], method=method, note=note, reviewer=reviewer))
+    except ReviewError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit({"from": code_a, "to": code_b, "status": decisions[0], "updated": n})
+    else:
+        out.print(f"{code_a} ↔ {code_b}: {decisions[0]} ({n} suggestion{'s' if n != 1 else ''}); still a suggestion, "
+                  "not part of the official curriculum.", highlight=False)
 
 
 @curriculum_app.command("embed")
