@@ -118,3 +118,62 @@ def method_label(method: str, lang: str) -> str:
 def msg(key: str, lang: str, **kwargs: object) -> str:
     text = _pick(MESSAGES[key], lang)
     return text.format(**kwargs) if kwargs else text
+
+
+#: Why a record or file was not imported (``heritage.model.Reason``): what a curator reads, in four languages.
+#: ``{detail}`` is the parser's own message (lxml, rdflib, json), which stays as the library wrote it.
+REASONS: dict[str, dict[str, str]] = {
+    "xml_broken": {
+        "lb": "keen valabelt XML, d'Liesen ass op der Linn {line} gestoppt: {detail}",
+        "fr": "XML mal formé, lecture arrêtée à la ligne {line} : {detail}",
+        "de": "kein wohlgeformtes XML, Lesen in Zeile {line} abgebrochen: {detail}",
+        "en": "not well-formed XML, reading stopped at line {line}: {detail}"},
+    "xml_invalid": {"lb": "keen valabelt XML: {detail}", "fr": "XML mal formé : {detail}",
+                    "de": "kein wohlgeformtes XML: {detail}", "en": "not well-formed XML: {detail}"},
+    "rdf_invalid": {"lb": "keen valabelt RDF/XML: {detail}", "fr": "RDF/XML non valide : {detail}",
+                    "de": "kein gültiges RDF/XML: {detail}", "en": "not valid RDF/XML: {detail}"},
+    "oai_no_header": {"lb": "OAI-Record ouni Header", "fr": "enregistrement OAI sans en-tête",
+                      "de": "OAI-Datensatz ohne Header", "en": "OAI record without a header"},
+    "oai_no_identifier": {"lb": "OAI-Header ouni Identifikatioun", "fr": "en-tête OAI sans identifiant",
+                          "de": "OAI-Header ohne Kennung", "en": "OAI header without an identifier"},
+    "oai_no_metadata": {"lb": "keng oai_dc-Metadaten am Record", "fr": "pas de métadonnées oai_dc dans l'enregistrement",
+                        "de": "keine oai_dc-Metadaten im Datensatz", "en": "no oai_dc metadata in the record"},
+    "lido_no_id": {"lb": "keen lido:lidoRecID", "fr": "pas de lido:lidoRecID", "de": "kein lido:lidoRecID",
+                   "en": "no lido:lidoRecID"},
+    "mets_no_root": {"lb": "keen mets:mets-Element", "fr": "pas d'élément mets:mets", "de": "kein mets:mets-Element",
+                     "en": "no mets:mets element"},
+    "mets_no_dmd": {"lb": "keng mets:dmdSec mat enger Beschreiwung", "fr": "pas de mets:dmdSec avec une description",
+                    "de": "keine mets:dmdSec mit einer Beschreibung", "en": "no mets:dmdSec with a description"},
+    "mets_no_mods": {"lb": "dmdSec {dmd} huet keen MODS", "fr": "la dmdSec {dmd} ne contient pas de MODS",
+                     "de": "dmdSec {dmd} enthält kein MODS", "en": "dmdSec {dmd} holds no MODS"},
+    "no_identifier": {"lb": "keng Identifikatioun an '{column}'", "fr": "pas d'identifiant dans « {column} »",
+                      "de": "keine Kennung in „{column}“", "en": "no identifier in '{column}'"},
+    "missing_required": {"lb": "Flichtfeld(er) feelen: {fields}", "fr": "champ(s) obligatoire(s) manquant(s) : {fields}",
+                         "de": "Pflichtfeld(er) fehlen: {fields}", "en": "missing required field(s): {fields}"},
+    "not_utf8": {"lb": "d'Datei ass keen UTF-8-Text: {detail}", "fr": "le fichier n'est pas du texte UTF-8 : {detail}",
+                 "de": "die Datei ist kein UTF-8-Text: {detail}", "en": "cannot read the file as UTF-8 text: {detail}"},
+    "id_column_missing": {
+        "lb": "d'ID-Kolonn '{column}' ass net an der Datei (Kolonnen: {columns}); verbessert de Mapping",
+        "fr": "la colonne d'identifiant « {column} » manque dans le fichier (colonnes : {columns}) ; corrigez le mapping",
+        "de": "die ID-Spalte „{column}“ fehlt in der Datei (Spalten: {columns}); Mapping anpassen",
+        "en": "the id column '{column}' is not in the file (columns: {columns}); fix the mapping"},
+    "json_line_invalid": {"lb": "keen valabelt JSON: {detail}", "fr": "JSON non valide : {detail}",
+                          "de": "kein gültiges JSON: {detail}", "en": "not valid JSON: {detail}"},
+    "cannot_read": {"lb": "d'Datei kann net gelies ginn: {detail}", "fr": "impossible de lire le fichier : {detail}",
+                    "de": "die Datei kann nicht gelesen werden: {detail}", "en": "cannot read the file: {detail}"},
+    "json_invalid": {
+        "lb": "keen valabelt JSON (Linn {line}, Kolonn {col}): {detail}",
+        "fr": "JSON non valide (ligne {line}, colonne {col}) : {detail}",
+        "de": "kein gültiges JSON (Zeile {line}, Spalte {col}): {detail}",
+        "en": "not valid JSON (line {line}, column {col}): {detail}"},
+    "json_no_list": {"lb": "keng Lëscht vu Records op '{path}'", "fr": "pas de liste d'enregistrements à « {path} »",
+                     "de": "keine Liste von Datensätzen bei „{path}“", "en": "no list of records at '{path}'"},
+}
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """A :class:`heritage.model.Reason` in ``lang``; any other text as it is."""
+    code = getattr(reason, "code", None)
+    if code in REASONS:
+        return _pick(REASONS[code], lang).format(**reason.params)
+    return str(reason)

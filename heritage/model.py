@@ -109,6 +109,29 @@ class Enrichment(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+class Reason(str):
+    """Why a record was not imported: the English text (logs, ``--json``) that also knows its code and
+    values, so the command line and the staff view can say it in lb/fr/de/en (``heritage.i18n.reason_text``)."""
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, code: str, **params: Any) -> Reason:
+        from heritage.i18n import REASONS
+
+        obj = super().__new__(cls, REASONS[code]["en"].format(**params))
+        obj.code = code
+        obj.params = params
+        return obj
+
+    def __reduce__(self):  # copy/pickle rebuild it from its code and values, not from the English text
+        return (_reason, (self.code, self.params))
+
+
+def _reason(code: str, params: dict[str, Any]) -> Reason:
+    return Reason(code, **params)
+
+
 class RecordError(ValueError):
     """A source record that cannot be imported; ``record_id`` names it (or its position) in the source."""
 

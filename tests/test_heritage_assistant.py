@@ -11,7 +11,8 @@ import typer
 from assistants.core import i18n
 from assistants.core.types import Query
 from assistants.heritage import plugin
-from assistants.heritage.plugin import MAX_WORDS, HeritageAssistant, capped
+from assistants.core.text import cap_words
+from assistants.heritage.plugin import MAX_WORDS, HeritageAssistant
 from tests.test_heritage_search import demo_home  # noqa: F401  (session fixture: the demo collection)
 
 
@@ -104,11 +105,11 @@ def test_answers_are_capped_at_a_sentence_within_80_words():
     sentence = "Le château de Vianden domine la vallée de l'Our depuis le Moyen Âge et attire de nombreux visiteurs. "
     text = sentence * 8
     pieces = iter([text[i:i + 7] for i in range(0, len(text), 7)])  # streamed in small pieces, like a model
-    out = "".join(capped(pieces))
+    out = "".join(cap_words(pieces, MAX_WORDS))
     assert len(out.split()) <= MAX_WORDS and out.endswith(".")
-    assert "".join(capped(iter(["**Short** answer [1]."]))) == "Short answer [1]."
+    assert "".join(cap_words(iter(["**Short** answer [1]."]), MAX_WORDS)) == "Short answer [1]."
     long_one = " ".join(["mot"] * 120)
-    assert len("".join(capped(iter([long_one]))).split()) == MAX_WORDS
+    assert len("".join(cap_words(iter([long_one]), MAX_WORDS)).split()) == MAX_WORDS
 
 
 def test_plugin_registers_the_assistant_and_its_commands(heritage_settings):

@@ -6,6 +6,7 @@ position) and the reason, the others import; a second import changes nothing.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -175,8 +176,16 @@ def test_cli_import_reports_bad_records_and_exit_status(tmp_path, monkeypatch):
         result = runner.invoke(app, ["import", str(DATA / "objects.csv"), "--mapping",
                                      str(DATA / "objects.mapping.yml"), "--lang", "fr"])
         assert result.exit_code == 3  # some records were reported and skipped
-        assert "mus:MUS-2010-003" in result.output and "missing required field(s): title" in result.output
+        # the reason in the curator's language (the --json report keeps the English text and its code)
+        assert "mus:MUS-2010-003" in result.output and "champ(s) obligatoire(s) manquant(s) : title" in result.output
         assert "3 nouveaux" in result.output
+        result = runner.invoke(app, ["import", str(DATA / "objects.csv"), "--mapping",
+                                     str(DATA / "objects.mapping.yml"), "--lang", "lb"])
+        assert "Net importéiert" in result.output and "Flichtfeld(er) feelen: title" in result.output
+        result = runner.invoke(app, ["import", str(DATA / "objects.csv"), "--mapping",
+                                     str(DATA / "objects.mapping.yml"), "--json"])
+        assert {"id": "mus:MUS-2010-003 (line 4)", "reason": "missing required field(s): title", "code": "missing_required"} \
+            in json.loads(result.stdout)["errors"]
         result = runner.invoke(app, ["import", str(DATA / "nope.xml")])
         assert result.exit_code == 1 and "does not exist" in result.output
         help_text = runner.invoke(app, ["import", "--help"]).output

@@ -100,7 +100,7 @@ def import_(
     interrupted OAI-PMH harvest resumes from its saved resumption token when run again.
     Exit status: 0 all imported, 3 some records were reported and skipped, 1 nothing could be read.
     """
-    from heritage.i18n import msg
+    from heritage.i18n import msg, reason_text
     from heritage.importers import ImportFailed, import_path
 
     lang = _lang(lang)
@@ -128,7 +128,8 @@ def import_(
         if report.resumed:
             err.print(msg("resumed", lang))
         for rid, reason in report.errors:
-            err.print(f"[yellow]{msg('record_error', lang)}:[/] {rid} — {reason}", highlight=False)
+            err.print(f"[yellow]{msg('record_error', lang)}:[/] {rid} — {reason_text(reason, lang)}", highlight=False,
+                      soft_wrap=True)
         out.print(msg("imported", lang, read=report.read, new=report.new, updated=report.updated,
                       unchanged=report.unchanged, errors=len(report.errors), seconds=report.seconds))
     raise typer.Exit(3 if report.errors else 0)

@@ -15,12 +15,10 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from assistants.core.assistant import Assistant, AssistantUnavailable
 from assistants.core.plugins import hookimpl
-from assistants.core.text import cap_words
 from assistants.core.types import Grounding, Query, Source
 
 HERE = Path(__file__).parent
@@ -198,11 +196,6 @@ class HeritageAssistant(Assistant):
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
-
-
-def capped(pieces: Iterator[str], max_words: int = MAX_WORDS) -> Iterator[str]:
-    """The core's word cap, at the kiosk's limit."""
-    return cap_words(pieces, max_words)
 
 
 def passage(rec, lang: str, *, detailed: bool = False) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from heritage.model import Record, RecordError
+from heritage.model import Record, Reason, RecordError
 from heritage.store import RecordStore, UpsertResult
 
 FORMATS = ("auto", "oai-pmh", "oai_dc", "dc", "edm", "lido", "mets", "csv", "json")
@@ -61,7 +61,7 @@ class ImportReport:
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d["errors"] = [{"id": i, "reason": r} for i, r in self.errors]
+        d["errors"] = [{"id": i, "reason": str(r), "code": getattr(r, "code", None)} for i, r in self.errors]
         return d
 
     def to_json(self) -> str:
@@ -134,7 +134,7 @@ def _skip_xml_errors(it: Iterator[Record | RecordError], path: Path) -> Iterator
     try:
         yield from it
     except etree.XMLSyntaxError as exc:
-        yield RecordError(path.name, f"not well-formed XML, reading stopped at line {exc.lineno}: {exc.msg}")
+        yield RecordError(path.name, Reason("xml_broken", line=exc.lineno, detail=exc.msg))
 
 
 def write_records(store: RecordStore, items: Iterable[Record | RecordError], report: ImportReport,

@@ -22,7 +22,7 @@ from lxml import etree
 from heritage.importers.xmlutil import (
     DC, DC_MAP, DCTERMS, DCTERMS_MAP, OAI, OAI_DC, iter_elements, lang_of, local, looks_like_date, ns, text,
 )
-from heritage.model import Literal, Provenance, Record, RecordError
+from heritage.model import Literal, Provenance, Record, Reason, RecordError
 
 RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
 RDF_RESOURCE = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"
@@ -55,10 +55,10 @@ def record_from_oai(rec: etree._Element, origin: str) -> Record:
     """An OAI-PMH ``<record>`` (header + oai_dc metadata) as a record; deleted headers become tombstones."""
     header = rec.find(f"{{{OAI}}}header")
     if header is None:
-        raise RecordError("?", "OAI record without a header")
+        raise RecordError("?", Reason("oai_no_header"))
     oai_id = text(header.find(f"{{{OAI}}}identifier"))
     if not oai_id:
-        raise RecordError("?", "OAI header without an identifier")
+        raise RecordError("?", Reason("oai_no_identifier"))
     prov = Provenance(format="oai_dc", origin=origin, original_id=oai_id,
                       datestamp=text(header.find(f"{{{OAI}}}datestamp")) or None,
                       sets=[text(s) for s in header.findall(f"{{{OAI}}}setSpec")])
@@ -66,7 +66,7 @@ def record_from_oai(rec: etree._Element, origin: str) -> Record:
         return Record.build(oai_id, {}, prov, deleted=True)
     dc = rec.find(f"{{{OAI}}}metadata/{{{OAI_DC}}}dc")
     if dc is None:
-        raise RecordError(oai_id, "no oai_dc metadata in the record")
+        raise RecordError(oai_id, Reason("oai_no_metadata"))
     return Record.build(oai_id, dc_values(dc), prov)
 
 

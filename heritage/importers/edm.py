@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import Graph, Literal as RdfLiteral, Namespace, URIRef
 from rdflib.namespace import DC, DCTERMS, RDF, SKOS
 
-from heritage.model import Literal, Provenance, Record, RecordError
+from heritage.model import Literal, Provenance, Record, Reason, RecordError
 
 EDM = Namespace("http://www.europeana.eu/schemas/edm/")
 ORE = Namespace("http://www.openarchives.org/ore/terms/")
@@ -68,7 +68,7 @@ def parse_edm_file(path: Path) -> Iterator[Record | RecordError]:
     try:
         g.parse(str(path), format="xml")
     except Exception as exc:  # rdflib raises several parser errors; the whole file is unreadable then
-        yield RecordError(path.name, f"not valid RDF/XML: {exc}")
+        yield RecordError(path.name, Reason("rdf_invalid", detail=str(exc)))
         return
     aggregations = {}
     for agg in g.subjects(RDF.type, ORE.Aggregation):

@@ -22,7 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from heritage.importers.xmlutil import iter_elements, lang_of, text
-from heritage.model import Literal, Provenance, Record, RecordError
+from heritage.model import Literal, Provenance, Record, Reason, RecordError
 
 LIDO = "http://www.lido-schema.org"
 NS = {"lido": LIDO}
@@ -48,7 +48,7 @@ def _lits(el: etree._Element, xpath: str, uri_xpath: str | None = None) -> list[
 def record_from_lido(el: etree._Element, origin: str, n: int) -> Record:
     rid = text(el.find("lido:lidoRecID", NS))
     if not rid:
-        raise RecordError(f"lido #{n} (line {el.sourceline})", "no lido:lidoRecID")
+        raise RecordError(f"lido #{n} (line {el.sourceline})", Reason("lido_no_id"))
     v: dict[str, list[Literal]] = {}
 
     def add(field: str, lits: list[Literal]) -> None:

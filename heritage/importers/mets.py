@@ -23,7 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from heritage.importers.xmlutil import XLINK, parse, text
-from heritage.model import Literal, Provenance, Record, RecordError, norm_lang
+from heritage.model import Literal, Provenance, Record, Reason, RecordError, norm_lang
 
 METS = "http://www.loc.gov/METS/"
 MODS = "http://www.loc.gov/mods/v3"
@@ -131,15 +131,15 @@ def parse_mets_file(path: Path) -> Iterator[Record | RecordError]:
     try:
         root = parse(path)
     except etree.XMLSyntaxError as exc:
-        yield RecordError(path.name, f"not well-formed XML: {exc}")
+        yield RecordError(path.name, Reason("xml_invalid", detail=str(exc)))
         return
     mets = root if etree.QName(root).localname == "mets" else root.find(".//mets:mets", NS)
     if mets is None:
-        yield RecordError(path.name, "no mets:mets element")
+        yield RecordError(path.name, Reason("mets_no_root"))
         return
     dmds = {d.get("ID"): d for d in mets.findall("mets:dmdSec", NS)}
     if not dmds:
-        yield RecordError(mets.get("OBJID") or path.name, "no mets:dmdSec with a description")
+        yield RecordError(mets.get("OBJID") or path.name, Reason("mets_no_dmd"))
         return
     logical = mets.xpath("mets:structMap[@TYPE='LOGICAL' or @TYPE='logical']//mets:div[@DMDID]", namespaces=NS) or \
         mets.xpath("mets:structMap//mets:div[@DMDID]", namespaces=NS)
@@ -157,7 +157,7 @@ def parse_mets_file(path: Path) -> Iterator[Record | RecordError]:
         mods = dmds[dmd_id].find(".//mods:mods", NS)
         if mods is None:
             if dmd_id == primary_id:
-                yield RecordError(mets.get("OBJID") or path.name, f"dmdSec {dmd_id} holds no MODS")
+                yield RecordError(mets.get("OBJID") or path.name, Reason("mets_no_mods", dmd=dmd_id))
                 return
             continue
         values = mods_values(mods)

@@ -37,7 +37,7 @@ from typing import Any
 
 import yaml
 
-from heritage.model import FIELDS, Literal, Provenance, Record, RecordError
+from heritage.model import FIELDS, Literal, Provenance, Record, Reason, RecordError
 
 
 class MappingError(ValueError):
@@ -157,7 +157,7 @@ def record_from_row(row: Any, mapping: Mapping, origin: str, fmt: str, where: st
     raw_id = _get(row, mapping.id)
     rid = str(raw_id).strip() if raw_id not in (None, "") else ""
     if not rid:
-        raise RecordError(where, f"no identifier in '{mapping.id}'")
+        raise RecordError(where, Reason("no_identifier", column=mapping.id))
     rid = mapping.id_prefix + rid
     values: dict[str, list[Literal]] = {k: list(v) for k, v in mapping.constants.items()}
     for name, specs in mapping.fields.items():
@@ -175,7 +175,7 @@ def record_from_row(row: Any, mapping: Mapping, origin: str, fmt: str, where: st
                     values.setdefault(name, []).append(Literal(value=part, lang=vlang, uri=uri))
     missing = [f for f in mapping.required if not values.get(f)]
     if missing:
-        raise RecordError(rid, f"missing required field(s): {', '.join(missing)}")
+        raise RecordError(rid, Reason("missing_required", fields=", ".join(missing)))
     return Record.build(rid, values, Provenance(format=fmt, origin=origin, original_id=str(raw_id)))
 
 
@@ -186,7 +186,7 @@ def parse_csv_file(path: Path, mapping: Mapping) -> Iterator[Record | RecordErro
         sample = handle.read(16384)
         handle.seek(0)
     except (OSError, UnicodeDecodeError) as exc:
-        yield RecordError(path.name, f"cannot read the file as UTF-8 text: {exc}")
+        yield RecordError(path.name, Reason("not_utf8", detail=str(exc)))
         return
     with handle:
         delimiter = mapping.delimiter
@@ -198,8 +198,8 @@ def parse_csv_file(path: Path, mapping: Mapping) -> Iterator[Record | RecordErro
         reader = csv.DictReader(handle, delimiter=delimiter)
         columns = set(reader.fieldnames or [])
         if mapping.id not in columns:
-            yield RecordError(path.name, f"the id column '{mapping.id}' is not in the file (columns: "
-                                         f"{', '.join(sorted(columns))})")
+            yield RecordError(path.name, Reason("id_column_missing", column=mapping.id,
+                                                         columns=", ".join(sorted(columns))))
             return
         for n, row in enumerate(reader, 2):  # line 1 is the header
             try:
@@ -222,18 +222,18 @@ def parse_json_file(path: Path, mapping: Mapping) -> Iterator[Record | RecordErr
                         try:
                             data.append(json.loads(line))
                         except json.JSONDecodeError as exc:
-                            yield RecordError(f"line {n}", f"not valid JSON: {exc.msg}")
+                            yield RecordError(f"line {n}", Reason("json_line_invalid", detail=exc.msg))
             else:
                 data = json.load(f)
     except (OSError, UnicodeDecodeError) as exc:
-        yield RecordError(path.name, f"cannot read the file: {exc}")
+        yield RecordError(path.name, Reason("cannot_read", detail=str(exc)))
         return
     except json.JSONDecodeError as exc:
-        yield RecordError(path.name, f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}")
+        yield RecordError(path.name, Reason("json_invalid", line=exc.lineno, col=exc.colno, detail=exc.msg))
         return
     rows = _get(data, mapping.records) if mapping.records else data
     if not isinstance(rows, list):
-        yield RecordError(path.name, f"no list of records at '{mapping.records or '(top level)'}'")
+        yield RecordError(path.name, Reason("json_no_list", path=mapping.records or "(top level)"))
         return
     for n, row in enumerate(rows):
         try:
