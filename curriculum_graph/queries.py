@@ -153,6 +153,13 @@ def search_items(graph: Graph, text: str, *, limit: int = 5, min_score: float = 
     filtered = any(params.values())
     pool = max(limit * 4, 20)
     threshold = MIN_SIMILARITY if min_similarity is None else min_similarity
+    codes = [c for c in _CODE.findall(text) if any(ch.isdigit() for ch in c)] if mode != "vector" else []
+    # Luxembourgish words the curricula (in French and German) do not contain bring their translations along
+    from curriculum_graph.lexicon import equivalents
+
+    extra = equivalents(_WORD.findall(text))
+    if extra:
+        text = f"{text} ({', '.join(extra)})"
     vec = None
     if mode in ("hybrid", "vector") and text.strip():
         from curriculum_graph.embeddings import EmbeddingsUnavailable, embed_query
@@ -163,7 +170,6 @@ def search_items(graph: Graph, text: str, *, limit: int = 5, min_score: float = 
             if mode == "vector":
                 raise
     query = lucene_query(text, stopwords) if mode in ("hybrid", "text") else ""
-    codes = [c for c in _CODE.findall(text) if any(ch.isdigit() for ch in c)] if mode != "vector" else []
     parts = []  # each part yields (i, ts, vs, exact); the parts are fixed Cypher, the values parameters
     if query:
         parts.append("CALL db.index.fulltext.queryNodes($tindex, $q, {limit: $pool}) YIELD node AS i, score "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from assistants.core.i18n import pick
+
 LANGS = ("lb", "fr", "de", "en")
 
 FIELD_LABELS: dict[str, dict[str, str]] = {
@@ -116,8 +118,7 @@ def method_label(method: str, lang: str) -> str:
 
 
 def msg(key: str, lang: str, **kwargs: object) -> str:
-    text = _pick(MESSAGES[key], lang)
-    return text.format(**kwargs) if kwargs else text
+    return pick(MESSAGES, key, lang, **kwargs)
 
 
 #: Why a record or file was not imported (``heritage.model.Reason``): what a curator reads, in four languages.

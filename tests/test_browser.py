@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, unquote
+
 import pytest
 
 from tests.conftest import ROOT, streamlit_app
@@ -87,6 +89,16 @@ def test_curriculum_explorer_search_item_page_and_link_picture(app_url, browser)
     # official and suggested links are shown apart, suggestions marked as not official
     assert "Virschléi vu moien (net offiziell)" in main
     page.get_by_test_id("stGraphVizChart").first.wait_for(timeout=30_000)  # the picture of the links
+    # the picture is interactive: a click on a linked item opens that item's page, in the same UI language
+    link = page.locator("[data-testid='stGraphVizChart'] svg a[*|href]").first  # the other items' nodes
+    link.wait_for(timeout=30_000)
+    href = link.get_attribute("xlink:href") or link.get_attribute("href")
+    other = unquote(href.split("item=")[1].split("&")[0])
+    link.locator("text").first.click()
+    page.wait_for_url(f"**item={quote(other)}**", timeout=30_000)
+    page.get_by_text(f"{other} — ").first.wait_for(timeout=60_000)
+    assert "Programmer entdecken" in page.get_by_test_id("stMain").inner_text()
+    page.get_by_test_id("stGraphVizChart").first.wait_for(timeout=30_000)  # and its own picture of links
     page.get_by_role("tab", name="Ofdeckung no Niveau a Fach").click()
     page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=30_000)  # coverage heat map
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -91,6 +91,19 @@ def test_a_luxembourgish_question_finds_a_french_item(bio):
     assert set(hits[0].statements) == {"fr"} and "vector" in hits[0].matched_by
 
 
+@pytest.mark.parametrize("question", ["Päiperlek", "Wéi gëtt aus enger Raup e Päiperlek?",
+                                      "Lektioun iwwer d'Päiperleken"])
+def test_luxembourgish_only_words_find_the_french_item(bio, question):
+    """'Päiperlek' (butterfly) shares nothing with 'papillon' and the embeddings do not bridge it: the school
+    vocabulary (curriculum_graph/lexicon) adds the translations, in full-text and in the embedded query."""
+    from curriculum_graph.lexicon import equivalents
+
+    assert "papillon" in equivalents(["Päiperleken"])
+    hits = search_items(bio, question, limit=3, types=("Competency",))
+    assert hits and hits[0].code == "TBIO-01", [(h.code, h.text_score, h.vector_score) for h in hits]
+    assert "papillon" in hits[0].statement("fr") and "text" in hits[0].matched_by
+
+
 def test_search_as_the_education_assistant_calls_it(graph):
     from assistants.education.plugin import STOPWORDS
 
@@ -177,8 +190,10 @@ def test_cli_search_show_links_json(cli, bio):
     links = json.loads(r.stdout)
     assert links["official"] and all(x["kind"] == "official" for x in links["official"])
     assert links["suggested"] and all(x["kind"] == "suggested" and x["score"] for x in links["suggested"])
-    r = cli("links", "MA-C3-04")
+    r = cli("links", "MA-C3-04", "--lang", "en")
     assert "Suggested by moien — not official" in r.stdout
+    r = cli("links", "MA-C3-04", "--lang", "de")  # messages in the chosen language
+    assert "Vorschläge von moien — nicht offiziell" in r.stdout and "Offizielle Verknüpfungen von MA-C3-04" in r.stdout
     r = cli("coverage", "--json")
     assert json.loads(r.stdout)["counts"]
 
@@ -190,12 +205,17 @@ def test_cli_help_and_errors_without_traceback(settings, neo4j_server):
     assert proc.returncode == 0
     for command in ("import", "search", "show", "links"):
         assert command in proc.stdout.decode()
-    proc = subprocess.run(moien + ["curriculum", "import", str(DATA / "bio_broken.case.json"), "--format", "case"],
+    proc = subprocess.run(moien + ["curriculum", "import", str(DATA / "bio_broken.case.json"), "--format", "case",
+                                   "--lang", "fr"],
                           cwd=ROOT, env=env, capture_output=True, timeout=120)
     stderr = proc.stderr.decode()
     assert proc.returncode == 1 and "CFItems[2].fullStatement" in stderr and "Traceback" not in stderr
-    assert "Nothing was written" in stderr
+    assert "Rien n'a été écrit" in stderr
     proc = subprocess.run(moien + ["curriculum", "show", "XX-99"], cwd=ROOT, env=env, capture_output=True, timeout=120)
+    # messages follow the configured UI language (Luxembourgish by default), --lang picks another
+    assert proc.returncode == 1 and "keen Element mam Code 'XX-99'" in proc.stderr.decode()
+    proc = subprocess.run(moien + ["curriculum", "show", "XX-99", "--lang", "en"], cwd=ROOT, env=env,
+                          capture_output=True, timeout=120)
     assert proc.returncode == 1 and "no item with code 'XX-99'" in proc.stderr.decode()
 
 
@@ -208,7 +228,8 @@ def test_reviewing_a_suggested_link(cli, graph):
     a, b = pick["from_code"], pick["to_code"]
     other = b if a == "MA-C3-04" else a
     try:
-        r = cli("review", b, a, "--accept", "--note", "used in the cycle 3 water project", "--reviewer", "cycle 3 team")
+        r = cli("review", b, a, "--accept", "--note", "used in the cycle 3 water project", "--reviewer", "cycle 3 team",
+                "--lang", "en")
         assert r.exit_code == 0 and "not part of the official curriculum" in r.stdout, r.output
         link = next(x for x in item_links(graph, "MA-C3-04").suggested if x.other.code == other)
         assert link.status == "accepted" and not link.official and link.type == "SUGGESTED_LINK"

@@ -34,6 +34,7 @@ def test_search_record_page_source_and_enrichments_side_by_side(staff, browser):
     assert "Vianden" in first.inner_text() or "Veianen" in first.inner_text()
     first.click()
     page.get_by_text("Ugereechert (net aus der Quell)").wait_for(timeout=30_000)
+    page.get_by_text("Hierkonft", exact=True).wait_for(timeout=30_000)  # the page is drawn to its end
     body = page.locator("section.main, [data-testid='stMain']").first.inner_text()
     assert "Quell" in body and "Hierkonft" in body
     assert "Sécherheet" in body  # every enrichment shows its confidence …

@@ -3,6 +3,8 @@ cross-curricular links, coverage and transversal topics. Thin: every query is in
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -41,17 +43,17 @@ T = {
     "topics": {"lb": "Transversal Themen", "fr": "Thèmes transversaux", "de": "Querschnittsthemen",
                "en": "Transversal topics"},
     "items": {"lb": "Elementer", "fr": "éléments", "de": "Elemente", "en": "items"},
-    "legend": {"lb": "Voll Linn: offiziell · gestréchelt: virgeschloen vu moien",
-               "fr": "Trait plein : officiel · pointillé : suggéré par moien",
-               "de": "Durchgezogen: offiziell · gestrichelt: von moien vorgeschlagen",
-               "en": "Solid: official · dashed: suggested by moien"},
+    "legend": {"lb": "Voll Linn: offiziell · gestréchelt: virgeschloen vu moien · klickt op en Element fir et opzemaachen",
+               "fr": "Trait plein : officiel · pointillé : suggéré par moien · cliquez sur un élément pour l'ouvrir",
+               "de": "Durchgezogen: offiziell · gestrichelt: von moien vorgeschlagen · ein Element anklicken, um es zu öffnen",
+               "en": "Solid: official · dashed: suggested by moien · click an item to open it"},
     "unavailable": {"lb": "D'Programm-Datebank ass net erreechbar", "fr": "La base des programmes est injoignable",
                     "de": "Die Lehrplan-Datenbank ist nicht erreichbar", "en": "The curriculum database is unreachable"},
 }
 
 
 def t(key: str, lang: str) -> str:
-    return T[key].get(lang) or T[key]["en"]
+    return i18n.pick(T, key, lang)
 
 
 def _name(names: dict | None, code: str, lang: str) -> str:
@@ -64,7 +66,11 @@ def links_dot(links: q.ItemLinks, lang: str) -> str:
 
     def node(h: q.ItemHit) -> str:
         label = f"{h.code}\\n{h.label(lang)[:48]}".replace('"', "'")
-        return f'"{h.code}" [label="{label}", tooltip="{h.statement(lang)[:200]}"];'.replace("\n", " ")
+        tip = h.statement(lang)[:200].replace('"', "'")
+        # a click on a linked item opens its page (the explorer reads ?item=…; the language travels along)
+        href = "" if h.code == links.item.code else \
+            f', URL="?item={quote(h.code)}&lang={lang}", target="_self"'
+        return f'"{h.code}" [label="{label}", tooltip="{tip}"{href}];'.replace("\n", " ")
 
     lines = ["digraph links {", "rankdir=LR; node [shape=box, style=rounded, fontsize=10, fontname=Helvetica];",
              f'"{links.item.code}" [style="rounded,filled", fillcolor="#fde2e4"];', node(links.item)]
@@ -106,6 +112,9 @@ def explorer_page() -> None:
                              format_func=lambda c: t("all", lang) if c == "*" else
                              _name(next(lv["names"] for lv in levels if lv["code"] == c), c, lang))
         hits: list[q.ItemHit] = []
+        opened = st.query_params.get("item")  # from a click in a picture of links
+        if opened and not text.strip():
+            item_page(graph, opened, lang)
         if text.strip():
             hits = q.search_items(graph, text, limit=20, subjects=() if subject == "*" else (subject,),
                                   levels=() if level == "*" else (level,))

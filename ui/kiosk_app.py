@@ -82,8 +82,7 @@ CSS = """
 
 
 def u(key: str, lang: str, **kw) -> str:
-    text = UI[key].get(lang) or UI[key]["en"]
-    return text.format(**kw) if kw else text
+    return i18n.pick(UI, key, lang, **kw)
 
 
 @st.cache_resource(show_spinner=False)

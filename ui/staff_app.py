@@ -14,6 +14,7 @@ os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
 import streamlit as st  # noqa: E402
 
+from assistants.core import i18n  # noqa: E402
 from heritage.i18n import field_label, method_label, msg  # noqa: E402
 
 LANGS = ("lb", "fr", "de", "en")
@@ -42,8 +43,7 @@ UI = {
 
 
 def u(key: str, lang: str, **kw) -> str:
-    text = UI[key].get(lang) or UI[key]["en"]
-    return text.format(**kw) if kw else text
+    return i18n.pick(UI, key, lang, **kw)
 
 
 @st.cache_resource(show_spinner=False)

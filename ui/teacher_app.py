@@ -63,7 +63,7 @@ UI = {
 
 
 def u(key: str, lang: str) -> str:
-    return UI[key].get(lang) or UI[key]["en"]
+    return i18n.pick(UI, key, lang)
 
 
 
@@ -258,7 +258,8 @@ def main() -> None:
     state = st.session_state
     state.setdefault("session_id", uuid.uuid4().hex)
     state.setdefault("messages", [])
-    state.setdefault("ui_lang", core.settings.ui_lang)
+    asked = st.query_params.get("lang")  # a link inside the app (e.g. the picture of links) keeps the language
+    state.setdefault("ui_lang", asked if asked in i18n.LANGS else core.settings.ui_lang)
     lang = sidebar_common(core)
     pages = [st.Page(chat_page, title=u("nav_chat", lang), icon=":material/forum:", url_path="chat", default=True),
              st.Page(builder_page, title=u("builder", lang), icon=":material/edit_note:", url_path="lesson-plan")]

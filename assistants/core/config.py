@@ -57,7 +57,9 @@ class Neo4jSettings(BaseModel):
     password: str | None = None
     #: Bolt port of the local server moien starts when ``uri`` is not set.
     port: int = 7687
-    heap: str = "768m"
+    #: JVM heap of the local server: ``auto`` is an eighth of the machine's memory, 768m to 4g
+    #: (one import is one transaction: 4g holds about 60,000 new items).
+    heap: str = "auto"
     database: str | None = None
     #: Where the local server's jars are built (default ``$MOIEN_HOME/neo4j/dist``); shareable between homes.
     dist_dir: Path | None = None

@@ -93,11 +93,20 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str, **kwargs: object) -> str:
-    """The string ``key`` in ``lang`` (English when the language is not one of the four)."""
-    table = STRINGS[key]
-    text = table.get(lang) or table["en"]
+def pick(table: dict[str, dict[str, str]], key: str, lang: str, **kwargs: object) -> str:
+    """``table[key]`` in ``lang`` (English when the language is not one of the four), formatted with ``kwargs``.
+
+    Every module keeps its own four-language table (core, UI pages, CLIs, heritage labels); this is the
+    one lookup they all use.
+    """
+    entry = table[key]
+    text = entry.get(lang) or entry["en"]
     return text.format(**kwargs) if kwargs else text
+
+
+def t(key: str, lang: str, **kwargs: object) -> str:
+    """The core string ``key`` in ``lang``."""
+    return pick(STRINGS, key, lang, **kwargs)
 
 
 def lang_name(code: str, in_lang: str) -> str:

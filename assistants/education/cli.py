@@ -39,6 +39,90 @@ err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 LANGS = ("fr", "de", "en", "lb")
 
+#: What the commands print, in the four languages (``--lang``, default the configured UI language).
+#: Statements are shown in that language where the curriculum has them, else in the original.
+MSG: dict[str, dict[str, str]] = {
+    "no_match": {"lb": "Keen Element passt.", "fr": "Aucun élément ne correspond.", "de": "Kein Element passt.",
+                 "en": "No item matches."},
+    "nothing_written": {"lb": "Näischt gouf geschriwwen: de Graph ass wéi virdrun.",
+                        "fr": "Rien n'a été écrit : le graphe est tel qu'avant.",
+                        "de": "Nichts wurde geschrieben: der Graph ist unverändert.",
+                        "en": "Nothing was written: the graph is as it was."},
+    "no_item": {"lb": "keen Element mam Code {code!r}; probéiert `moien curriculum search {code}`",
+                "fr": "aucun élément avec le code {code!r} ; essayez `moien curriculum search {code}`",
+                "de": "kein Element mit dem Code {code!r}; versuchen Sie `moien curriculum search {code}`",
+                "en": "no item with code {code!r}; try `moien curriculum search {code}`"},
+    "official_of": {"lb": "Offiziell Verbindunge vu {code}", "fr": "Liens officiels de {code}",
+                    "de": "Offizielle Verknüpfungen von {code}", "en": "Official links of {code}"},
+    "from_curriculum": {"lb": "(aus dem Programm)", "fr": "(du programme)", "de": "(aus dem Lehrplan)",
+                        "en": "(from the curriculum)"},
+    "none": {"lb": "keng", "fr": "aucun", "de": "keine", "en": "none"},
+    "suggested_head": {"lb": "Virschléi vu moien — net offiziell", "fr": "Suggestions de moien — non officielles",
+                       "de": "Vorschläge von moien — nicht offiziell", "en": "Suggested by moien — not official"},
+    "accepted_by_review": {"lb": "bei der Iwwerpréiwung ugeholl", "fr": "acceptée à la relecture",
+                           "de": "bei der Prüfung angenommen", "en": "accepted by review"},
+    "suggested": {"lb": "waarden op Iwwerpréiwung", "fr": "en attente de relecture", "de": "warten auf Prüfung",
+                  "en": "waiting for review"},
+    "accepted": {"lb": "ugeholl", "fr": "acceptées", "de": "angenommen", "en": "accepted"},
+    "rejected": {"lb": "refuséiert", "fr": "refusées", "de": "abgelehnt", "en": "rejected"},
+    "review_head": {"lb": "{n} virgeschloe Verbindungen — {status} (Propositioune vu moien, net offiziell)",
+                    "fr": "{n} liens suggérés — {status} (propositions de moien, non officielles)",
+                    "de": "{n} vorgeschlagene Verknüpfungen — {status} (Vorschläge von moien, nicht offiziell)",
+                    "en": "{n} suggested links — {status} (moien's proposals, not official)"},
+    "review_hint": {"lb": "Decidéiert mat: moien curriculum review CODE CODE --accept | --reject [--note …]",
+                    "fr": "Décidez avec : moien curriculum review CODE CODE --accept | --reject [--note …]",
+                    "de": "Entscheiden mit: moien curriculum review CODE CODE --accept | --reject [--note …]",
+                    "en": "Decide with: moien curriculum review CODE CODE --accept | --reject [--note …]"},
+    "reviewed": {"lb": "{a} ↔ {b}: {status} ({n}); bleift e Virschlag, net Deel vum offiziellen Programm.",
+                 "fr": "{a} ↔ {b} : {status} ({n}) ; reste une suggestion, ne fait pas partie du programme officiel.",
+                 "de": "{a} ↔ {b}: {status} ({n}); bleibt ein Vorschlag, nicht Teil des offiziellen Lehrplans.",
+                 "en": "{a} ↔ {b}: {status} ({n}); still a suggestion, not part of the official curriculum."},
+    "level": {"lb": "Niveau", "fr": "niveau", "de": "Stufe", "en": "level"},
+    "subject": {"lb": "Fach", "fr": "matière", "de": "Fach", "en": "subject"},
+    "statement": {"lb": "Formuléierung", "fr": "énoncé", "de": "Formulierung", "en": "statement"},
+    "matched": {"lb": "fonnt iwwer", "fr": "trouvé par", "de": "gefunden über", "en": "matched"},
+    "path": {"lb": "Wee", "fr": "chemin", "de": "Pfad", "en": "path"},
+    "retired": {"lb": "zréckgezunn", "fr": "retiré", "de": "zurückgezogen", "en": "retired"},
+    "topics": {"lb": "transversal Themen", "fr": "thèmes transversaux", "de": "Querschnittsthemen",
+               "en": "transversal topics"},
+    "children": {"lb": "Ënnerelementer", "fr": "sous-éléments", "de": "Unterelemente", "en": "children"},
+    "progression": {"lb": "Progressioun", "fr": "progression", "de": "Progression", "en": "progression"},
+    "history": {"lb": "Versiounen: {n} méi al", "fr": "historique : {n} version(s) antérieure(s)",
+                "de": "Verlauf: {n} frühere Version(en)", "en": "history: {n} earlier version(s)"},
+    "items": {"lb": "{n} Elementer", "fr": "{n} éléments", "de": "{n} Elemente", "en": "{n} items"},
+    "embedded": {"lb": "{n} Element(er) embedded", "fr": "{n} élément(s) vectorisé(s)",
+                 "de": "{n} Element(e) eingebettet", "en": "embedded {n} item(s)"},
+    "all_embedded": {"lb": "All Elementer sinn schonn embedded", "fr": "Tous les éléments sont déjà vectorisés",
+                     "de": "Alle Elemente sind schon eingebettet", "en": "every item is already embedded"},
+    "import_noop": {
+        "lb": "{fw} ({title}) aus {file}: näischt geännert — {unchanged} Elementer onverännert, de Graph entsprécht der Datei (näischt geschriwwen).",
+        "fr": "{fw} ({title}) depuis {file} : rien n'a changé — {unchanged} éléments inchangés, le graphe correspond déjà au fichier (aucune écriture).",
+        "de": "{fw} ({title}) aus {file}: nichts geändert — {unchanged} Elemente unverändert, der Graph entspricht der Datei (nichts geschrieben).",
+        "en": "{fw} ({title}) from {file}: nothing changed — {unchanged} items unchanged, the graph already matches this file (no write)."},
+    "import_diff": {
+        "lb": "{fw} ({title}) aus {file}: {added} dobäi, {changed} geännert, {retired} zréckgezunn, {restored} erëm aktiv, {unchanged} onverännert; Verbindungen +{la}/−{lr} (Import {imp}).",
+        "fr": "{fw} ({title}) depuis {file} : {added} ajoutés, {changed} modifiés, {retired} retirés, {restored} rétablis, {unchanged} inchangés ; liens +{la}/−{lr} (import {imp}).",
+        "de": "{fw} ({title}) aus {file}: {added} neu, {changed} geändert, {retired} zurückgezogen, {restored} wiederhergestellt, {unchanged} unverändert; Verknüpfungen +{la}/−{lr} (Import {imp}).",
+        "en": "{fw} ({title}) from {file}: {added} added, {changed} changed, {retired} retired, {restored} restored, {unchanged} unchanged; links +{la}/−{lr} (import {imp})."},
+    "dry_run": {"lb": "[Probelaf] ", "fr": "[essai à blanc] ", "de": "[Probelauf] ", "en": "[dry run] "},
+}
+
+
+def m(key: str, lang: str, **kw) -> str:
+    from assistants.core.i18n import pick
+
+    return pick(MSG, key, lang, **kw)
+
+
+def describe_import(report, lang: str, dry_run: bool = False) -> str:
+    """An import's diff summary in ``lang``."""
+    r = report
+    args = {"fw": r.framework_id, "title": r.framework_title, "file": Path(r.source).name}
+    text = (m("import_noop", lang, unchanged=r.unchanged, **args) if r.noop else
+            m("import_diff", lang, added=r.added, changed=r.changed, retired=r.retired, restored=r.restored,
+              unchanged=r.unchanged, la=r.links_added, lr=r.links_removed, imp=r.import_id or "—", **args))
+    return (m("dry_run", lang) if dry_run else "") + text
+
 
 def _fail(message: str, code: int = 1) -> None:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
@@ -90,10 +174,15 @@ def _emit(data) -> None:
 
 
 def _lang_option():
-    return typer.Option("--lang", "-l", help="Language to show statements in: lb, fr, de or en.")
+    return typer.Option("--lang", "-l", help="Language of messages and statements: lb, fr, de or en "
+                                             "(default: the configured UI language, MOIEN_UI_LANG).")
 
 
-def _check_lang(lang: str) -> str:
+def _check_lang(lang: str | None) -> str:
+    if lang is None:
+        from assistants.core.config import get_settings
+
+        return get_settings().ui_lang
     lang = lang.lower()
     if lang not in LANGS:
         _fail(f"--lang {lang!r}: use one of {', '.join(LANGS)}")
@@ -109,6 +198,7 @@ def import_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show the diff; write nothing.")] = False,
     no_embed: Annotated[bool, typer.Option("--no-embed", help="Do not compute embeddings for new or changed items now.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the diff of each framework as JSON.")] = False,
+    lang: Annotated[Optional[str], _lang_option()] = None,
 ) -> None:
     """Import a curriculum: validate the whole file, then write only what changed, in one transaction.
 
@@ -118,14 +208,16 @@ def import_cmd(
     """
     from curriculum_graph.importers import FORMATS, CurriculumImportError, import_file
 
+    lang = _check_lang(lang)
     if fmt is not None and fmt.lower() not in FORMATS:
         _fail(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     graph = _graph()
     try:
         reports = _run(lambda: import_file(graph, path, fmt, mapping=mapping, progress=not as_json,
-                                           console=err, dry_run=dry_run, embed=not no_embed))
+                                           console=err, dry_run=dry_run, embed=not no_embed,
+                                           describe=lambda r: describe_import(r, lang, dry_run)))
     except CurriculumImportError as exc:
-        _fail(f"{exc}\nNothing was written: the graph is as it was.")
+        _fail(f"{exc}\n{m('nothing_written', lang)}")
     if as_json:
         _emit({"dry_run": dry_run, "frameworks": [r.as_dict() for r in reports]})
 
@@ -140,7 +232,7 @@ def search_cmd(
     item_type: Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Only this item type, e.g. Competency (repeatable).")] = None,
     only_lang: Annotated[Optional[list[str]], typer.Option("--has-lang", help="Only items that have a statement in this language.")] = None,
     mode: Annotated[str, typer.Option("--mode", help="hybrid (default), text or vector.")] = "hybrid",
-    lang: Annotated[str, _lang_option()] = "fr",
+    lang: Annotated[Optional[str], _lang_option()] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the hits as one JSON object.")] = False,
 ) -> None:
     """Search items across languages: full-text and multilingual embeddings, fused."""
@@ -160,10 +252,10 @@ def search_cmd(
         _emit({"query": query, "mode": mode, "hits": [h.to_dict() for h in hits]})
         return
     if not hits:
-        err.print("No item matches.")
+        err.print(m("no_match", lang))
         raise typer.Exit(0)
     table = Table(show_header=True, header_style="bold")
-    for col in ("code", "level", "subject", f"statement ({lang})", "matched"):
+    for col in ("code", m("level", lang), m("subject", lang), f"{m('statement', lang)} ({lang})", m("matched", lang)):
         table.add_column(col)
     for h in hits:
         table.add_row(h.code, h.level or "", h.subject or "", h.statement(lang), "+".join(h.matched_by))
@@ -176,14 +268,16 @@ def show_cmd(
     code: Annotated[str, typer.Argument(help="The item's code, e.g. MA-C3-02.")],
     framework: Annotated[Optional[str], typer.Option("--framework", help="The framework id, where several use the code.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the item as one JSON object.")] = False,
+    lang: Annotated[Optional[str], _lang_option()] = None,
 ) -> None:
     """An item: statements in every language, its place in the tree, its progression and its history."""
     from curriculum_graph.queries import browse, item_history, progression
 
+    ui = _check_lang(lang)
     graph = _graph()
     b = _run(lambda: browse(graph, code, framework=framework))
     if b.item is None:
-        _fail(f"no item with code {code!r}; try `moien curriculum search {code}`")
+        _fail(m("no_item", ui, code=code))
     prog = _run(lambda: progression(graph, code))
     history = _run(lambda: item_history(graph, code, framework=framework))
     if as_json:
@@ -192,29 +286,30 @@ def show_cmd(
                "history": history})
         return
     it = b.item
-    out.print(f"[bold]{it.code}[/]  {it.type or ''}  level {', '.join(it.levels) or '—'}  subject {it.subject or '—'}"
-              + ("  [red](retired)[/]" if it.retired else ""), highlight=False)
+    out.print(f"[bold]{it.code}[/]  {it.type or ''}  {m('level', ui)} {', '.join(it.levels) or '—'}  "
+              f"{m('subject', ui)} {it.subject or '—'}" + (f"  [red]({m('retired', ui)})[/]" if it.retired else ""),
+              highlight=False)
     if b.ancestors:
-        out.print("path: " + " › ".join(a.code for a in b.ancestors), highlight=False)
+        out.print(f"{m('path', ui)}: " + " › ".join(a.code for a in b.ancestors), highlight=False)
     for lang in LANGS:
         if it.statements.get(lang):
             out.print(f"  {lang}: {it.statements[lang]}", highlight=False)
     if it.topics:
-        out.print("transversal topics: " + ", ".join(it.topics), highlight=False)
+        out.print(f"{m('topics', ui)}: " + ", ".join(it.topics), highlight=False)
     if b.children:
-        out.print("children: " + ", ".join(c.code for c in b.children), highlight=False)
+        out.print(f"{m('children', ui)}: " + ", ".join(c.code for c in b.children), highlight=False)
     if prog and (prog.before or prog.after):
-        out.print("progression: " + " → ".join([p.code for p in prog.before] + [f"[bold]{it.code}[/]"]
+        out.print(f"{m('progression', ui)}: " + " → ".join([p.code for p in prog.before] + [f"[bold]{it.code}[/]"]
                                                + [p.code for p in prog.after]), highlight=False)
     if history:
-        out.print(f"history: {len(history)} earlier version(s)", highlight=False)
+        out.print(m("history", ui, n=len(history)), highlight=False)
 
 
 # ------------------------------------------------------------------------------------------------ links
 @curriculum_app.command("links")
 def links_cmd(
     code: Annotated[str, typer.Argument(help="The item's code.")],
-    lang: Annotated[str, _lang_option()] = "fr",
+    lang: Annotated[Optional[str], _lang_option()] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print official and suggested links as one JSON object.")] = False,
 ) -> None:
     """An item's official links (from the curriculum) and, apart, moien's suggested cross-curricular links."""
@@ -224,21 +319,21 @@ def links_cmd(
     graph = _graph()
     links = _run(lambda: item_links(graph, code))
     if links is None:
-        _fail(f"no item with code {code!r}")
+        _fail(m("no_item", lang, code=code))
     if as_json:
         _emit(links.to_dict())
         return
-    out.print(f"[bold]Official links of {code}[/] (from the curriculum)", highlight=False)
+    out.print(f"[bold]{m('official_of', lang, code=code)}[/] {m('from_curriculum', lang)}", highlight=False)
     if not links.official:
-        out.print("  none")
+        out.print(f"  {m('none', lang)}")
     for link in links.official:
         arrow = "→" if link.direction == "out" else "←"
         out.print(f"  {link.type} {arrow} {link.other.code}: {link.other.statement(lang)}", highlight=False)
-    out.print(f"[bold yellow]Suggested by moien — not official[/] ({len(links.suggested)})", highlight=False)
+    out.print(f"[bold yellow]{m('suggested_head', lang)}[/] ({len(links.suggested)})", highlight=False)
     for link in links.suggested:
         why = f" [{', '.join(link.evidence)}]" if link.evidence else ""
         if link.status == "accepted":
-            why += " — accepted by review"
+            why += f" — {m('accepted_by_review', lang)}"
         out.print(f"  {link.other.code} ({link.other.subject}) score {link.score:.2f} via {link.method}{why}: "
                   f"{link.other.statement(lang)}", highlight=False)
 
@@ -279,6 +374,7 @@ def review_cmd(
     status: Annotated[str, typer.Option("--status", help="What to list: suggested (waiting), accepted or rejected.")] = "suggested",
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="How many to list.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    lang: Annotated[Optional[str], _lang_option()] = None,
 ) -> None:
     """Review moien's suggested cross-curricular links: without codes, list those waiting for review (strongest
     first); with two codes and --accept, --reject or --undo, record the decision. Accepted links stay
@@ -290,6 +386,7 @@ def review_cmd(
     """
     from curriculum_graph.links import METHODS, ReviewError, review_link, suggested_links
 
+    lang = _check_lang(lang)
     if method is not None and method not in METHODS:
         _fail(f"--method {method!r}: use {', '.join(METHODS)}")
     graph = _graph()
@@ -303,14 +400,13 @@ def review_cmd(
         if as_json:
             _emit(rows)
             return
-        out.print(f"[bold yellow]{len(rows)} suggested links — {status}[/] (moien's proposals, not official)",
-                  highlight=False)
+        out.print(f"[bold yellow]{m('review_head', lang, n=len(rows), status=m(status, lang))}[/]", highlight=False)
         for r in rows:
             why = f" [{', '.join(r['evidence'])}]" if r["evidence"] else ""
             out.print(f"  {r['from_code']} ({r['from_subject']}) ↔ {r['to_code']} ({r['to_subject']})  "
                       f"score {r['score']:.2f} via {r['method']}{why}", highlight=False)
         if rows and status == "suggested":
-            out.print("Decide with: moien curriculum review CODE CODE --accept | --reject [--note …]", highlight=False)
+            out.print(m("review_hint", lang), highlight=False)
         return
     if code_b is None:
         _fail("give both item codes of the link")
@@ -323,8 +419,7 @@ def review_cmd(
     if as_json:
         _emit({"from": code_a, "to": code_b, "status": decisions[0], "updated": n})
     else:
-        out.print(f"{code_a} ↔ {code_b}: {decisions[0]} ({n} suggestion{'s' if n != 1 else ''}); still a suggestion, "
-                  "not part of the official curriculum.", highlight=False)
+        out.print(m("reviewed", lang, a=code_a, b=code_b, status=m(decisions[0], lang), n=n), highlight=False)
 
 
 @curriculum_app.command("embed")
@@ -337,7 +432,8 @@ def embed_cmd() -> None:
         n = _run(lambda: embed_items(graph, console=err))
     except EmbeddingsUnavailable as exc:
         _fail(str(exc))
-    out.print(f"embedded {n} item(s)" if n else "every item is already embedded")
+    lang = _check_lang(None)
+    out.print(m("embedded", lang, n=n) if n else m("all_embedded", lang))
 
 
 @curriculum_app.command("coverage")
@@ -362,7 +458,7 @@ def coverage_cmd(
 @curriculum_app.command("topics")
 def topics_cmd(
     topic: Annotated[Optional[str], typer.Argument(help="A topic code, e.g. sustainability: list its items by subject.")] = None,
-    lang: Annotated[str, _lang_option()] = "fr",
+    lang: Annotated[Optional[str], _lang_option()] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Transversal topics and the items across subjects that address them."""
@@ -377,7 +473,7 @@ def topics_cmd(
             return
         for t in topics:
             per = ", ".join(f"{s} {n}" for s, n in sorted(t.by_subject.items()))
-            out.print(f"{t.code}: {t.name(lang)} — {t.items} items ({per})", highlight=False)
+            out.print(f"{t.code}: {t.name(lang)} — {m('items', lang, n=t.items)} ({per})", highlight=False)
         return
     groups = _run(lambda: topic_items(graph, topic))
     if not groups:

@@ -67,8 +67,11 @@ def parse_file(path: str | Path, fmt: str | None = None, *, mapping: str | Path 
 
 
 def import_file(graph: Graph, path: str | Path, fmt: str | None = None, *, mapping: str | Path | None = None,
-                progress: bool = True, console=None, dry_run: bool = False, embed: bool = True) -> list[ImportReport]:
+                progress: bool = True, console=None, dry_run: bool = False, embed: bool = True,
+                describe=None) -> list[ImportReport]:
     """Validate ``path``, then write what differs from the graph in one transaction; prints a diff summary.
+
+    ``describe(report) -> str``: the summary line (the CLI passes one in the user's language; default English).
 
     ``embed``: afterwards compute embeddings for the added/changed items (skipped quietly where the
     embedding model is not installed; :func:`curriculum_graph.embeddings.embed_items` does it later).
@@ -84,11 +87,11 @@ def import_file(graph: Graph, path: str | Path, fmt: str | None = None, *, mappi
         reports = write_packages(graph, packages, source=path, file_sha256=sha256_file(path),
                                  progress=bar, dry_run=dry_run)
     for r in reports:
-        console.print(("[dry run] " if dry_run else "") + r.summary(), highlight=False)
+        console.print(describe(r) if describe else ("[dry run] " if dry_run else "") + r.summary(), highlight=False)
         for w in r.warnings[:10]:
-            console.print(f"  warning: {w}", highlight=False)
+            console.print(f"  ⚠ {w}", highlight=False)
         if len(r.warnings) > 10:
-            console.print(f"  … and {len(r.warnings) - 10} more warnings", highlight=False)
+            console.print(f"  ⚠ … +{len(r.warnings) - 10}", highlight=False)
     if embed and not dry_run:
         ids = [i for r in reports for i in r.written_ids]
         if ids:
