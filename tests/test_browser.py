@@ -99,6 +99,8 @@ def test_curriculum_explorer_search_item_page_and_link_picture(app_url, browser)
     page.get_by_text(f"{other} — ").first.wait_for(timeout=60_000)
     assert "Programmer entdecken" in page.get_by_test_id("stMain").inner_text()
     page.get_by_test_id("stGraphVizChart").first.wait_for(timeout=30_000)  # and its own picture of links
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "curriculum_item_from_picture_lb.png"), full_page=True)
     page.get_by_role("tab", name="Ofdeckung no Niveau a Fach").click()
     page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=30_000)  # coverage heat map
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

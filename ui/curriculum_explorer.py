@@ -138,7 +138,8 @@ def explorer_page() -> None:
             chart = alt.Chart(pd.DataFrame(rows)).mark_rect().encode(
                 x=alt.X("level:N", sort=cov.levels, title=t("level", lang)),
                 y=alt.Y("subject:N", title=t("subject", lang)),
-                color=alt.Color("items:Q", scale=alt.Scale(scheme="reds"), title=t("items", lang)),
+                color=alt.Color("items:Q", scale=alt.Scale(scheme="reds"), title=t("items", lang),
+                                legend=alt.Legend(format="d")),
                 tooltip=["level", "subject", "items"],
             )
             text_layer = chart.mark_text(fontSize=12).encode(text="items:Q", color=alt.value("black"))
