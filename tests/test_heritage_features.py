@@ -4,7 +4,8 @@ Visitors talk to the real core with the real heritage assistant over the demo co
 relies on — the reply's language, its sources, the follow-ups, the honest "I don't know" — is known
 before the model writes, so most scenarios do not wait for generation; the French one reads the whole
 answer (the local model writes it) and checks it stays within 80 words. The harvest scenarios run
-against the local OAI-PMH server of ``test_heritage_oaipmh``.
+against the local OAI-PMH server of ``test_heritage_oaipmh``. Every scenario runs on both search backends
+(the index on disk and a real OpenSearch node, ``heritage_backend``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,15 @@ from tests.test_heritage_search import demo_home  # noqa: F401  (session fixture
 scenarios("heritage.en.feature", "heritage.fr.feature", "heritage.de.feature", "heritage.lb.feature")
 
 
+@pytest.fixture(autouse=True)
+def _on_each_backend(heritage_backend):
+    """Every scenario runs on both search backends (autouse: pytest-bdd's steps ask for fixtures late, too
+    late for pytest to parametrize them)."""
+    return heritage_backend
+
+
 @pytest.fixture(scope="module")
-def heritage_core(settings, demo_home):  # noqa: F811
+def heritage_core(settings, demo_home, heritage_backend):  # noqa: F811
     from assistants.core.engine import Core
     from assistants.heritage.plugin import HeritageAssistant
 
