@@ -2,7 +2,8 @@
 
 ``moien heritage images`` calls this once, on a machine that may reach the providers; the kiosk then shows
 the copies from ``$MOIEN_HOME/heritage/images`` and works with the network cable pulled. Only pictures are
-kept (the content type and the file's first bytes must agree), up to a size limit.
+kept (the file's first bytes must be those of a PNG, JPEG, GIF or WebP picture, whatever the server calls
+it), up to a size limit.
 """
 
 from __future__ import annotations
@@ -61,7 +62,10 @@ class ImageFetcher:
             with self.client.stream("GET", url) as resp:
                 if resp.status_code != 200:
                     raise ImageFetchError(f"the server answered HTTP {resp.status_code}")
-                declared = int(resp.headers.get("content-length") or 0)
+                try:
+                    declared = int(resp.headers.get("content-length") or 0)
+                except ValueError:
+                    declared = 0  # a broken header: the size is checked while reading
                 if declared > self.max_bytes:
                     raise ImageFetchError(f"the picture is {declared // 1_000_000} MB, more than the "
                                           f"{self.max_bytes // 1_000_000} MB limit")
@@ -72,6 +76,8 @@ class ImageFetcher:
                         raise ImageFetchError(f"the picture is larger than the {self.max_bytes // 1_000_000} MB limit")
                     chunks.append(chunk)
                 ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+        except (httpx.InvalidURL, UnicodeError) as exc:  # InvalidURL is not an HTTPError
+            raise ImageFetchError(f"not a valid web address ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
             raise ImageFetchError(f"the server could not be reached ({type(exc).__name__})") from exc
         data = b"".join(chunks)

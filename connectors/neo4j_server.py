@@ -58,6 +58,13 @@ def auto_heap() -> str:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return "768m"
+    for limit_file in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:  # a container's memory limit, when it is lower than the machine's memory
+            limit = Path(limit_file).read_text().strip()
+        except OSError:
+            continue
+        if limit.isdigit():
+            total = min(total, int(limit))
     mb = max(768, min(4096, total // 8 // (1024 * 1024)))
     return f"{mb}m"
 

@@ -187,6 +187,9 @@ def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: i
     from curriculum_graph.embeddings import MODEL_ID
 
     now = datetime.now(timezone.utc)
+    # a pair the curriculum team rejected (under any method) is never suggested again
+    rejected = {tuple(sorted((r["a"], r["b"]))) for r in graph.read(
+        f"MATCH (a:Item)-[r:{SUGGESTED_REL_TYPE} {{status: 'rejected'}}]->(b:Item) RETURN a.id AS a, b.id AS b")}
     for method, pairs in results.items():
         settings = f"min_score={thresholds[method]}, top_k={top_k}, cross_subject={cross_subject}"
         if method == "embedding":
@@ -211,6 +214,8 @@ def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: i
         for key, (score, evidence) in wanted.items():
             cur = existing.get(key)
             if cur is None:
+                if key in rejected:  # rejected under another method: not proposed again by this one
+                    continue
                 create.append({"a": key[0], "b": key[1], "score": score, "evidence": evidence})
             elif cur["status"] == "suggested" and (cur["score"] != score or list(cur["evidence"]) != evidence
                                                    or cur["provenance"] != provenance):
@@ -265,7 +270,13 @@ def suggested_links(graph: Graph, *, method: str | None = None, limit: int = 100
 
 
 class ReviewError(ValueError):
-    """A review names items or a link that do not exist; ``str()`` says which."""
+    """A review names items or a link that do not exist; ``str()`` says which (in English), ``reason`` and
+    ``params`` let a user interface say it in its own language."""
+
+    def __init__(self, message: str, reason: str, **params) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
 
 
 def review_link(graph: Graph, code_a: str, code_b: str, decision: str, *, method: str | None = None,
@@ -278,13 +289,15 @@ def review_link(graph: Graph, code_a: str, code_b: str, decision: str, *, method
     Returns how many suggestions (one per method) were updated; raises :class:`ReviewError` when there is none.
     """
     if decision not in REVIEW_STATUSES:
-        raise ReviewError(f"decision is one of {', '.join(REVIEW_STATUSES)}, not {decision!r}")
+        raise ReviewError(f"decision is one of {', '.join(REVIEW_STATUSES)}, not {decision!r}", "bad_decision",
+                          decision=decision)
     known = {r["code"] for r in graph.read(
         "UNWIND $codes AS c MATCH (i:Item {code: c}) WHERE i.retired IS NULL RETURN DISTINCT i.code AS code",
         codes=[code_a, code_b])}
     for code in (code_a, code_b):
         if code not in known:
-            raise ReviewError(f"no active item with the code {code!r}; check it with `moien curriculum search`")
+            raise ReviewError(f"no active item with the code {code!r}; check it with `moien curriculum search`",
+                              "no_item", code=code)
     rows = graph.write(
         f"MATCH (a:Item {{code: $x}})-[r:{SUGGESTED_REL_TYPE}]-(b:Item {{code: $y}}) "
         "WHERE a.retired IS NULL AND b.retired IS NULL AND ($m IS NULL OR r.method = $m) "
@@ -298,7 +311,7 @@ def review_link(graph: Graph, code_a: str, code_b: str, decision: str, *, method
     if not n:
         via = f" by the method {method}" if method else ""
         raise ReviewError(f"moien has suggested no link between {code_a} and {code_b}{via}; list the suggestions "
-                          "with `moien curriculum review`")
+                          "with `moien curriculum review`", "no_link", a=code_a, b=code_b)
     return n
 
 

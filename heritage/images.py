@@ -95,6 +95,9 @@ def cache_images(store: RecordStore, home: Path, *, fetcher=None, force: bool = 
                 tmp = target.with_name(target.name + ".part")
                 tmp.write_bytes(pic.data)
                 os.replace(tmp, target)  # a half-written file is never shown
+                for suffix in SUFFIXES:  # an earlier copy in another format (--force) must not be shown instead
+                    if suffix != pic.suffix:
+                        target.with_suffix(suffix).unlink(missing_ok=True)
                 report.fetched += 1
                 break
             else:

@@ -167,12 +167,12 @@ class Record(BaseModel):
         """
         rid = (record_id or "").strip()
         if not rid:
-            raise RecordError(provenance.original_id or "?", "no identifier")
+            raise RecordError(provenance.original_id or "?", Reason("no_record_id"))
         source: dict[str, list[Literal]] = {}
         seen: set[tuple[str, str, str | None, str | None]] = set()
         for field, lits in values.items():
             if field not in FIELDS:
-                raise RecordError(rid, f"unknown field '{field}'")
+                raise RecordError(rid, Reason("unknown_field", field=field))
             for lit in lits:
                 text = " ".join(lit.value.split()) if field not in LINK_FIELDS else lit.value.strip()
                 if not text and not lit.uri:
@@ -184,7 +184,7 @@ class Record(BaseModel):
                 source.setdefault(field, []).append(Literal(value=text or (lit.uri or ""), lang=norm_lang(lit.lang),
                                                             uri=lit.uri))
         if require_title and not deleted and not (source.get("title") or source.get("description")):
-            raise RecordError(rid, "neither a title nor a description (EDM requires one of them)")
+            raise RecordError(rid, Reason("no_title"))
         return cls(id=rid, source=source, provenance=provenance, deleted=deleted)
 
     # -- reading ------------------------------------------------------------------------------------

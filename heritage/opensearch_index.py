@@ -48,7 +48,7 @@ from haystack import Document, Pipeline, component  # noqa: E402
 from haystack.components.joiners import DocumentJoiner  # noqa: E402
 from haystack.document_stores.types import DuplicatePolicy  # noqa: E402
 
-from heritage.index import FACETS, Hit, IndexMissing, SearchFilters, record_index_text, stem, terms  # noqa: E402
+from heritage.index import FACETS, RRF_K, Hit, IndexMissing, SearchFilters, record_index_text, stem, terms  # noqa: E402
 from heritage.store import RecordStore  # noqa: E402
 from heritage.text import fold_nocache  # noqa: E402
 
@@ -134,25 +134,48 @@ class OpenSearchUnavailable(IndexMissing):
     """The OpenSearch server does not answer."""
 
 
+def public_url(url: str) -> str:
+    """``url`` without a user name and password (``https://user:pass@host`` → ``https://host``): for messages."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def _http_auth():
+    """Credentials from OPENSEARCH_USERNAME / OPENSEARCH_PASSWORD, as the Haystack document store reads them."""
+    user, password = os.environ.get("OPENSEARCH_USERNAME"), os.environ.get("OPENSEARCH_PASSWORD")
+    return (user, password) if user and password else None
+
+
 def _unavailable(url: str, exc: Exception) -> OpenSearchUnavailable:
+    from opensearchpy.exceptions import AuthenticationException, AuthorizationException
+
+    if isinstance(exc, (AuthenticationException, AuthorizationException)):
+        return OpenSearchUnavailable(
+            f"OpenSearch at {public_url(url)} refuses moien's credentials ({type(exc).__name__}): set "
+            "OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD (or user:password in MOIEN_HERITAGE__OPENSEARCH_URL).")
     hint = ("start the local node with `moien opensearch start`" if not _settings().heritage.opensearch_url
             else "check MOIEN_HERITAGE__OPENSEARCH_URL")
-    return OpenSearchUnavailable(f"OpenSearch at {url} is not reachable ({type(exc).__name__}): {hint}.")
+    return OpenSearchUnavailable(f"OpenSearch at {public_url(url)} is not reachable ({type(exc).__name__}): {hint}.")
 
 
 def index_info(alias: str) -> dict | None:
     """The ``_meta`` of the index behind ``alias`` (None when there is none)."""
     from opensearchpy import OpenSearch
+    from opensearchpy.exceptions import AuthenticationException, AuthorizationException, NotFoundError
     from opensearchpy.exceptions import ConnectionError as OSConnectionError
-    from opensearchpy.exceptions import NotFoundError
 
     url = server_url()
-    client = OpenSearch(hosts=[url], timeout=10, verify_certs=_settings().heritage.opensearch_verify_certs)
+    client = OpenSearch(hosts=[url], timeout=10, verify_certs=_settings().heritage.opensearch_verify_certs,
+                        http_auth=_http_auth())
     try:
         found = client.indices.get_mapping(index=alias)
     except NotFoundError:
         return None
-    except OSConnectionError as exc:
+    except (OSConnectionError, AuthenticationException, AuthorizationException) as exc:
         raise _unavailable(url, exc) from exc
     finally:
         client.close()
@@ -231,7 +254,7 @@ def build_index(store: RecordStore, home: Path, *, embeddings: bool = True,
             del _CACHE[key]
     if progress:
         progress("index", total, total)
-    return {"backend": "opensearch", "url": server_url(), "index": name, "alias": alias, "version": INDEX_FORMAT,
+    return {"backend": "opensearch", "url": public_url(server_url()), "index": name, "alias": alias, "version": INDEX_FORMAT,
             "generation": generation, "records": n, "terms": len(vocab), "embeddings": bool(vecs),
             "model": MODEL_ID if vecs else None, "seconds": round(time.perf_counter() - started, 3)}
 
@@ -309,6 +332,11 @@ class OpenSearchHeritageSearch:
             pipe.connect("embedder.embedding", "dense.query_embedding")
             pipe.connect("lexical.documents", "joiner.documents")
             pipe.connect("dense.documents", "joiner.documents")
+            self.dense_pipeline = Pipeline()
+            self.dense_pipeline.add_component("embedder", E5ListEmbedder())
+            self.dense_pipeline.add_component("dense", OpenSearchEmbeddingRetriever(
+                document_store=self.store, top_k=candidates, efficient_filtering=True))
+            self.dense_pipeline.connect("embedder.embedding", "dense.query_embedding")
         self.pipeline = pipe
 
     def facet_keys(self, field: str, value: str) -> list[str]:
@@ -355,20 +383,25 @@ class OpenSearchHeritageSearch:
         if hf and any(c["operator"] == "in" and not c["value"] for c in hf["conditions"]):
             return []  # a facet value no record has
         lex_query = " ".join(qterms)
+        if not lex_query and not self.dense:
+            return []
         data: dict[str, dict] = {}
-        if lex_query:
-            data["bm25"] = {"query": lex_query, "filters": hf}
-            data["lexical"] = {"query": lex_query}
         if self.dense:
             data["embedder"] = {"text": query}
             data["dense"] = {"filters": hf}
-        if not data:
-            return []
-        out = self.pipeline.run(data, include_outputs_from={"lexical", "dense"})
+        if lex_query:
+            data["bm25"] = {"query": lex_query, "filters": hf}
+            data["lexical"] = {"query": lex_query}
+            out = self.pipeline.run(data, include_outputs_from={"lexical", "dense"})
+        else:  # only stopwords ("Wat ass dat?"): the embeddings alone, as in the embedded index
+            out = self.dense_pipeline.run(data)
         lex = out.get("lexical", {}).get("documents", [])
         sem = [Document(id=d.id, score=2.0 * float(d.score or 0.0) - 1.0, meta={"cosine": 2.0 * float(d.score or 0.0) - 1.0})
                for d in out.get("dense", {}).get("documents", [])]  # lucene cosinesimil scores (1 + cos) / 2
-        fused = out["joiner"]["documents"] if self.dense else lex
+        if not lex_query:  # RRF of an empty lexical list and the dense one (the embedded index's scores)
+            fused = [Document(id=d.id, score=RRF_K / 2 / (RRF_K + r)) for r, d in enumerate(sem)]
+        else:
+            fused = out["joiner"]["documents"] if self.dense else lex
         by_lex = {d.id: (r, d) for r, d in enumerate(lex)}
         by_sem = {d.id: (r, d) for r, d in enumerate(sem)}
         hits = []
@@ -384,6 +417,7 @@ class OpenSearchHeritageSearch:
 
 
 _LOCK = threading.Lock()
+_BUILD_LOCK = threading.Lock()
 _CACHE: dict[str, tuple[str, OpenSearchHeritageSearch]] = {}
 
 
@@ -397,13 +431,19 @@ def get_search(store: RecordStore, home: Path, *, rebuild_if_stale: bool = True,
         cached = _CACHE.get(key)
         if cached and cached[0] == generation:
             return cached[1]
-    info = index_info(alias)
-    stale = not info or info.get("format") != INDEX_FORMAT or info.get("generation") != generation
-    if stale and rebuild_if_stale:
-        build_index(store, home, embeddings=embeddings)
+    from connectors.java_server import _file_lock
+    from heritage.store import heritage_home
+
+    # One rebuild at a time, in this process and across the kiosk, staff and CLI processes of this home:
+    # two rebuilds racing would each move the alias, and the loser's index would be dropped mid-turn.
+    with _BUILD_LOCK, _file_lock(heritage_home(home) / ".opensearch-index.lock"):
         info = index_info(alias)
-    elif info is None:
-        raise IndexMissing(f"no heritage index '{alias}' on {server_url()}")
+        stale = not info or info.get("format") != INDEX_FORMAT or info.get("generation") != generation
+        if stale and rebuild_if_stale:
+            build_index(store, home, embeddings=embeddings)
+            info = index_info(alias)
+        elif info is None:
+            raise IndexMissing(f"no heritage index '{alias}' on {public_url(server_url())}")
     search = OpenSearchHeritageSearch(alias, info or {})
     with _LOCK:
         _CACHE[key] = (info.get("generation", generation), search)

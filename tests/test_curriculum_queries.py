@@ -248,9 +248,9 @@ def test_reviewing_a_suggested_link(cli, graph):
         assert cli("review", a, b, "--undo").exit_code == 0
     assert other in {x.other.code for x in item_links(graph, "MA-C3-04").suggested}
     # mistakes get a sentence that says what to do
-    r = cli("review", "MA-C3-04", "NOPE-99", "--accept")
+    r = cli("review", "MA-C3-04", "NOPE-99", "--accept", "--lang", "en")
     assert r.exit_code == 1 and "no active item with the code 'NOPE-99'" in r.output
-    r = cli("review", "MA-C3-04", "MA-C3-01", "--accept")
-    assert r.exit_code == 1 and "no link between" in r.output
-    r = cli("review", a, b)
-    assert r.exit_code == 1 and "--accept, --reject or --undo" in r.output
+    r = cli("review", "MA-C3-04", "MA-C3-01", "--accept", "--lang", "de")
+    assert r.exit_code == 1 and "keine Verknüpfung zwischen MA-C3-04 und MA-C3-01" in r.output
+    r = cli("review", a, b, "--lang", "lb")
+    assert r.exit_code == 1 and "--accept, --reject oder --undo" in r.output

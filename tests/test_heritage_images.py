@@ -69,6 +69,7 @@ def collection(tmp_path, monkeypatch):
         f"L-2;Karbidlampe;{server.url}/viewer/lamp",
         f"L-3;Stollenlampe;{server.url}/img/missing.png",
         "L-4;Postkaart ouni Bild;",
+        "L-5;Lampe mat enger futtisser Adress;http://127.0.0.1:port/img/lamp.png",
     ]
     (tmp_path / "lamps.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (tmp_path / "lamps.mapping.yml").write_text(
@@ -79,7 +80,7 @@ def collection(tmp_path, monkeypatch):
     get_settings.cache_clear()
     store = RecordStore.open(home)
     rep = import_path(store, tmp_path / "lamps.csv", "csv", tmp_path / "lamps.mapping.yml")
-    assert rep.new == 4
+    assert rep.new == 5
     yield store, home, server
     store.close()
     server.stop()
@@ -95,8 +96,8 @@ def test_web_pictures_are_shown_offline_after_copying(collection):
     rep = cache_images(store, home)
     assert rep.fetched == 1 and rep.records_without_remote == 1
     reasons = {rid: reason for rid, _, reason in rep.failed}
-    assert set(reasons) == {"L-2", "L-3"}
-    assert "text/html" in reasons["L-2"] and "404" in reasons["L-3"]
+    assert set(reasons) == {"L-2", "L-3", "L-5"}  # one bad address does not stop the others
+    assert "text/html" in reasons["L-2"] and "404" in reasons["L-3"] and "not a valid web address" in reasons["L-5"]
     server.stop()  # the network cable pulled
     pic = image_path(store.get("L-1"))
     assert pic is not None and pic.read_bytes() == _png()
@@ -114,6 +115,6 @@ def test_images_command_reports_failures_per_record(collection):
     res = CliRunner().invoke(app, ["images", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    assert data["fetched"] == 1 and {f["id"] for f in data["failed"]} == {"L-2", "L-3"}
+    assert data["fetched"] == 1 and {f["id"] for f in data["failed"]} == {"L-2", "L-3", "L-5"}
     res = CliRunner().invoke(app, ["images", "--lang", "de"])
     assert res.exit_code == 0 and "Bilder lokal gespeichert" in res.output

@@ -109,6 +109,14 @@ def test_index_is_persisted_and_rebuilt_when_the_store_changes(tmp_path):
     store.close()
 
 
+def test_a_question_of_stopwords_only_is_answered_by_the_embeddings(demo):
+    """'Wat ass dat?' leaves BM25 nothing to look for; the search still answers (from the embeddings alone)
+    instead of failing, on both backends."""
+    _, search = demo
+    hits = search.search("Wat ass dat?", top_k=5)
+    assert hits and all(h.bm25 == 0.0 and h.matched_terms == 0 and h.dense_rank for h in hits)
+
+
 def test_cli_search_and_show(demo_home, heritage_backend, monkeypatch):
     from assistants.core.config import get_settings
     from assistants.heritage.cli import app

@@ -61,28 +61,33 @@ def _name(names: dict | None, code: str, lang: str) -> str:
     return names.get(lang) or names.get("fr") or code
 
 
+def esc(text: str | None) -> str:
+    """Text inside a double-quoted DOT string: backslashes and quotes escaped, one line."""
+    return (text or "").replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ")
+
+
 def links_dot(links: q.ItemLinks, lang: str) -> str:
     """A Graphviz picture of one item's links: official solid, suggested dashed with its score."""
 
     def node(h: q.ItemHit) -> str:
-        label = f"{h.code}\\n{h.label(lang)[:48]}".replace('"', "'")
-        tip = h.statement(lang)[:200].replace('"', "'")
+        label = f"{esc(h.code)}\\n{esc(h.label(lang)[:48])}"
+        tip = esc(h.statement(lang)[:200])
         # a click on a linked item opens its page (the explorer reads ?item=…; the language travels along)
         href = "" if h.code == links.item.code else \
             f', URL="?item={quote(h.code)}&lang={lang}", target="_self"'
-        return f'"{h.code}" [label="{label}", tooltip="{tip}"{href}];'.replace("\n", " ")
+        return f'"{esc(h.code)}" [label="{label}", tooltip="{tip}"{href}];'
 
     lines = ["digraph links {", "rankdir=LR; node [shape=box, style=rounded, fontsize=10, fontname=Helvetica];",
-             f'"{links.item.code}" [style="rounded,filled", fillcolor="#fde2e4"];', node(links.item)]
+             f'"{esc(links.item.code)}" [style="rounded,filled", fillcolor="#fde2e4"];', node(links.item)]
     for link in links.official:
         lines.append(node(link.other))
         a, b = (links.item.code, link.other.code) if link.direction == "out" else (link.other.code, links.item.code)
-        lines.append(f'"{a}" -> "{b}" [label="{link.type}", fontsize=9];')
+        lines.append(f'"{esc(a)}" -> "{esc(b)}" [label="{esc(link.type)}", fontsize=9];')
     for link in links.suggested:
         lines.append(node(link.other))
         score = f"{link.score:.2f}" if link.score is not None else ""
-        lines.append(f'"{links.item.code}" -> "{link.other.code}" [style=dashed, color="#888888", dir=none, '
-                     f'label="{link.method or ""} {score}", fontsize=9];')
+        lines.append(f'"{esc(links.item.code)}" -> "{esc(link.other.code)}" [style=dashed, color="#888888", '
+                     f'dir=none, label="{esc(link.method)} {score}", fontsize=9];')
     lines.append("}")
     return "\n".join(lines)
 

@@ -105,6 +105,24 @@ MSG: dict[str, dict[str, str]] = {
         "de": "{fw} ({title}) aus {file}: {added} neu, {changed} geändert, {retired} zurückgezogen, {restored} wiederhergestellt, {unchanged} unverändert; Verknüpfungen +{la}/−{lr} (Import {imp}).",
         "en": "{fw} ({title}) from {file}: {added} added, {changed} changed, {retired} retired, {restored} restored, {unchanged} unchanged; links +{la}/−{lr} (import {imp})."},
     "dry_run": {"lb": "[Probelaf] ", "fr": "[essai à blanc] ", "de": "[Probelauf] ", "en": "[dry run] "},
+    "review_no_item": {"lb": "keen aktivt Element mam Code {code!r}; kuckt mat `moien curriculum search` no",
+                       "fr": "aucun élément actif avec le code {code!r} ; vérifiez avec `moien curriculum search`",
+                       "de": "kein aktives Element mit dem Code {code!r}; prüfen Sie mit `moien curriculum search`",
+                       "en": "no active item with the code {code!r}; check it with `moien curriculum search`"},
+    "review_no_link": {"lb": "moien huet keng Verbindung tëscht {a} a {b} virgeschloen; `moien curriculum review` weist d'Virschléi",
+                       "fr": "moien n'a suggéré aucun lien entre {a} et {b} ; `moien curriculum review` liste les suggestions",
+                       "de": "moien hat keine Verknüpfung zwischen {a} und {b} vorgeschlagen; `moien curriculum review` listet die Vorschläge",
+                       "en": "moien has suggested no link between {a} and {b}; list the suggestions with `moien curriculum review`"},
+    "review_two_codes": {"lb": "gitt déi zwee Element-Coden vun der Verbindung un, z. B. `moien curriculum review MA-C3-04 SC-C3-02 --accept`",
+                         "fr": "donnez les deux codes d'éléments du lien, p. ex. `moien curriculum review MA-C3-04 SC-C3-02 --accept`",
+                         "de": "geben Sie die beiden Element-Codes der Verknüpfung an, z. B. `moien curriculum review MA-C3-04 SC-C3-02 --accept`",
+                         "en": "give the two item codes of the link to review, e.g. `moien curriculum review MA-C3-04 SC-C3-02 --accept`"},
+    "review_one_decision": {"lb": "sot wat mat der Verbindung geschitt: --accept, --reject oder --undo (eent dovun)",
+                            "fr": "dites quoi faire du lien : --accept, --reject ou --undo (un seul)",
+                            "de": "sagen Sie, was mit der Verknüpfung geschehen soll: --accept, --reject oder --undo (eines davon)",
+                            "en": "say what to do with the link: --accept, --reject or --undo (one of them)"},
+    "review_status": {"lb": "--status ass suggested, accepted oder rejected", "fr": "--status vaut suggested, accepted ou rejected",
+                      "de": "--status ist suggested, accepted oder rejected", "en": "--status is suggested, accepted or rejected"},
 }
 
 
@@ -393,9 +411,9 @@ def review_cmd(
     decisions = [d for d, on in (("accepted", accept), ("rejected", reject), ("suggested", undo)) if on]
     if code_a is None:
         if decisions:
-            _fail("give the two item codes of the link to review, e.g. `moien curriculum review MA-C3-04 SC-C3-02 --accept`")
+            _fail(m("review_two_codes", lang))
         if status not in ("suggested", "accepted", "rejected"):
-            _fail("--status is suggested, accepted or rejected")
+            _fail(m("review_status", lang))
         rows = _run(lambda: suggested_links(graph, method=method, limit=limit, status=status))
         if as_json:
             _emit(rows)
@@ -409,13 +427,14 @@ def review_cmd(
             out.print(m("review_hint", lang), highlight=False)
         return
     if code_b is None:
-        _fail("give both item codes of the link")
+        _fail(m("review_two_codes", lang))
     if len(decisions) != 1:
-        _fail("say what to do with the link: --accept, --reject or --undo (one of them)")
+        _fail(m("review_one_decision", lang))
     try:
         n = _run(lambda: review_link(graph, code_a, code_b, decisions[0], method=method, note=note, reviewer=reviewer))
     except ReviewError as exc:
-        _fail(str(exc))
+        key = f"review_{exc.reason}"
+        _fail(m(key, lang, **exc.params) if key in MSG else str(exc))
     if as_json:
         _emit({"from": code_a, "to": code_b, "status": decisions[0], "updated": n})
     else:

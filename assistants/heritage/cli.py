@@ -191,9 +191,16 @@ def index(
     from heritage.i18n import msg
     from heritage.index import build_index
 
+    from heritage.index import IndexMissing
+
     lang = _lang(lang)
-    with _Bars() as bars:
-        m = build_index(_store(), _settings().home, embeddings=embeddings, progress=bars.update)
+    try:
+        with _Bars() as bars:
+            m = build_index(_store(), _settings().home, embeddings=embeddings, progress=bars.update)
+    except IndexMissing as exc:  # e.g. the OpenSearch server does not answer
+        _fail(str(exc))
+    except ModuleNotFoundError as exc:
+        _fail(f"{exc.name} is not installed: install moien with its 'opensearch' extra (`make install` does).")
     out.print(msg("indexed", lang, records=m["records"], terms=m["terms"], seconds=m["seconds"],
                   emb=msg("yes" if m["embeddings"] else "no", lang)))
 
