@@ -547,15 +547,15 @@ class RankFusion:
     @component.output_types(hits=list[Hit])
     def run(self, lexical: list[Document], semantic: list[Document] | None = None, query_terms: int = 0,
             top_k: int = 10):
-        lists = [lexical] if semantic is None else [lexical, semantic]
         fused: dict[str, float] = {}
-        for docs in lists:
-            for rank, d in enumerate(docs):
-                fused[d.id] = fused.get(d.id, 0.0) + 1.0 / (RRF_K + rank)
-        scale = RRF_K / len(lists)
-        if semantic is None:  # BM25 alone: its own scores, as before fusion existed
+        if semantic is None:  # BM25 alone: its own scores
             fused = {d.id: float(d.score or 0.0) for d in lexical}
             scale = 1.0
+        else:
+            for docs in (lexical, semantic):
+                for rank, d in enumerate(docs):
+                    fused[d.id] = fused.get(d.id, 0.0) + 1.0 / (RRF_K + rank)
+            scale = RRF_K / 2
         by_lex = {d.id: (r, d) for r, d in enumerate(lexical)}
         by_sem = {d.id: (r, d) for r, d in enumerate(semantic or [])}
         hits = []

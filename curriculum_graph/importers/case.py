@@ -232,40 +232,31 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
         ttitle = chk.string(t, "title", p, ident, required=True)
         if ident and ttitle:
             item_types[ident] = ttitle
-    subjects: dict[str, Definition] = {}
-    subject_by_key: dict[str, str] = {}
-    for n, s in definitions("CFSubjects"):
-        p = f"CFDefinitions.CFSubjects[{n}]"
-        ident = chk.string(s, "identifier", p, None, required=True)
-        stitle = chk.string(s, "title", p, ident, required=True)
-        if not (ident and stitle):
-            continue
-        code = chk.string(s, "hierarchyCode", p, ident) or stitle
-        names = chk.lang_map(_ext(s).get("title"), f"{p}.extensions.{EXT}.title", ident)
-        names.setdefault((doc.get("language") or "fr").lower()[:2], stitle)
-        subjects[code] = Definition(code, {k: v for k, v in names.items() if k in LANGS},
-                                    uri=chk.string(s, "uri", p, ident), identifier=ident)
-        for key in (ident, code.lower(), stitle.lower()):
-            subject_by_key[key] = code
-    topics: dict[str, Definition] = {}
-    topic_by_key: dict[str, str] = {}
-    for n, c in definitions("CFConcepts"):
-        p = f"CFDefinitions.CFConcepts[{n}]"
-        ident = chk.string(c, "identifier", p, None, required=True)
-        ctitle = chk.string(c, "title", p, ident, required=True)
-        if not (ident and ctitle):
-            continue
-        code = chk.string(c, "hierarchyCode", p, ident) or _slug(ctitle)
-        names = chk.lang_map(_ext(c).get("title"), f"{p}.extensions.{EXT}.title", ident)
-        names.setdefault((doc.get("language") or "fr").lower()[:2], ctitle)
-        topics[code] = Definition(code, {k: v for k, v in names.items() if k in LANGS},
-                                  uri=chk.string(c, "uri", p, ident), identifier=ident)
-        keys = [ident, code.lower(), ctitle.lower()]
-        kw = c.get("keywords")
-        if isinstance(kw, str):
-            keys += [k.strip().lower() for k in kw.split("|") if k.strip()]
-        for key in keys:
-            topic_by_key[key] = code
+    def read_definitions(kind: str, default_code) -> tuple[dict[str, Definition], dict[str, str]]:
+        """CFSubjects or CFConcepts: definitions by code, and code by identifier, code, title (and keywords)."""
+        defs: dict[str, Definition] = {}
+        by_key: dict[str, str] = {}
+        for n, d in definitions(kind):
+            p = f"CFDefinitions.{kind}[{n}]"
+            ident = chk.string(d, "identifier", p, None, required=True)
+            title = chk.string(d, "title", p, ident, required=True)
+            if not (ident and title):
+                continue
+            code = chk.string(d, "hierarchyCode", p, ident) or default_code(title)
+            names = chk.lang_map(_ext(d).get("title"), f"{p}.extensions.{EXT}.title", ident)
+            names.setdefault((doc.get("language") or "fr").lower()[:2], title)
+            defs[code] = Definition(code, {k: v for k, v in names.items() if k in LANGS},
+                                    uri=chk.string(d, "uri", p, ident), identifier=ident)
+            keys = [ident, code.lower(), title.lower()]
+            kw = d.get("keywords")
+            if isinstance(kw, str):
+                keys += [k.strip().lower() for k in kw.split("|") if k.strip()]
+            for key in keys:
+                by_key[key] = code
+        return defs, by_key
+
+    subjects, subject_by_key = read_definitions("CFSubjects", lambda title: title)
+    topics, topic_by_key = read_definitions("CFConcepts", _slug)
 
     # -- document
     doc_lang = (chk.string(doc, "language", "CFDocument", doc_anchor) or "").lower() or None

@@ -349,22 +349,20 @@ def parse_rdf(path: str | Path, mapping: str | Path | None = None) -> list[Packa
             levels.extend(found)
             if found != (t,):
                 raw_levels.append(t)
-        item_subjects = []
-        for v in values(node, m.item.get("subject")):
-            code_s = text(v)
-            item_subjects.append(code_s)
-            if code_s not in subjects:
-                names = lang_texts(v, [m.expand("skos:prefLabel", "")], m.language) if not isinstance(v, Literal) else {}
-                subjects[code_s] = Definition(code_s, {k: x for k, x in names.items() if k in LANGS},
-                                              uri=str(v) if isinstance(v, URIRef) else None)
-        item_topics = []
-        for v in values(node, m.item.get("topics")):
-            code_t = text(v)
-            item_topics.append(code_t)
-            if code_t not in topics:
-                names = lang_texts(v, [m.expand("skos:prefLabel", "")], m.language) if not isinstance(v, Literal) else {}
-                topics[code_t] = Definition(code_t, {k: x for k, x in names.items() if k in LANGS},
+        def codes_of(field: str, defs: dict[str, Definition]) -> list[str]:
+            """The item's subject or topic codes; a new one becomes a definition (names from its skos:prefLabel)."""
+            out = []
+            for v in values(node, m.item.get(field)):
+                code = text(v)
+                out.append(code)
+                if code not in defs:
+                    names = lang_texts(v, [m.expand("skos:prefLabel", "")], m.language) if not isinstance(v, Literal) else {}
+                    defs[code] = Definition(code, {k: x for k, x in names.items() if k in LANGS},
                                             uri=str(v) if isinstance(v, URIRef) else None)
+            return out
+
+        item_subjects = codes_of("subject", subjects)
+        item_topics = codes_of("topics", topics)
         items_by_fw.setdefault(fid, []).append(ItemRecord(
             id=iid, code=code, statement=original, language=lang, uri=str(node) if isinstance(node, URIRef) else None,
             type=first(node, m.item.get("type")), statements={k: v for k, v in statements.items() if k in LANGS},
