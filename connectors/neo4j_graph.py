@@ -38,7 +38,7 @@ def target_from_settings(settings) -> GraphTarget:  # settings: assistants.core.
     if n.uri:
         auth = (n.user or "neo4j", n.password) if n.password else None
         return GraphTarget(n.uri, auth, n.database)
-    from connectors.neo4j_server import LocalNeo4j
+    from moien.connectors.neo4j_server import LocalNeo4j
 
     local = LocalNeo4j(settings.neo4j_home, port=n.port, heap=n.heap, dist_dir=n.dist_dir)
     return GraphTarget(local.uri, local.auth(), n.database)

@@ -25,9 +25,9 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors.java_server import _SIZE_RE, JavaServerError, LocalJavaServer, _port_free
+from moien.connectors.java_server import _SIZE_RE, JavaServerError, LocalJavaServer, _port_free
 
-__all__ = ["LocalNeo4j", "Neo4jServerError", "Neo4jStatus", "DEFAULT_SOURCE_DIR", "auto_heap"]
+__all__ = ["DEFAULT_SOURCE_DIR", "LocalNeo4j", "Neo4jServerError", "Neo4jStatus", "auto_heap"]
 
 DEFAULT_SOURCE_DIR = Path(__file__).resolve().parent / "neo4j_server"
 USER = "neo4j"
@@ -107,7 +107,7 @@ class LocalNeo4j(LocalJavaServer):
             raise Neo4jServerError(f"Neo4j pagecache size {pagecache!r} is not a size like 256m or 1g.")
 
     @classmethod
-    def from_env(cls, moien_home: Path, **overrides) -> "LocalNeo4j":
+    def from_env(cls, moien_home: Path, **overrides) -> LocalNeo4j:
         """``$MOIEN_HOME/neo4j`` with MOIEN_NEO4J__PORT / _HOST / _HEAP / _PAGECACHE applied."""
         env = os.environ
         kwargs: dict = {}

@@ -1,7 +1,7 @@
 """The HTTP side of OAI-PMH 2.0 (https://www.openarchives.org/OAI/openarchivesprotocol.html), with httpx.
 
 ``OAIClient`` speaks the six verbs and follows resumption tokens; what a page holds is left to the
-caller (``heritage.harvest`` turns oai_dc records into heritage records and keeps the checkpoint).
+caller (``moien.heritage.harvest`` turns oai_dc records into heritage records and keeps the checkpoint).
 
 Transient failures are retried with exponential backoff: connection errors and timeouts, HTTP 429/5xx
 (honouring ``Retry-After``, capped), and a response body that is not well-formed XML (a server that

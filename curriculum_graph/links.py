@@ -22,12 +22,12 @@ import unicodedata
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
-from connectors.neo4j_graph import Graph
-from curriculum_graph.schema import OFFICIAL_REL_TYPES, SUGGESTED_REL_TYPE
+from moien.connectors.neo4j_graph import Graph
+from moien.curriculum_graph.schema import OFFICIAL_REL_TYPES, SUGGESTED_REL_TYPE
 
 VERSION = "moien link discovery 1"
 METHODS = ("shared-topic", "shared-keywords", "embedding")
@@ -184,9 +184,9 @@ def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: i
                         scores[pair] = (round(float(row[y]), 4), [])
         results["embedding"] = _top_pairs(scores, n, top_k, thresholds["embedding"])
 
-    from curriculum_graph.embeddings import MODEL_ID
+    from moien.curriculum_graph.embeddings import MODEL_ID
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     # a pair the curriculum team rejected (under any method) is never suggested again
     rejected = {tuple(sorted((r["a"], r["b"]))) for r in graph.read(
         f"MATCH (a:Item)-[r:{SUGGESTED_REL_TYPE} {{status: 'rejected'}}]->(b:Item) RETURN a.id AS a, b.id AS b")}
@@ -305,7 +305,7 @@ def review_link(graph: Graph, code_a: str, code_b: str, decision: str, *, method
         "r.review_note = CASE WHEN $d = 'suggested' THEN null ELSE $note END, "
         "r.reviewed_by = CASE WHEN $d = 'suggested' THEN null ELSE $who END "
         "RETURN count(r) AS n",
-        x=code_a, y=code_b, m=method, d=decision, now=datetime.now(timezone.utc), note=note, who=reviewer,
+        x=code_a, y=code_b, m=method, d=decision, now=datetime.now(UTC), note=note, who=reviewer,
     )
     n = rows[0]["n"] if rows else 0
     if not n:

@@ -1,7 +1,7 @@
 """The curriculum model every importer produces before anything touches the graph.
 
 An importer (CASE JSON, RDF + mapping, CSV) parses and validates a file into one or more
-:class:`Package` objects; :mod:`curriculum_graph.importers.writer` compares them with the graph and
+:class:`Package` objects; :mod:`moien.curriculum_graph.importers.writer` compares them with the graph and
 writes the difference in one transaction. Keeping this intermediate form plain (dataclasses, no
 driver objects) is what makes "validate everything before writing" possible.
 """
@@ -16,8 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from curriculum_graph.schema import LANGS
-
+from moien.curriculum_graph.schema import LANGS
 
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")

@@ -13,8 +13,14 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from connectors.neo4j_graph import Graph
-from curriculum_graph.schema import ITEM_TEXT_INDEX, ITEM_VECTOR_INDEX, LANGS, OFFICIAL_REL_TYPES, SUGGESTED_REL_TYPE
+from moien.connectors.neo4j_graph import Graph
+from moien.curriculum_graph.schema import (
+    ITEM_TEXT_INDEX,
+    ITEM_VECTOR_INDEX,
+    LANGS,
+    OFFICIAL_REL_TYPES,
+    SUGGESTED_REL_TYPE,
+)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CODE = re.compile(r"\b[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+\b")
@@ -155,14 +161,14 @@ def search_items(graph: Graph, text: str, *, limit: int = 5, min_score: float = 
     threshold = MIN_SIMILARITY if min_similarity is None else min_similarity
     codes = [c for c in _CODE.findall(text) if any(ch.isdigit() for ch in c)] if mode != "vector" else []
     # Luxembourgish words the curricula (in French and German) do not contain bring their translations along
-    from curriculum_graph.lexicon import equivalents
+    from moien.curriculum_graph.lexicon import equivalents
 
     extra = equivalents(_WORD.findall(text))
     if extra:
         text = f"{text} ({', '.join(extra)})"
     vec = None
     if mode in ("hybrid", "vector") and text.strip():
-        from curriculum_graph.embeddings import EmbeddingsUnavailable, embed_query
+        from moien.curriculum_graph.embeddings import EmbeddingsUnavailable, embed_query
 
         try:
             vec = embed_query(text)

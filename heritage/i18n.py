@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistants.core.i18n import pick
+from moien.assistants.core.i18n import pick
 
 LANGS = ("lb", "fr", "de", "en")
 
@@ -121,7 +121,7 @@ def msg(key: str, lang: str, **kwargs: object) -> str:
     return pick(MESSAGES, key, lang, **kwargs)
 
 
-#: Why a record or file was not imported (``heritage.model.Reason``): what a curator reads, in four languages.
+#: Why a record or file was not imported (``moien.heritage.model.Reason``): what a curator reads, in four languages.
 #: ``{detail}`` is the parser's own message (lxml, rdflib, json), which stays as the library wrote it.
 REASONS: dict[str, dict[str, str]] = {
     "xml_broken": {
@@ -181,7 +181,7 @@ REASONS: dict[str, dict[str, str]] = {
 
 
 def reason_text(reason: str, lang: str) -> str:
-    """A :class:`heritage.model.Reason` in ``lang``; any other text as it is."""
+    """A :class:`moien.heritage.model.Reason` in ``lang``; any other text as it is."""
     code = getattr(reason, "code", None)
     if code in REASONS:
         return _pick(REASONS[code], lang).format(**reason.params)

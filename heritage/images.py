@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from heritage.model import Record
-from heritage.store import RecordStore, heritage_home
+from moien.heritage.model import Record
+from moien.heritage.store import RecordStore, heritage_home
 
 IMAGE_FIELDS = ("is_shown_by", "object")
 SUFFIXES = (".png", ".jpg", ".gif", ".webp")
@@ -66,7 +66,7 @@ class ImageReport:
 def cache_images(store: RecordStore, home: Path, *, fetcher=None, force: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> ImageReport:
     """Copy every record's first reachable web picture into the cache; a failure is reported, the rest goes on."""
-    from connectors.image_fetch import ImageFetcher, ImageFetchError
+    from moien.connectors.image_fetch import ImageFetcher, ImageFetchError
 
     report = ImageReport()
     todo: list[tuple[str, list[str]]] = []

@@ -42,12 +42,12 @@ import numpy as np
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")  # sovereignty: no usage data leaves the host
 
-from haystack import Document, Pipeline, component  # noqa: E402
+from haystack import Document, Pipeline, component
 
-from heritage.enrich.authority import default_authority  # noqa: E402
-from heritage.model import Record  # noqa: E402
-from heritage.store import RecordStore, heritage_home  # noqa: E402
-from heritage.text import fold_nocache, tokens  # noqa: E402
+from moien.heritage.enrich.authority import default_authority
+from moien.heritage.model import Record
+from moien.heritage.store import RecordStore, heritage_home
+from moien.heritage.text import fold_nocache, tokens
 
 INDEX_VERSION = 2
 K1, B = 1.2, 0.75
@@ -274,7 +274,7 @@ def index_dir(home: Path) -> Path:
 
 def configured_backend() -> str:
     """``embedded`` (this module) or ``opensearch`` (``heritage/opensearch_index.py``): ``MOIEN_HERITAGE__BACKEND``."""
-    from assistants.core.config import get_settings
+    from moien.assistants.core.config import get_settings
 
     return get_settings().heritage.backend
 
@@ -283,10 +283,10 @@ def build_index(store: RecordStore, home: Path, *, embeddings: bool = True,
                 progress: Callable[[str, int, int | None], None] | None = None, backend: str | None = None) -> dict:
     """Build the index from the store into ``$MOIEN_HOME/heritage/index`` (atomically replaced), or into the
     configured OpenSearch when the backend is ``opensearch``."""
-    from heritage.embeddings import MODEL_ID, ensure_embeddings, record_text
+    from moien.heritage.embeddings import MODEL_ID, ensure_embeddings, record_text
 
     if (backend or configured_backend()) == "opensearch":
-        from heritage import opensearch_index
+        from moien.heritage import opensearch_index
 
         return opensearch_index.build_index(store, home, embeddings=embeddings, progress=progress)
 
@@ -500,7 +500,7 @@ class E5QueryEmbedder:
     # copying 384 Python floats costs more than the whole BM25 search.
     @component.output_types(embedding=np.ndarray)
     def run(self, text: str):
-        from heritage.embeddings import Embedder
+        from moien.heritage.embeddings import Embedder
 
         return {"embedding": Embedder.query(text)}
 
@@ -615,7 +615,7 @@ def get_search(store: RecordStore, home: Path, *, rebuild_if_stale: bool = True,
 
     With the ``opensearch`` backend (``MOIEN_HERITAGE__BACKEND``), the same search on an OpenSearch server."""
     if (backend or configured_backend()) == "opensearch":
-        from heritage import opensearch_index
+        from moien.heritage import opensearch_index
 
         return opensearch_index.get_search(store, home, rebuild_if_stale=rebuild_if_stale, embeddings=embeddings)
     path = index_dir(home)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -68,7 +69,7 @@ def norm_lang(tag: str | None) -> str | None:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 class Literal(BaseModel):
@@ -111,13 +112,13 @@ class Enrichment(BaseModel):
 
 class Reason(str):
     """Why a record was not imported: the English text (logs, ``--json``) that also knows its code and
-    values, so the command line and the staff view can say it in lb/fr/de/en (``heritage.i18n.reason_text``)."""
+    values, so the command line and the staff view can say it in lb/fr/de/en (``moien.heritage.i18n.reason_text``)."""
 
     code: str
     params: dict[str, Any]
 
     def __new__(cls, code: str, **params: Any) -> Reason:
-        from heritage.i18n import REASONS
+        from moien.heritage.i18n import REASONS
 
         obj = super().__new__(cls, REASONS[code]["en"].format(**params))
         obj.code = code

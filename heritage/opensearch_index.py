@@ -12,7 +12,7 @@ record into a new OpenSearch index and then moves the alias (``moien-heritage``)
 see a half-built index; the store's generation is kept in the index mapping's ``_meta`` and a stale index is
 rebuilt on first use, as on disk.
 
-What each Document holds, from ``heritage.index.record_index_text`` (the embedded index's own code):
+What each Document holds, from ``moien.heritage.index.record_index_text`` (the embedded index's own code):
 ``content`` = the record's index terms (accent-folded, lightly stemmed, title twice, linked authority
 labels in four languages, keywords, its years), analysed by OpenSearch's ``whitespace`` analyser so the
 terms stay exactly moien's; ``type``/``place``/``provider``/``rights`` = the folded facet keys (keyword
@@ -44,13 +44,13 @@ from typing import Any
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")  # sovereignty: no usage data leaves the host
 
-from haystack import Document, Pipeline, component  # noqa: E402
-from haystack.components.joiners import DocumentJoiner  # noqa: E402
-from haystack.document_stores.types import DuplicatePolicy  # noqa: E402
+from haystack import Document, Pipeline, component
+from haystack.components.joiners import DocumentJoiner
+from haystack.document_stores.types import DuplicatePolicy
 
-from heritage.index import FACETS, RRF_K, Hit, IndexMissing, SearchFilters, record_index_text, stem, terms  # noqa: E402
-from heritage.store import RecordStore  # noqa: E402
-from heritage.text import fold_nocache  # noqa: E402
+from moien.heritage.index import FACETS, RRF_K, Hit, IndexMissing, SearchFilters, record_index_text, stem, terms
+from moien.heritage.store import RecordStore
+from moien.heritage.text import fold_nocache
 
 DIM = 384
 INDEX_FORMAT = 2
@@ -82,7 +82,7 @@ def mappings(generation: str, records: int, embeddings: bool) -> dict[str, Any]:
         "content": {"type": "text", "analyzer": "terms"},
         "year_start": {"type": "float"},
         "year_end": {"type": "float"},
-        **{f: facet for f in FACETS},
+        **dict.fromkeys(FACETS, facet),
     }
     if embeddings:
         props["embedding"] = {"type": "knn_vector", "dimension": DIM, "method": KNN_METHOD}
@@ -96,7 +96,7 @@ def mappings(generation: str, records: int, embeddings: bool) -> dict[str, Any]:
 
 # -- connecting -----------------------------------------------------------------------------------------
 def _settings():
-    from assistants.core.config import get_settings
+    from moien.assistants.core.config import get_settings
 
     return get_settings()
 
@@ -106,7 +106,7 @@ def server_url() -> str:
     s = _settings()
     if s.heritage.opensearch_url:
         return s.heritage.opensearch_url
-    from connectors.opensearch_server import LocalOpenSearch
+    from moien.connectors.opensearch_server import LocalOpenSearch
 
     return LocalOpenSearch.from_settings(s).url
 
@@ -201,7 +201,7 @@ def record_document(rec, vector=None) -> Document:
 def build_index(store: RecordStore, home: Path, *, embeddings: bool = True,
                 progress: Callable[[str, int, int | None], None] | None = None, batch: int = 1000) -> dict:
     """Write every record into a new OpenSearch index, then point the alias at it and drop the old ones."""
-    from heritage.embeddings import MODEL_ID, ensure_embeddings, record_text
+    from moien.heritage.embeddings import MODEL_ID, ensure_embeddings, record_text
 
     started = time.perf_counter()
     alias = _settings().heritage.opensearch_index
@@ -266,7 +266,7 @@ class E5ListEmbedder:
 
     @component.output_types(embedding=list[float])
     def run(self, text: str):
-        from heritage.embeddings import Embedder
+        from moien.heritage.embeddings import Embedder
 
         return {"embedding": [float(x) for x in Embedder.query(text)]}
 
@@ -431,8 +431,8 @@ def get_search(store: RecordStore, home: Path, *, rebuild_if_stale: bool = True,
         cached = _CACHE.get(key)
         if cached and cached[0] == generation:
             return cached[1]
-    from connectors.java_server import _file_lock
-    from heritage.store import heritage_home
+    from moien.connectors.java_server import _file_lock
+    from moien.heritage.store import heritage_home
 
     # One rebuild at a time, in this process and across the kiosk, staff and CLI processes of this home:
     # two rebuilds racing would each move the alias, and the loser's index would be dropped mid-turn.

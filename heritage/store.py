@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from heritage.model import Enrichment, Record, now_iso
+from moien.heritage.model import Enrichment, Record, now_iso
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from heritage.i18n import field_label, kind_label
-from heritage.model import FIELDS, LINK_FIELDS, Record
+from moien.heritage.i18n import field_label, kind_label
+from moien.heritage.model import FIELDS, LINK_FIELDS, Record
 
 
 def origin_dir(rec: Record) -> Path | None:
@@ -20,8 +20,8 @@ def origin_dir(rec: Record) -> Path | None:
 
 def _web_copy(url: str) -> Path | None:
     """The copy ``moien heritage images`` made of a web picture (nothing is fetched here: kiosks run offline)."""
-    from assistants.core.config import get_settings
-    from heritage.images import cached
+    from moien.assistants.core.config import get_settings
+    from moien.heritage.images import cached
 
     return cached(get_settings().home, url)
 

@@ -45,7 +45,7 @@ def neo4j_port() -> int:
 
 @pytest.fixture(scope="session")
 def settings(test_home, neo4j_port):
-    from assistants.core.config import Settings
+    from moien.assistants.core.config import Settings
 
     os.environ["MOIEN_HOME"] = str(test_home)
     os.environ.setdefault("MOIEN_MODEL__CACHE_DIR", str(ROOT / ".moien" / "models"))
@@ -56,9 +56,9 @@ def settings(test_home, neo4j_port):
 @pytest.fixture(scope="session")
 def neo4j_server(settings):
     """A real Neo4j for the whole session, with the demo curriculum loaded; stopped at the end."""
-    from connectors.neo4j_graph import get_graph
-    from connectors.neo4j_server import LocalNeo4j
-    from curriculum_graph.demo import load_demo
+    from moien.connectors.neo4j_graph import get_graph
+    from moien.connectors.neo4j_server import LocalNeo4j
+    from moien.curriculum_graph.demo import load_demo
 
     server = LocalNeo4j(settings.neo4j_home, port=settings.neo4j.port, heap=settings.neo4j.heap,
                         dist_dir=settings.neo4j.dist_dir)
@@ -72,7 +72,7 @@ def neo4j_server(settings):
 @pytest.fixture(scope="session")
 def opensearch_server(test_home):
     """A real OpenSearch node (moien's local one, built by Maven once) on a free port; stopped at the end."""
-    from connectors.opensearch_server import LocalOpenSearch
+    from moien.connectors.opensearch_server import LocalOpenSearch
 
     port = free_port()
     os.environ["MOIEN_OPENSEARCH__PORT"] = str(port)  # subprocesses and get_settings() find the same node
@@ -87,7 +87,7 @@ def opensearch_server(test_home):
 @pytest.fixture(scope="module", params=["embedded", "opensearch"])
 def heritage_backend(request):
     """Runs a module's heritage search tests on each backend: the index on disk and an OpenSearch server."""
-    from assistants.core.config import get_settings
+    from moien.assistants.core.config import get_settings
 
     with pytest.MonkeyPatch.context() as mp:
         if request.param == "opensearch":
@@ -100,14 +100,14 @@ def heritage_backend(request):
 
 @pytest.fixture(scope="session")
 def graph(settings, neo4j_server):
-    from connectors.neo4j_graph import get_graph
+    from moien.connectors.neo4j_graph import get_graph
 
     return get_graph(settings)
 
 
 @pytest.fixture(scope="session")
 def core(settings, neo4j_server):
-    from assistants.core.engine import Core
+    from moien.assistants.core.engine import Core
 
     c = Core(settings)
     yield c
@@ -116,7 +116,7 @@ def core(settings, neo4j_server):
 
 @pytest.fixture(scope="session")
 def model(settings):
-    from connectors.llm.runtime import get_model
+    from moien.connectors.llm.runtime import get_model
 
     return get_model(settings)
 

@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from assistants.core import i18n
+from moien.assistants.core import i18n
 from tests.conftest import ROOT
 
-MOIEN = [sys.executable, "-m", "assistants.core.cli"]
+MOIEN = [sys.executable, "-m", "moien.assistants.core.cli"]
 
 
 def run(args: list[str], settings, extra_env: dict[str, str] | None = None, stdin: bytes | None = None):
@@ -62,7 +62,7 @@ def test_bad_checksum_refuses_to_load(settings, tmp_path):
     """A damaged copy of the default model in a fresh cache is refused and the fix is named."""
     cache = tmp_path / "models"
     cache.mkdir()
-    from connectors.llm.model_store import BUILTIN_MODELS
+    from moien.connectors.llm.model_store import BUILTIN_MODELS
 
     model = BUILTIN_MODELS[settings.model.name]
     with open(cache / model.filename, "wb") as f:  # right size, wrong bytes (sparse file: no disk cost)

@@ -13,8 +13,8 @@ import uuid
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from assistants.core import i18n
-from assistants.core.langid import default_identifier
+from moien.assistants.core import i18n
+from moien.assistants.core.langid import default_identifier
 
 pytestmark = [pytest.mark.model, pytest.mark.neo4j]
 
@@ -85,7 +85,7 @@ def names_model(chat, core):
                  r"jeder genannte Lehrplancode existiert im Graphen|all genannte Code vum Programm gëtt et am Graph)"))
 def codes_exist(chat, graph):
     reply = chat["replies"][-1]
-    from curriculum_graph.queries import get_item
+    from moien.curriculum_graph.queries import get_item
 
     cited = {s.id for s in reply.sources} | set(CODE.findall(reply.text))
     assert cited
@@ -107,7 +107,7 @@ def does_not_know(chat):
                  r"die Antwort enthält einen Unterrichtsplan, dessen Lernziele alle im Graphen existieren|"
                  r"d'Äntwert huet e Plang, deem seng Léierziler all am Graph sinn)"))
 def plan_grounded(chat, graph):
-    from curriculum_graph.queries import get_item
+    from moien.curriculum_graph.queries import get_item
 
     reply = chat["replies"][-1]
     assert reply.kind == "answer", reply.text
@@ -134,7 +134,7 @@ def plan_labelled(chat):
 
     from docx import Document
 
-    from assistants.education import lesson_plan as lp
+    from moien.assistants.education import lesson_plan as lp
 
     reply = chat["replies"][-1]
     att = next(a for a in reply.attachments if a.type == "lesson_plan")

@@ -6,11 +6,11 @@ import logging
 
 import pytest
 
-from assistants.core import i18n
-from assistants.core.config import Settings
-from assistants.core.engine import Core
-from assistants.core.plugins import load_assistants
-from assistants.core.trust import clean_message, redact
+from moien.assistants.core import i18n
+from moien.assistants.core.config import Settings
+from moien.assistants.core.engine import Core
+from moien.assistants.core.plugins import load_assistants
+from moien.assistants.core.trust import clean_message, redact
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +122,7 @@ def test_every_core_string_exists_in_four_languages():
 
 
 def test_a_failing_assistant_gives_an_error_reply_not_a_crash(tmp_path):
-    from assistants.core.assistant import Assistant
+    from moien.assistants.core.assistant import Assistant
 
     class Broken(Assistant):
         name = "broken"

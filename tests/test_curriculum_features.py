@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from curriculum_graph.admin import graph_fingerprint, purge_framework
-from curriculum_graph.importers import CurriculumImportError, import_file
-from curriculum_graph.queries import item_links, search_items
+from moien.curriculum_graph.admin import graph_fingerprint, purge_framework
+from moien.curriculum_graph.importers import CurriculumImportError, import_file
+from moien.curriculum_graph.queries import item_links, search_items
 
 pytestmark = pytest.mark.neo4j
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from curriculum_graph.admin import purge_framework
-from curriculum_graph.demo import DEMO_CASE, DEMO_CSV, DEMO_FRAMEWORK_ID
-from curriculum_graph.importers import import_file, parse_file
-from curriculum_graph.links import discover_links
-from curriculum_graph.queries import (
+from moien.curriculum_graph.admin import purge_framework
+from moien.curriculum_graph.demo import DEMO_CASE, DEMO_CSV, DEMO_FRAMEWORK_ID
+from moien.curriculum_graph.importers import import_file, parse_file
+from moien.curriculum_graph.links import discover_links
+from moien.curriculum_graph.queries import (
     browse,
     coverage,
     item_links,
@@ -26,7 +26,7 @@ from curriculum_graph.queries import (
     topic_items,
     transversal_topics,
 )
-from curriculum_graph.schema import OFFICIAL_REL_TYPES
+from moien.curriculum_graph.schema import OFFICIAL_REL_TYPES
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.neo4j
@@ -70,14 +70,14 @@ def test_demo_package_is_a_luxembourg_style_curriculum_in_french_and_german():
 def test_demo_case_package_is_up_to_date_with_its_csv_source():
     from_csv = {i.id: i for i in parse_file(DEMO_CSV, "csv")[0].items}
     from_case = {i.id: i for i in parse_file(DEMO_CASE, "case")[0].items}
-    assert from_csv.keys() == from_case.keys(), "run: python -m curriculum_graph.demo build"
+    assert from_csv.keys() == from_case.keys(), "run: python -m moien.curriculum_graph.demo build"
     for item_id, item in from_case.items():
         assert item.statements == from_csv[item_id].statements, item.code
 
 
 def test_loading_the_demo_again_changes_nothing(graph):
-    from curriculum_graph.admin import graph_fingerprint
-    from curriculum_graph.demo import load_demo
+    from moien.curriculum_graph.admin import graph_fingerprint
+    from moien.curriculum_graph.demo import load_demo
 
     before = graph_fingerprint(graph)
     assert load_demo(graph) >= 300
@@ -96,7 +96,7 @@ def test_a_luxembourgish_question_finds_a_french_item(bio):
 def test_luxembourgish_only_words_find_the_french_item(bio, question):
     """'Päiperlek' (butterfly) shares nothing with 'papillon' and the embeddings do not bridge it: the school
     vocabulary (curriculum_graph/lexicon) adds the translations, in full-text and in the embedded query."""
-    from curriculum_graph.lexicon import equivalents
+    from moien.curriculum_graph.lexicon import equivalents
 
     assert "papillon" in equivalents(["Päiperleken"])
     hits = search_items(bio, question, limit=3, types=("Competency",))
@@ -105,7 +105,7 @@ def test_luxembourgish_only_words_find_the_french_item(bio, question):
 
 
 def test_search_as_the_education_assistant_calls_it(graph):
-    from assistants.education.plugin import STOPWORDS
+    from moien.assistants.education.plugin import STOPWORDS
 
     hits = search_items(graph, "Wéi eng Kompetenzen gëtt et zu de Multiplikatiounstabellen?", limit=5,
                         min_score=0.3, stopwords=STOPWORDS, types=("Competency",))
@@ -126,7 +126,7 @@ def test_browse_progression_coverage_and_topics(graph):
     assert [a.code for a in b.ancestors] == ["MA", "MA-C3"] and [c.code for c in b.children] == ["MA-C3-02-N1", "MA-C3-02-N2"]
     assert {"MA", "SC", "CI", "FR", "DE"} <= {r.code for r in browse(graph).children}
     p = progression(graph, "MA-C3-02")
-    assert [x.code for x in p.before][-1] in ("MA-C2-02", "MA-C2-05") and [x.code for x in p.after][0] == "MA-C4-02"
+    assert [x.code for x in p.before][-1] in ("MA-C2-02", "MA-C2-05") and next(x.code for x in p.after) == "MA-C4-02"
     long = progression(graph, "MA-C2-01")
     assert [x.code for x in long.after][:4] == ["MA-C3-01", "MA-C4-01", "MA-S7-01", "MA-S6-01"]
     cov = coverage(graph, framework=DEMO_FRAMEWORK_ID)
@@ -167,7 +167,7 @@ def test_link_discovery_again_changes_nothing(graph):
 # ------------------------------------------------------------------------------------------------ CLI
 @pytest.fixture(scope="module")
 def cli(graph):
-    from assistants.core.cli import app
+    from moien.assistants.core.cli import app
 
     runner = CliRunner()
 
@@ -200,7 +200,7 @@ def test_cli_search_show_links_json(cli, bio):
 
 def test_cli_help_and_errors_without_traceback(settings, neo4j_server):
     env = {**os.environ, "MOIEN_HOME": str(settings.home), "MOIEN_NEO4J__PORT": str(settings.neo4j.port)}
-    moien = [sys.executable, "-m", "assistants.core.cli"]
+    moien = [sys.executable, "-m", "moien.assistants.core.cli"]
     proc = subprocess.run(moien + ["curriculum", "--help"], cwd=ROOT, env=env, capture_output=True, timeout=120)
     assert proc.returncode == 0
     for command in ("import", "search", "show", "links"):

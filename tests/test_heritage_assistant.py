@@ -8,11 +8,11 @@ import uuid
 import pytest
 import typer
 
-from assistants.core import i18n
-from assistants.core.types import Query
-from assistants.heritage import plugin
-from assistants.core.text import cap_words
-from assistants.heritage.plugin import MAX_WORDS, HeritageAssistant
+from moien.assistants.core import i18n
+from moien.assistants.core.text import cap_words
+from moien.assistants.core.types import Query
+from moien.assistants.heritage import plugin
+from moien.assistants.heritage.plugin import MAX_WORDS, HeritageAssistant
 from tests.test_heritage_search import demo_home  # noqa: F401  (session fixture: the demo collection)
 
 
@@ -30,10 +30,10 @@ def assistant(heritage_settings):
 
 @pytest.fixture(scope="module")
 def core(heritage_settings, assistant):
-    from assistants.core.engine import Core
+    from moien.assistants.core.engine import Core
 
     c = Core(heritage_settings, assistants={"heritage": assistant})
-    yield c
+    return c
 
 
 def q(text: str, lang: str, state: dict | None = None, intent: str | None = None) -> Query:
@@ -113,7 +113,7 @@ def test_answers_are_capped_at_a_sentence_within_80_words():
 
 
 def test_plugin_registers_the_assistant_and_its_commands(heritage_settings):
-    from assistants.core.plugins import load_assistants, plugin_manager
+    from moien.assistants.core.plugins import load_assistants, plugin_manager
 
     try:
         found = load_assistants(heritage_settings, extra_plugins=(plugin,))
@@ -132,8 +132,8 @@ def test_plugin_registers_the_assistant_and_its_commands(heritage_settings):
 
 
 def test_nlu_file_has_every_intent_in_four_languages(assistant):
-    from assistants.core.intents import parse_nlu
-    from assistants.core.langid import default_identifier
+    from moien.assistants.core.intents import parse_nlu
+    from moien.assistants.core.langid import default_identifier
 
     pairs = parse_nlu(assistant.nlu_file())
     intents = {i for i, _ in pairs}

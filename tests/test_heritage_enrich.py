@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from heritage.enrich import enrich
-from heritage.enrich.authority import default_authority
-from heritage.enrich.dates import parse_date
-from heritage.importers import import_path
-from heritage.store import RecordStore
+from moien.heritage.enrich import enrich
+from moien.heritage.enrich.authority import default_authority
+from moien.heritage.enrich.dates import parse_date
+from moien.heritage.importers import import_path
+from moien.heritage.store import RecordStore
 
 DATA = Path(__file__).parent / "data" / "heritage"
 

@@ -15,12 +15,12 @@ import uuid
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from assistants.core import i18n
-from heritage.store import RecordStore
+from moien.assistants.core import i18n
+from moien.heritage.store import RecordStore
 from tests.test_heritage_oaipmh import OAIServer
 from tests.test_heritage_search import demo_home  # noqa: F401  (session fixture: the demo collection)
 
-scenarios("heritage.en.feature", "heritage.fr.feature", "heritage.de.feature", "heritage.lb.feature")
+scenarios("moien.heritage.en.feature", "moien.heritage.fr.feature", "moien.heritage.de.feature", "moien.heritage.lb.feature")
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +32,8 @@ def _on_each_backend(heritage_backend):
 
 @pytest.fixture(scope="module")
 def heritage_core(settings, demo_home, heritage_backend):  # noqa: F811
-    from assistants.core.engine import Core
-    from assistants.heritage.plugin import HeritageAssistant
+    from moien.assistants.core.engine import Core
+    from moien.assistants.heritage.plugin import HeritageAssistant
 
     s = settings.model_copy(update={"home": demo_home})
     core = Core(s, assistants={"heritage": HeritageAssistant(s)})
@@ -87,7 +87,7 @@ def any_cited(visit, ids):
 @then(parsers.re(r"(the answer has at most 80 words|la réponse compte au plus 80 mots|"
                  r"die Antwort hat höchstens 80 Wörter|d'Äntwert huet héchstens 80 Wierder)"))
 def at_most_80_words(visit):
-    from assistants.core.langid import default_identifier
+    from moien.assistants.core.langid import default_identifier
 
     reply = visit["turns"][-1].complete()  # the local model writes the answer here
     assert reply.kind == "answer" and reply.ai_generated, reply.text
@@ -143,9 +143,9 @@ def failing_archive(archive, pages):
 
 
 def _harvest(archive):
-    from connectors.oaipmh import OAIClient
-    from heritage.harvest import harvest
-    from heritage.importers import ImportFailed
+    from moien.connectors.oaipmh import OAIClient
+    from moien.heritage.harvest import harvest
+    from moien.heritage.importers import ImportFailed
 
     client = OAIClient(archive["server"].url, retries=1, backoff=0.01, max_backoff=0.02, timeout=10)
     try:
@@ -167,7 +167,7 @@ def curator_harvests(archive):
                  r"bricht die Ernte ab und behält ihren Wiederaufsetzpunkt|"
                  r"hält d'Ernte op a behält hire Punkt fir weiderzefueren)"))
 def harvest_stopped(archive):
-    from heritage.harvest import harvest_key
+    from moien.heritage.harvest import harvest_key
 
     assert archive["error"] is not None
     state = archive["store"].harvest_state(harvest_key(archive["server"].url, "oai_dc", None))

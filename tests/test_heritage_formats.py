@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from heritage.importers import ImportFailed, detect_format, import_path
-from heritage.store import RecordStore
+from moien.heritage.importers import ImportFailed, detect_format, import_path
+from moien.heritage.store import RecordStore
 
 DATA = Path(__file__).parent / "data" / "heritage"
 
@@ -115,7 +115,7 @@ def test_oai_deleted_record_is_a_tombstone(store):
 
 
 def test_changed_record_is_updated_and_loses_stale_enrichments(store, tmp_path):
-    from heritage.enrich import enrich
+    from moien.heritage.enrich import enrich
 
     src = tmp_path / "dc.xml"
     shutil.copy(DATA / "dc_records.xml", src)
@@ -166,8 +166,8 @@ def test_folder_import_reads_every_file(store, tmp_path):
 
 
 def test_cli_import_reports_bad_records_and_exit_status(tmp_path, monkeypatch):
-    from assistants.core.config import get_settings
-    from assistants.heritage.cli import app
+    from moien.assistants.core.config import get_settings
+    from moien.assistants.heritage.cli import app
 
     monkeypatch.setenv("MOIEN_HOME", str(tmp_path))
     get_settings.cache_clear()

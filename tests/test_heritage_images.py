@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from typer.testing import CliRunner
 
-from heritage.store import RecordStore
+from moien.heritage.store import RecordStore
 
 
 def _png() -> bytes:
@@ -31,7 +31,7 @@ class PictureServer:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 owner.hits += 1
                 if self.path == "/img/lamp.png":
                     body, ctype, code = png, "image/png", 200
@@ -59,8 +59,8 @@ class PictureServer:
 
 @pytest.fixture
 def collection(tmp_path, monkeypatch):
-    from assistants.core.config import get_settings
-    from heritage.importers import import_path
+    from moien.assistants.core.config import get_settings
+    from moien.heritage.importers import import_path
 
     server = PictureServer()
     rows = [
@@ -88,8 +88,8 @@ def collection(tmp_path, monkeypatch):
 
 
 def test_web_pictures_are_shown_offline_after_copying(collection):
-    from heritage.images import cache_images
-    from heritage.views import image_path
+    from moien.heritage.images import cache_images
+    from moien.heritage.views import image_path
 
     store, home, server = collection
     assert image_path(store.get("L-1")) is None  # before: the kiosk never fetches by itself
@@ -109,9 +109,9 @@ def test_web_pictures_are_shown_offline_after_copying(collection):
 
 
 def test_images_command_reports_failures_per_record(collection):
-    from assistants.heritage.cli import app
+    from moien.assistants.heritage.cli import app
 
-    store, home, server = collection
+    _store, _home, _server = collection
     res = CliRunner().invoke(app, ["images", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)

@@ -8,7 +8,6 @@ appears in the app's logs.
 
 from __future__ import annotations
 
-
 import pytest
 
 from tests.conftest import ROOT, streamlit_app

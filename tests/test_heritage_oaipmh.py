@@ -17,10 +17,10 @@ from xml.sax.saxutils import escape
 import pytest
 from typer.testing import CliRunner
 
-from connectors.oaipmh import OAIClient
-from heritage.harvest import harvest, harvest_key
-from heritage.importers import ImportFailed
-from heritage.store import RecordStore
+from moien.connectors.oaipmh import OAIClient
+from moien.heritage.harvest import harvest, harvest_key
+from moien.heritage.importers import ImportFailed
+from moien.heritage.store import RecordStore
 
 OAI_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
             "<responseDate>{date}</responseDate><request>{base}</request>")
@@ -279,8 +279,8 @@ def test_unreachable_endpoint_is_a_clear_error(store):
 
 
 def test_cli_imports_from_a_url(server, tmp_path, monkeypatch):
-    from assistants.core.config import get_settings
-    from assistants.heritage.cli import app
+    from moien.assistants.core.config import get_settings
+    from moien.assistants.heritage.cli import app
 
     monkeypatch.setenv("MOIEN_HOME", str(tmp_path))
     get_settings.cache_clear()

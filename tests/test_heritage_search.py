@@ -14,8 +14,8 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from heritage.index import HeritageIndex, SearchFilters, get_search, index_dir
-from heritage.store import RecordStore
+from moien.heritage.index import HeritageIndex, SearchFilters, get_search, index_dir
+from moien.heritage.store import RecordStore
 
 DATA = Path(__file__).parent / "data" / "heritage"
 
@@ -23,7 +23,7 @@ DATA = Path(__file__).parent / "data" / "heritage"
 @pytest.fixture(scope="session")
 def demo_home(test_home) -> Path:
     """The demo collection loaded, enriched and indexed in its own home (kept between runs: idempotent)."""
-    from heritage.demo import load_demo
+    from moien.heritage.demo import load_demo
 
     home = test_home / "heritage-demo"
     store = RecordStore.open(home)
@@ -93,7 +93,7 @@ def test_filters_speak_haystack_syntax():
 
 
 def test_index_is_persisted_and_rebuilt_when_the_store_changes(tmp_path):
-    from heritage.importers import import_path
+    from moien.heritage.importers import import_path
 
     store = RecordStore.open(tmp_path)
     import_path(store, DATA / "dc_records.xml")
@@ -118,8 +118,8 @@ def test_a_question_of_stopwords_only_is_answered_by_the_embeddings(demo):
 
 
 def test_cli_search_and_show(demo_home, heritage_backend, monkeypatch):
-    from assistants.core.config import get_settings
-    from assistants.heritage.cli import app
+    from moien.assistants.core.config import get_settings
+    from moien.assistants.heritage.cli import app
 
     monkeypatch.setenv("MOIEN_HOME", str(demo_home))
     get_settings.cache_clear()
@@ -148,9 +148,9 @@ def test_cli_search_and_show(demo_home, heritage_backend, monkeypatch):
 
 
 def test_opensearch_index_is_rebuilt_when_the_store_changes(tmp_path, opensearch_server, monkeypatch):
-    from assistants.core.config import get_settings
-    from heritage import opensearch_index
-    from heritage.importers import import_path
+    from moien.assistants.core.config import get_settings
+    from moien.heritage import opensearch_index
+    from moien.heritage.importers import import_path
 
     monkeypatch.setenv("MOIEN_HERITAGE__BACKEND", "opensearch")
     monkeypatch.setenv("MOIEN_HERITAGE__OPENSEARCH_INDEX", "moien-test-rebuild")
@@ -174,8 +174,8 @@ def test_opensearch_index_is_rebuilt_when_the_store_changes(tmp_path, opensearch
 
 
 def test_opensearch_command_reports_the_local_node(opensearch_server, monkeypatch):
-    from assistants.core.cli import app
-    from assistants.core.config import get_settings
+    from moien.assistants.core.cli import app
+    from moien.assistants.core.config import get_settings
 
     monkeypatch.setenv("MOIEN_HOME", str(opensearch_server.home.parent))
     get_settings.cache_clear()
@@ -187,7 +187,7 @@ def test_opensearch_command_reports_the_local_node(opensearch_server, monkeypatc
 
 
 def test_demo_images_and_iiif_are_local(demo_home):
-    from heritage.views import image_path
+    from moien.heritage.views import image_path
 
     store = RecordStore.open(demo_home)
     assert image_path(store.get("demo:h01")).name == "castle.png"  # through its IIIF manifest
@@ -214,7 +214,7 @@ def test_copy_of_the_index_still_loads(tmp_path, demo_home):
 def test_large_collections_search_an_hnsw_graph_with_the_same_answers(demo_home, tmp_path, monkeypatch):
     """From ANN_MIN_RECORDS records on, the dense retriever walks a faiss HNSW graph instead of reading the whole
     matrix; a visitor must get the same objects either way — with and without filters."""
-    import heritage.index as hi
+    import moien.heritage.index as hi
 
     store = RecordStore.open(demo_home)
     try:

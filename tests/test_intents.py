@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistants.core.intents import OUT_OF_SCOPE, IntentClassifier, parse_nlu
+from moien.assistants.core.intents import OUT_OF_SCOPE, IntentClassifier, parse_nlu
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -71,7 +71,7 @@ EDUCATION = textwrap.dedent(
 )
 
 
-@pytest.fixture()
+@pytest.fixture
 def nlu_files(tmp_path) -> dict[str, list[Path]]:
     services = tmp_path / "services" / "nlu.yml"
     education = tmp_path / "education" / "nlu.yml"
@@ -81,7 +81,7 @@ def nlu_files(tmp_path) -> dict[str, list[Path]]:
     return {"services": [services], "education": [education]}
 
 
-@pytest.fixture()
+@pytest.fixture
 def classifier(nlu_files, tmp_path) -> IntentClassifier:
     return IntentClassifier.from_nlu_files(nlu_files, cache_dir=tmp_path / "cache")
 

@@ -13,16 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from assistants.core.langid import (
+from moien.assistants.core.langid import (
     LABELS,
     LANGS,
-    MAX_CHARS,
     MODEL_PATH,
     LangResult,
     LanguageIdentifier,
     default_identifier,
 )
-from assistants.core.langid.preprocess import normalize
+from moien.assistants.core.langid.preprocess import normalize
 
 REPO = Path(__file__).resolve().parents[1]
 MESSAGES = REPO / "tests" / "data" / "langid_messages.tsv"
@@ -61,7 +60,7 @@ def test_evaluation_set_has_what_the_issue_asks_for():
 
 
 def test_evaluation_messages_are_held_out_of_training():
-    from assistants.core.langid import train as trainer
+    from moien.assistants.core.langid import train as trainer
 
     held = {normalize(text) for _, text in load_messages()}
     corpus = trainer.load_corpus(CORPUS)
@@ -149,7 +148,7 @@ def test_robust_luxembourgish(ident, text):
         (b"Moien \xc3", "invalid_utf8"),
         ("Moien \udcff", "invalid_utf8"),
         ("\x00\x01\x02binary\x00", "binary"),
-        (bytes(range(0, 32)) * 4, "binary"),
+        (bytes(range(32)) * 4, "binary"),
         ("😀 👍 123 !!!", "no_letters"),
         ("https://guichet.public.lu", "no_letters"),
         ("a" * (1 << 20), "too_long_truncated"),
@@ -179,7 +178,7 @@ def test_random_bytes_never_crash(ident):
 
 
 # -------------------------------------------------------------------- fallbacks
-@pytest.fixture()
+@pytest.fixture
 def unsure(ident) -> LanguageIdentifier:
     """The same model with a threshold no answer reaches: every decision is unsure."""
     clone = LanguageIdentifier(ident.model_path)
@@ -267,7 +266,7 @@ def test_default_identifier_is_cached():
 def _cli(*args: str, stdin: bytes = b"", timeout: float = 60) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run(
-        [sys.executable, "-m", "assistants.core.langid.cli", *args],
+        [sys.executable, "-m", "moien.assistants.core.langid.cli", *args],
         input=stdin, capture_output=True, timeout=timeout, cwd=REPO, env=env,
     )
 
@@ -277,11 +276,11 @@ def test_cli_json_stream_one_answer_per_line_in_order():
         "Moien, wéi geet et?".encode(),
         b"",
         b"   ",
-        "Bonjour, je cherche la mairie".encode(),
+        b"Bonjour, je cherche la mairie",
         b"\xff\xfe\x00\x01 not utf-8",
-        "Guten Tag, wo ist das Rathaus?".encode(),
+        b"Guten Tag, wo ist das Rathaus?",
         b"x" * (1 << 20),
-        "Where is the town hall?\r".encode(),
+        b"Where is the town hall?\r",
         "Ech hunn eng Fro iwwer meng Steiererklärung fir dëst Joer. Je voudrais savoir quand envoyer le formulaire.".encode(),
     ]
     proc = _cli("--json", stdin=b"\n".join(lines) + b"\n")

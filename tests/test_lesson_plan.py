@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistants.education import lesson_plan as lp
+from moien.assistants.education import lesson_plan as lp
 
 PLAN = {
     "title": "Le cycle de l'eau", "level": "C3", "subject": "SC", "duration_minutes": 45,
@@ -63,7 +63,7 @@ def test_exports_carry_the_ai_label_and_the_cited_items(lang):
 @pytest.mark.model
 @pytest.mark.neo4j
 def test_a_plan_can_be_refined_in_the_conversation(core, graph):
-    from curriculum_graph.queries import get_item
+    from moien.curriculum_graph.queries import get_item
 
     first = core.ask("Plan a 45-minute lesson on the water cycle for cycle 3", assistant="education",
                      session_id="refine")

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from connectors.llm.model_store import BUILTIN_MODELS, BuiltinModel, ModelError, resolve_model_path, verify
+from moien.connectors.llm.model_store import BUILTIN_MODELS, BuiltinModel, ModelError, resolve_model_path, verify
 
 
 def _spec(data: bytes) -> BuiltinModel:
@@ -30,7 +30,7 @@ def test_a_tampered_file_is_refused_with_the_fix(tmp_path):
     f.write_bytes(good)
     verify(f, spec)
     f.write_bytes(b"GGUF" + b"y" * 100)  # same size, other content: the marker must not vouch for it
-    with pytest.raises(ModelError, match="Checksum mismatch.*moien model fetch"):
+    with pytest.raises(ModelError, match=r"Checksum mismatch.*moien model fetch"):
         verify(f, spec)
 
 

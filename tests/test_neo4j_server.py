@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.neo4j_server import DEFAULT_SOURCE_DIR, LocalNeo4j, Neo4jServerError
+from moien.connectors.neo4j_server import DEFAULT_SOURCE_DIR, LocalNeo4j, Neo4jServerError
 
 pytestmark = [
     pytest.mark.neo4j,

@@ -6,9 +6,9 @@ import os
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-from assistants.core.engine import Core  # noqa: E402
+from moien.assistants.core.engine import Core
 
 
 @st.cache_resource(show_spinner=False)

@@ -9,10 +9,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from assistants.core import i18n
-from connectors.neo4j_graph import GraphUnavailable, get_graph
-from curriculum_graph import queries as q
-from ui.common import get_core
+from moien.assistants.core import i18n
+from moien.connectors.neo4j_graph import GraphUnavailable, get_graph
+from moien.curriculum_graph import queries as q
+from moien.ui.common import get_core
 
 T = {
     "title": {"lb": "Programmer entdecken", "fr": "Explorer les programmes", "de": "Lehrpläne erkunden",

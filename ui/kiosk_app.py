@@ -19,9 +19,9 @@ import uuid
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-from assistants.core import i18n  # noqa: E402
+from moien.assistants.core import i18n
 
 LANGS = ("lb", "fr", "de", "en")
 IDLE_SECONDS = float(os.environ.get("MOIEN_KIOSK_IDLE_SECONDS", "90"))
@@ -88,9 +88,9 @@ def u(key: str, lang: str, **kw) -> str:
 @st.cache_resource(show_spinner=False)
 def get_core():
     """A core that serves only the heritage assistant: a kiosk answers about the collection, nothing else."""
-    from assistants.core.config import get_settings
-    from assistants.core.engine import Core
-    from assistants.heritage.plugin import HeritageAssistant
+    from moien.assistants.core.config import get_settings
+    from moien.assistants.core.engine import Core
+    from moien.assistants.heritage.plugin import HeritageAssistant
 
     settings = get_settings()
     assistant = HeritageAssistant(settings)
@@ -148,7 +148,7 @@ def _esc(text: str) -> str:
 
 
 def related_of(core, source_ids: list[str], lang: str) -> list[dict]:
-    from heritage.views import summary
+    from moien.heritage.views import summary
 
     assistant = core.assistants["heritage"]
     if not source_ids:
@@ -162,7 +162,7 @@ def related_of(core, source_ids: list[str], lang: str) -> list[dict]:
 
 
 def image_for(core, source_ids: list[str]) -> str | None:
-    from heritage.views import image_path
+    from moien.heritage.views import image_path
 
     store = core.assistants["heritage"].store
     for rid in source_ids[:1]:

@@ -12,10 +12,10 @@ import os
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-from assistants.core import i18n  # noqa: E402
-from heritage.i18n import field_label, method_label, msg  # noqa: E402
+from moien.assistants.core import i18n
+from moien.heritage.i18n import field_label, method_label, msg
 
 LANGS = ("lb", "fr", "de", "en")
 LANG_NAMES = {"lb": "Lëtzebuergesch", "fr": "Français", "de": "Deutsch", "en": "English"}
@@ -48,15 +48,15 @@ def u(key: str, lang: str, **kw) -> str:
 
 @st.cache_resource(show_spinner=False)
 def backend():
-    from assistants.core.config import get_settings
-    from heritage.store import RecordStore
+    from moien.assistants.core.config import get_settings
+    from moien.heritage.store import RecordStore
 
     settings = get_settings()
     return settings, RecordStore.open(settings.home)
 
 
 def render_record(rec, lang: str) -> None:
-    from heritage.views import image_path, side_by_side
+    from moien.heritage.views import image_path, side_by_side
 
     st.subheader(rec.title(lang))
     st.caption(rec.id + (f" · {msg('deleted', lang)}" if rec.deleted else ""))
@@ -115,8 +115,8 @@ def main() -> None:
     left, right = st.columns([2, 3])
     with left:
         if query:
-            from heritage.index import SearchFilters, get_search
-            from heritage.views import summary
+            from moien.heritage.index import SearchFilters, get_search
+            from moien.heritage.views import summary
 
             filters = SearchFilters(type=type_ or None, place=place or None, provider=provider or None,
                                     rights=rights or None,

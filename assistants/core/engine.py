@@ -14,18 +14,18 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistants.core import i18n
-from assistants.core.assistant import Assistant, AssistantUnavailable
-from assistants.core.config import Settings, get_settings
-from assistants.core.langid import LangResult, default_identifier
-from assistants.core.plugins import load_assistants
-from assistants.core.router import Route, Router
-from assistants.core.session import Session, SessionStore
-from assistants.core.text import cap_words
-from assistants.core.trust import clean_message, configure_logging, is_jailbreak, redact
-from assistants.core.types import Grounding, Query, Reply
-from connectors.llm.model_store import ModelError, resolve_model_path
-from connectors.llm.runtime import ChatMessage, ChatModel, GenerationStats, ModelBusy, get_model
+from moien.assistants.core import i18n
+from moien.assistants.core.assistant import Assistant, AssistantUnavailable
+from moien.assistants.core.config import Settings, get_settings
+from moien.assistants.core.langid import LangResult, default_identifier
+from moien.assistants.core.plugins import load_assistants
+from moien.assistants.core.router import Route, Router
+from moien.assistants.core.session import Session, SessionStore
+from moien.assistants.core.text import cap_words
+from moien.assistants.core.trust import clean_message, configure_logging, is_jailbreak, redact
+from moien.assistants.core.types import Grounding, Query, Reply
+from moien.connectors.llm.model_store import ModelError, resolve_model_path
+from moien.connectors.llm.runtime import ChatMessage, ChatModel, GenerationStats, ModelBusy, get_model
 
 log = logging.getLogger("moien.core")
 

@@ -27,22 +27,22 @@ class is out of scope, is ``IntentPrediction(None, "out_of_scope", confidence)``
 from __future__ import annotations
 
 import hashlib
-import logging
-import subprocess
-import sys
 import json
+import logging
 import os
 import random
 import re
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from assistants.core.langid.preprocess import normalize, strip_diacritics
+from moien.assistants.core.langid.preprocess import normalize, strip_diacritics
 
-__all__ = ["IntentPrediction", "IntentClassifier", "OUT_OF_SCOPE", "parse_nlu"]
+__all__ = ["OUT_OF_SCOPE", "IntentClassifier", "IntentPrediction", "parse_nlu"]
 
 log = logging.getLogger("moien.intents")
 
@@ -122,9 +122,9 @@ def _off_topic_examples(n: int, rng: random.Random) -> list[str]:
     for lang in ("lb", "de", "fr", "en"):
         folder = _LANGID_CORPUS / lang
         for path in sorted(folder.glob("spacy.sentences.txt")):
-            sentences += [l for l in path.read_text(encoding="utf-8").splitlines() if l and not l.startswith("#")]
+            sentences += [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
         for path in sorted(folder.glob("tesseract.words.txt")):
-            words.append([l for l in path.read_text(encoding="utf-8").splitlines() if l and not l.startswith("#")])
+            words.append([ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")])
     out = list(sentences)
     while len(out) < n and words:
         pool = rng.choice(words)
@@ -172,7 +172,7 @@ class IntentClassifier:
     """fastText classifier over (assistant, intent) labels plus an out-of-scope class."""
 
     def __init__(self, model_path: Path, labels: dict[str, list[str]], threshold: float = 0.5):
-        import fasttext.FastText as ft  # noqa: PLC0415
+        import fasttext.FastText as ft
 
         self.model_path = Path(model_path)
         self._model = ft._FastText(model_path=str(model_path))
@@ -184,7 +184,7 @@ class IntentClassifier:
     @classmethod
     def from_nlu_files(
         cls, files: dict[str, list[Path]], cache_dir: Path, *, threshold: float = 0.5
-    ) -> "IntentClassifier":
+    ) -> IntentClassifier:
         """Train over ``{assistant: [nlu.yml, ...]}`` once; later calls load the cached model."""
         if not files:
             raise ValueError("no nlu files given")
@@ -202,7 +202,7 @@ class IntentClassifier:
 
     @staticmethod
     def _train(files: dict[str, list[Path]], model_path: Path, labels_path: Path) -> dict[str, list[str]]:
-        import fasttext  # noqa: PLC0415
+        import fasttext
 
         rng = random.Random(SEED)
         labels: dict[str, list[str]] = {}

@@ -7,7 +7,7 @@ In the style of ``llm``/Datasette: a package declares
 
 and ``my_package/plugin.py`` implements the hook::
 
-    from assistants.core.plugins import hookimpl
+    from moien.assistants.core.plugins import hookimpl
 
     @hookimpl
     def register_assistants(register, settings):
@@ -26,8 +26,8 @@ import pluggy
 if TYPE_CHECKING:
     import typer
 
-    from assistants.core.assistant import Assistant
-    from assistants.core.config import Settings
+    from moien.assistants.core.assistant import Assistant
+    from moien.assistants.core.config import Settings
 
 GROUP = "moien.assistants"
 hookspec = pluggy.HookspecMarker("moien")

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistants.core.assistant import Assistant
+from moien.assistants.core.assistant import Assistant
 
 log = logging.getLogger("moien.router")
 
@@ -41,7 +41,7 @@ class Router:
                 self._classifier_failed = True
                 return None
             try:
-                from assistants.core.intents import IntentClassifier
+                from moien.assistants.core.intents import IntentClassifier
 
                 self._classifier = IntentClassifier.from_nlu_files(files, cache_dir=self.home / "intents")
             except Exception:  # routing degrades to the default assistant, never breaks a turn

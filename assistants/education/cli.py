@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -127,7 +127,7 @@ MSG: dict[str, dict[str, str]] = {
 
 
 def m(key: str, lang: str, **kw) -> str:
-    from assistants.core.i18n import pick
+    from moien.assistants.core.i18n import pick
 
     return pick(MSG, key, lang, **kw)
 
@@ -155,9 +155,9 @@ def _quiet_driver() -> None:
 
 def _graph():
     """The graph from the settings, schema applied; exits with the fix when Neo4j is unreachable."""
-    from assistants.core.config import get_settings
-    from connectors.neo4j_graph import GraphUnavailable, get_graph
-    from curriculum_graph.schema import ensure_schema
+    from moien.assistants.core.config import get_settings
+    from moien.connectors.neo4j_graph import GraphUnavailable, get_graph
+    from moien.curriculum_graph.schema import ensure_schema
 
     _quiet_driver()
     try:
@@ -172,7 +172,7 @@ def _graph():
 
 def _run(fn):
     """Run a graph call; Neo4j errors become one line and exit 1."""
-    from connectors.neo4j_graph import GraphUnavailable
+    from moien.connectors.neo4j_graph import GraphUnavailable
 
     try:
         return fn()
@@ -198,7 +198,7 @@ def _lang_option():
 
 def _check_lang(lang: str | None) -> str:
     if lang is None:
-        from assistants.core.config import get_settings
+        from moien.assistants.core.config import get_settings
 
         return get_settings().ui_lang
     lang = lang.lower()
@@ -211,12 +211,12 @@ def _check_lang(lang: str | None) -> str:
 @curriculum_app.command("import")
 def import_cmd(
     path: Annotated[Path, typer.Argument(help="The curriculum file: CASE JSON, RDF (Turtle, RDF/XML, JSON-LD) or CSV.")],
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="case, rdf or csv (default: guessed from the file name).")] = None,
-    mapping: Annotated[Optional[str], typer.Option("--mapping", "-m", help="RDF only: a mapping file, or a built-in one: skos (default), case-jsonld.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="case, rdf or csv (default: guessed from the file name).")] = None,
+    mapping: Annotated[str | None, typer.Option("--mapping", "-m", help="RDF only: a mapping file, or a built-in one: skos (default), case-jsonld.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show the diff; write nothing.")] = False,
     no_embed: Annotated[bool, typer.Option("--no-embed", help="Do not compute embeddings for new or changed items now.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the diff of each framework as JSON.")] = False,
-    lang: Annotated[Optional[str], _lang_option()] = None,
+    lang: Annotated[str | None, _lang_option()] = None,
 ) -> None:
     """Import a curriculum: validate the whole file, then write only what changed, in one transaction.
 
@@ -224,7 +224,7 @@ def import_cmd(
     marked retired with the date); a changed item keeps its earlier statements as versions. Every import
     prints a diff: added, changed, retired, unchanged.
     """
-    from curriculum_graph.importers import FORMATS, CurriculumImportError, import_file
+    from moien.curriculum_graph.importers import FORMATS, CurriculumImportError, import_file
 
     lang = _check_lang(lang)
     if fmt is not None and fmt.lower() not in FORMATS:
@@ -245,16 +245,16 @@ def import_cmd(
 def search_cmd(
     query: Annotated[str, typer.Argument(help="What to look for, in Luxembourgish, French, German or English, or an item code.")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100, help="How many items.")] = 10,
-    subject: Annotated[Optional[list[str]], typer.Option("--subject", "-s", help="Only this subject code (repeatable).")] = None,
-    level: Annotated[Optional[list[str]], typer.Option("--level", help="Only this level code, e.g. C3 or 7e (repeatable).")] = None,
-    item_type: Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Only this item type, e.g. Competency (repeatable).")] = None,
-    only_lang: Annotated[Optional[list[str]], typer.Option("--has-lang", help="Only items that have a statement in this language.")] = None,
+    subject: Annotated[list[str] | None, typer.Option("--subject", "-s", help="Only this subject code (repeatable).")] = None,
+    level: Annotated[list[str] | None, typer.Option("--level", help="Only this level code, e.g. C3 or 7e (repeatable).")] = None,
+    item_type: Annotated[list[str] | None, typer.Option("--type", "-t", help="Only this item type, e.g. Competency (repeatable).")] = None,
+    only_lang: Annotated[list[str] | None, typer.Option("--has-lang", help="Only items that have a statement in this language.")] = None,
     mode: Annotated[str, typer.Option("--mode", help="hybrid (default), text or vector.")] = "hybrid",
-    lang: Annotated[Optional[str], _lang_option()] = None,
+    lang: Annotated[str | None, _lang_option()] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the hits as one JSON object.")] = False,
 ) -> None:
     """Search items across languages: full-text and multilingual embeddings, fused."""
-    from curriculum_graph.queries import search_items
+    from moien.curriculum_graph.queries import search_items
 
     lang = _check_lang(lang)
     if mode not in ("hybrid", "text", "vector"):
@@ -284,12 +284,12 @@ def search_cmd(
 @curriculum_app.command("show")
 def show_cmd(
     code: Annotated[str, typer.Argument(help="The item's code, e.g. MA-C3-02.")],
-    framework: Annotated[Optional[str], typer.Option("--framework", help="The framework id, where several use the code.")] = None,
+    framework: Annotated[str | None, typer.Option("--framework", help="The framework id, where several use the code.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the item as one JSON object.")] = False,
-    lang: Annotated[Optional[str], _lang_option()] = None,
+    lang: Annotated[str | None, _lang_option()] = None,
 ) -> None:
     """An item: statements in every language, its place in the tree, its progression and its history."""
-    from curriculum_graph.queries import browse, item_history, progression
+    from moien.curriculum_graph.queries import browse, item_history, progression
 
     ui = _check_lang(lang)
     graph = _graph()
@@ -327,11 +327,11 @@ def show_cmd(
 @curriculum_app.command("links")
 def links_cmd(
     code: Annotated[str, typer.Argument(help="The item's code.")],
-    lang: Annotated[Optional[str], _lang_option()] = None,
+    lang: Annotated[str | None, _lang_option()] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print official and suggested links as one JSON object.")] = False,
 ) -> None:
     """An item's official links (from the curriculum) and, apart, moien's suggested cross-curricular links."""
-    from curriculum_graph.queries import item_links
+    from moien.curriculum_graph.queries import item_links
 
     lang = _check_lang(lang)
     graph = _graph()
@@ -359,13 +359,13 @@ def links_cmd(
 # ------------------------------------------------------------------------------------------------ more
 @curriculum_app.command("suggest")
 def suggest_cmd(
-    method: Annotated[Optional[list[str]], typer.Option("--method", help="shared-topic, shared-keywords, embedding (repeatable; default all).")] = None,
+    method: Annotated[list[str] | None, typer.Option("--method", help="shared-topic, shared-keywords, embedding (repeatable; default all).")] = None,
     top_k: Annotated[int, typer.Option("--top-k", min=1, max=20, help="Suggestions kept per item and method.")] = 3,
-    framework: Annotated[Optional[str], typer.Option("--framework", help="Only items of this framework.")] = None,
+    framework: Annotated[str | None, typer.Option("--framework", help="Only items of this framework.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Discover cross-curricular links between subjects and store them as suggestions (never official)."""
-    from curriculum_graph.links import METHODS, discover_links
+    from moien.curriculum_graph.links import METHODS, discover_links
 
     methods = tuple(method or METHODS)
     for m in methods:
@@ -381,18 +381,18 @@ def suggest_cmd(
 
 @curriculum_app.command("review")
 def review_cmd(
-    code_a: Annotated[Optional[str], typer.Argument(help="Code of one item of the suggested link.")] = None,
-    code_b: Annotated[Optional[str], typer.Argument(help="Code of the other item.")] = None,
+    code_a: Annotated[str | None, typer.Argument(help="Code of one item of the suggested link.")] = None,
+    code_b: Annotated[str | None, typer.Argument(help="Code of the other item.")] = None,
     accept: Annotated[bool, typer.Option("--accept", help="The team finds this link useful.")] = False,
     reject: Annotated[bool, typer.Option("--reject", help="The link is wrong or unhelpful; never suggest it again.")] = False,
     undo: Annotated[bool, typer.Option("--undo", help="Back to 'suggested' (waiting for review).")] = False,
-    method: Annotated[Optional[str], typer.Option("--method", help="Only the suggestion of this method.")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="Why (kept with the decision).")] = None,
-    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Who decided: a team or role, e.g. 'cycle 3 team' (no personal names needed).")] = None,
+    method: Annotated[str | None, typer.Option("--method", help="Only the suggestion of this method.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why (kept with the decision).")] = None,
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Who decided: a team or role, e.g. 'cycle 3 team' (no personal names needed).")] = None,
     status: Annotated[str, typer.Option("--status", help="What to list: suggested (waiting), accepted or rejected.")] = "suggested",
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="How many to list.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
-    lang: Annotated[Optional[str], _lang_option()] = None,
+    lang: Annotated[str | None, _lang_option()] = None,
 ) -> None:
     """Review moien's suggested cross-curricular links: without codes, list those waiting for review (strongest
     first); with two codes and --accept, --reject or --undo, record the decision. Accepted links stay
@@ -402,7 +402,7 @@ def review_cmd(
       moien curriculum review
       moien curriculum review MA-C3-04 SC-C3-02 --accept --note "fractions in the water-cycle project"
     """
-    from curriculum_graph.links import METHODS, ReviewError, review_link, suggested_links
+    from moien.curriculum_graph.links import METHODS, ReviewError, review_link, suggested_links
 
     lang = _check_lang(lang)
     if method is not None and method not in METHODS:
@@ -444,7 +444,7 @@ def review_cmd(
 @curriculum_app.command("embed")
 def embed_cmd() -> None:
     """Compute embeddings for items whose statements changed since they were last embedded."""
-    from curriculum_graph.embeddings import EmbeddingsUnavailable, embed_items
+    from moien.curriculum_graph.embeddings import EmbeddingsUnavailable, embed_items
 
     graph = _graph()
     try:
@@ -457,11 +457,11 @@ def embed_cmd() -> None:
 
 @curriculum_app.command("coverage")
 def coverage_cmd(
-    framework: Annotated[Optional[str], typer.Option("--framework", help="Only this framework.")] = None,
+    framework: Annotated[str | None, typer.Option("--framework", help="Only this framework.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the level × subject counts as JSON.")] = False,
 ) -> None:
     """How many competencies each level × subject has; empty cells are gaps."""
-    from curriculum_graph.queries import coverage
+    from moien.curriculum_graph.queries import coverage
 
     graph = _graph()
     cov = _run(lambda: coverage(graph, framework=framework))
@@ -476,12 +476,12 @@ def coverage_cmd(
 
 @curriculum_app.command("topics")
 def topics_cmd(
-    topic: Annotated[Optional[str], typer.Argument(help="A topic code, e.g. sustainability: list its items by subject.")] = None,
-    lang: Annotated[Optional[str], _lang_option()] = None,
+    topic: Annotated[str | None, typer.Argument(help="A topic code, e.g. sustainability: list its items by subject.")] = None,
+    lang: Annotated[str | None, _lang_option()] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Transversal topics and the items across subjects that address them."""
-    from curriculum_graph.queries import topic_items, transversal_topics
+    from moien.curriculum_graph.queries import topic_items, transversal_topics
 
     lang = _check_lang(lang)
     graph = _graph()

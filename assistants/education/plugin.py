@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistants.core.assistant import Assistant, AssistantUnavailable
-from assistants.core.plugins import hookimpl
-from assistants.core.types import Attachment, Grounding, Query, Response, Source
-from assistants.education import lesson_plan as lp
-from connectors.neo4j_graph import GraphUnavailable, get_graph
-from curriculum_graph.queries import get_item, search_items
+from moien.assistants.core.assistant import Assistant, AssistantUnavailable
+from moien.assistants.core.plugins import hookimpl
+from moien.assistants.core.types import Attachment, Grounding, Query, Response, Source
+from moien.assistants.education import lesson_plan as lp
+from moien.connectors.neo4j_graph import GraphUnavailable, get_graph
+from moien.curriculum_graph.queries import get_item, search_items
 
 HERE = Path(__file__).parent
 
@@ -228,6 +228,6 @@ def register_assistants(register, settings) -> None:
 @hookimpl
 def register_commands(cli) -> None:
     """``moien curriculum …`` (import, search, show, links, suggest, coverage, topics)."""
-    from assistants.education.cli import curriculum_app
+    from moien.assistants.education.cli import curriculum_app
 
     cli.add_typer(curriculum_app, name="curriculum")

@@ -17,13 +17,13 @@ from pathlib import Path
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")  # sovereignty: no usage data leaves the host
 
-from haystack import Document, Pipeline  # noqa: E402
-from haystack.components.retrievers.in_memory import InMemoryBM25Retriever  # noqa: E402
-from haystack.document_stores.in_memory import InMemoryDocumentStore  # noqa: E402
+from haystack import Document, Pipeline
+from haystack.components.retrievers.in_memory import InMemoryBM25Retriever
+from haystack.document_stores.in_memory import InMemoryDocumentStore
 
-from assistants.core.assistant import Assistant  # noqa: E402
-from assistants.core.plugins import hookimpl  # noqa: E402
-from assistants.core.types import Grounding, Query, Source  # noqa: E402
+from moien.assistants.core.assistant import Assistant
+from moien.assistants.core.plugins import hookimpl
+from moien.assistants.core.types import Grounding, Query, Source
 
 HERE = Path(__file__).parent
 DEMO_DOCS = HERE / "docs"

@@ -1,7 +1,7 @@
 """``moien heritage``: import, enrich, index, search and show heritage records; start the kiosk.
 
 Mounted on the ``moien`` command line by the plugin's ``register_commands`` hook; also runs alone as
-``python -m assistants.heritage.cli``.
+``python -m moien.assistants.heritage.cli``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -31,12 +31,12 @@ app = typer.Typer(
 err = Console(stderr=True)
 out = Console()
 
-LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Language of labels and messages (lb, fr, de, en); "
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of labels and messages (lb, fr, de, en); "
                                                                 "default: MOIEN_UI_LANG.")]
 
 
 def _settings():
-    from assistants.core.config import get_settings
+    from moien.assistants.core.config import get_settings
 
     return get_settings()
 
@@ -47,7 +47,7 @@ def _lang(lang: str | None) -> str:
 
 
 def _store():
-    from heritage.store import RecordStore
+    from moien.heritage.store import RecordStore
 
     return RecordStore.open(_settings().home)
 
@@ -84,11 +84,11 @@ def import_(
     source: Annotated[str, typer.Argument(help="A file, a folder of files, or an OAI-PMH base URL (https://…).")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="auto, oai-pmh, oai_dc, dc, edm, lido, mets, csv or json "
                                                              "(auto: from the URL, the suffix or the XML root).")] = "auto",
-    mapping: Annotated[Optional[Path], typer.Option(help="Field mapping (YAML/JSON) for CSV and JSON; see docs/heritage.md.")] = None,
-    set_spec: Annotated[Optional[str], typer.Option("--set", help="OAI-PMH: harvest only this set.")] = None,
-    from_: Annotated[Optional[str], typer.Option("--from", help="OAI-PMH: records changed on or after this date "
+    mapping: Annotated[Path | None, typer.Option(help="Field mapping (YAML/JSON) for CSV and JSON; see docs/heritage.md.")] = None,
+    set_spec: Annotated[str | None, typer.Option("--set", help="OAI-PMH: harvest only this set.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="OAI-PMH: records changed on or after this date "
                                                                "(default: since the last complete harvest).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="OAI-PMH: records changed on or before this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="OAI-PMH: records changed on or before this date.")] = None,
     restart: Annotated[bool, typer.Option(help="OAI-PMH: ignore the saved checkpoint and harvest from the start.")] = False,
     retries: Annotated[int, typer.Option(help="OAI-PMH: retries per request on network errors and HTTP 429/5xx.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print the import report as one JSON object.")] = False,
@@ -100,8 +100,8 @@ def import_(
     interrupted OAI-PMH harvest resumes from its saved resumption token when run again.
     Exit status: 0 all imported, 3 some records were reported and skipped, 1 nothing could be read.
     """
-    from heritage.i18n import msg, reason_text
-    from heritage.importers import ImportFailed, import_path
+    from moien.heritage.i18n import msg, reason_text
+    from moien.heritage.importers import ImportFailed, import_path
 
     lang = _lang(lang)
     store = _store()
@@ -111,8 +111,8 @@ def import_(
             if is_url or fmt == "oai-pmh":
                 if not is_url:
                     _fail("--format oai-pmh needs an http(s) URL")
-                from connectors.oaipmh import OAIClient
-                from heritage.harvest import harvest
+                from moien.connectors.oaipmh import OAIClient
+                from moien.heritage.harvest import harvest
 
                 with OAIClient(source, retries=retries) as client:
                     report = harvest(store, source, set_spec=set_spec, from_=from_, until=until, restart=restart,
@@ -138,7 +138,7 @@ def import_(
 @app.command()
 def identify(url: Annotated[str, typer.Argument(help="OAI-PMH base URL.")]) -> None:
     """Ask an OAI-PMH endpoint who it is (Identify) and which sets it has (ListSets)."""
-    from connectors.oaipmh import OAIClient, OAIError, OAIUnavailable
+    from moien.connectors.oaipmh import OAIClient, OAIError, OAIUnavailable
 
     try:
         with OAIClient(url) as client:
@@ -163,8 +163,8 @@ def enrich(
     Every enrichment is stored beside the source values with its method, version and confidence; the
     source values are never changed.
     """
-    from heritage.enrich import enrich as run
-    from heritage.i18n import kind_label, msg
+    from moien.heritage.enrich import enrich as run
+    from moien.heritage.i18n import kind_label, msg
 
     lang = _lang(lang)
     try:
@@ -188,10 +188,8 @@ def index(
 ) -> None:
     """Build the search index (BM25 + embeddings) under $MOIEN_HOME/heritage/index, or in OpenSearch when
     MOIEN_HERITAGE__BACKEND=opensearch."""
-    from heritage.i18n import msg
-    from heritage.index import build_index
-
-    from heritage.index import IndexMissing
+    from moien.heritage.i18n import msg
+    from moien.heritage.index import IndexMissing, build_index
 
     lang = _lang(lang)
     try:
@@ -217,8 +215,8 @@ def images(
     reported with its record and reason; the others are copied."""
     import json
 
-    from heritage.i18n import msg
-    from heritage.images import cache_images
+    from moien.heritage.i18n import msg
+    from moien.heritage.images import cache_images
 
     lang = _lang(lang)
     with _Bars(enabled=not as_json) as bars:
@@ -239,12 +237,12 @@ def images(
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What to look for, in Luxembourgish, French, German or English.")],
-    type_: Annotated[Optional[str], typer.Option("--type", help="Only this type (IMAGE, TEXT, 3D, or a word: Foto, affiche…).")] = None,
-    place: Annotated[Optional[str], typer.Option(help="Only records about this place (any language: Veianen, Vianden).")] = None,
-    provider: Annotated[Optional[str], typer.Option(help="Only from this institution or aggregator (part of its name).")] = None,
-    rights: Annotated[Optional[str], typer.Option(help="Only with these rights: cc0, public-domain, cc-by, in-copyright, or part of a URI.")] = None,
-    year_from: Annotated[Optional[int], typer.Option("--from-year", help="Only records whose date reaches this year or later.")] = None,
-    year_to: Annotated[Optional[int], typer.Option("--to-year", help="Only records whose date begins this year or earlier.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="Only this type (IMAGE, TEXT, 3D, or a word: Foto, affiche…).")] = None,
+    place: Annotated[str | None, typer.Option(help="Only records about this place (any language: Veianen, Vianden).")] = None,
+    provider: Annotated[str | None, typer.Option(help="Only from this institution or aggregator (part of its name).")] = None,
+    rights: Annotated[str | None, typer.Option(help="Only with these rights: cc0, public-domain, cc-by, in-copyright, or part of a URI.")] = None,
+    year_from: Annotated[int | None, typer.Option("--from-year", help="Only records whose date reaches this year or later.")] = None,
+    year_to: Annotated[int | None, typer.Option("--to-year", help="Only records whose date begins this year or earlier.")] = None,
     limit: Annotated[int, typer.Option(help="How many results.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object: query, filters, results.")] = False,
     lang: LangOpt = None,
@@ -253,9 +251,9 @@ def search(
     records described only in French or German."""
     from dataclasses import asdict
 
-    from heritage.i18n import msg
-    from heritage.index import IndexMissing, SearchFilters, get_search
-    from heritage.views import summary
+    from moien.heritage.i18n import msg
+    from moien.heritage.index import IndexMissing, SearchFilters, get_search
+    from moien.heritage.views import summary
 
     lang = _lang(lang)
     store = _store()
@@ -290,8 +288,8 @@ def show(
     lang: LangOpt = None,
 ) -> None:
     """Show a record: source values and, beside them, the enrichments with method, version and confidence."""
-    from heritage.i18n import field_label, method_label, msg
-    from heritage.views import side_by_side
+    from moien.heritage.i18n import field_label, method_label, msg
+    from moien.heritage.views import side_by_side
 
     lang = _lang(lang)
     store = _store()
@@ -327,7 +325,7 @@ def show(
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
     """How many records, by provider and format, how many enriched, and the state of the index."""
-    from heritage.index import HeritageIndex, IndexMissing, index_dir
+    from moien.heritage.index import HeritageIndex, IndexMissing, index_dir
 
     store = _store()
     data = store.stats()
@@ -344,8 +342,8 @@ def demo(
     lang: LangOpt = None,
 ) -> None:
     """Load the demo collection (214 records in lb/fr/de/en, with images), enrich and index it. Idempotent."""
-    from heritage.demo import load_demo
-    from heritage.i18n import msg
+    from moien.heritage.demo import load_demo
+    from moien.heritage.i18n import msg
 
     lang = _lang(lang)
     store = _store()

@@ -1,6 +1,6 @@
 """The ``heritage`` assistant: answers museum visitors from the collection's records only, and cites them.
 
-* A question is searched in the records (``heritage.index``: BM25 + multilingual embeddings); only
+* A question is searched in the records (``moien.heritage.index``: BM25 + multilingual embeddings); only
   records that really match are kept — with none, the grounding is empty and the core answers "I don't
   know" in the visitor's language.
 * Answers are short (at most 80 words) and plain, as on a kiosk: ``instructions()`` says so to the
@@ -17,9 +17,9 @@ import re
 import threading
 from pathlib import Path
 
-from assistants.core.assistant import Assistant, AssistantUnavailable
-from assistants.core.plugins import hookimpl
-from assistants.core.types import Grounding, Query, Source
+from moien.assistants.core.assistant import Assistant, AssistantUnavailable
+from moien.assistants.core.plugins import hookimpl
+from moien.assistants.core.types import Grounding, Query, Source
 
 HERE = Path(__file__).parent
 MAX_WORDS = 80
@@ -84,18 +84,18 @@ class HeritageAssistant(Assistant):
     def store(self):
         with self._lock:
             if self._store is None:
-                from heritage.store import RecordStore
+                from moien.heritage.store import RecordStore
 
                 self._store = RecordStore.open(self.home)
                 if self._store.count() == 0 and os.environ.get("MOIEN_HERITAGE_DEMO", "auto") != "0":
                     # An empty collection gets the demo one, so a first `make run` has something to show.
-                    from heritage.demo import load_demo
+                    from moien.heritage.demo import load_demo
 
                     load_demo(self._store, self.home)
             return self._store
 
     def searcher(self):
-        from heritage.index import get_search
+        from moien.heritage.index import get_search
 
         return get_search(self.store, self.home)
 
@@ -118,7 +118,7 @@ class HeritageAssistant(Assistant):
             raise AssistantUnavailable("heritage", f"{type(exc).__name__}: {exc}") from exc
 
     def _ground(self, query: Query) -> Grounding:
-        from heritage.index import terms
+        from moien.heritage.index import terms
 
         store = self.store
         kind = self._follow_up(query)
@@ -177,7 +177,7 @@ class HeritageAssistant(Assistant):
 
     def _grounding(self, recs, query: Query, *, detailed: bool = False, note: str = "",
                    keep_focus: bool = False) -> Grounding:
-        from heritage.views import date_label
+        from moien.heritage.views import date_label
 
         sources, passages = [], []
         for rec in recs:
@@ -236,6 +236,6 @@ def register_assistants(register, settings) -> None:
 
 @hookimpl
 def register_commands(cli) -> None:
-    from assistants.heritage.cli import app
+    from moien.assistants.heritage.cli import app
 
     cli.add_typer(app, name="heritage")

@@ -18,7 +18,7 @@ from typing import Protocol
 
 import httpx
 
-from connectors.llm.model_store import ModelError, resolve_model_path
+from moien.connectors.llm.model_store import ModelError, resolve_model_path
 
 ChatMessage = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
 

@@ -1,6 +1,6 @@
 """Importers: CASE 1.1 JSON, RDF (Turtle, RDF/XML, JSON-LD) with a mapping file, and moien's CSV template.
 
-    from curriculum_graph.importers import import_file
+    from moien.curriculum_graph.importers import import_file
     reports = import_file(graph, "framework.json", "case")
 
 Each importer parses and validates the whole file first (nothing is written if anything is wrong; the
@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from connectors.neo4j_graph import Graph
-from curriculum_graph.model import CurriculumImportError, Package
-from curriculum_graph.importers.writer import ImportReport, sha256_file, write_packages
+from moien.connectors.neo4j_graph import Graph
+from moien.curriculum_graph.importers.writer import ImportReport, sha256_file, write_packages
+from moien.curriculum_graph.model import CurriculumImportError, Package
 
 FORMATS = ("case", "rdf", "csv")
 _RDF_SUFFIXES = {".ttl", ".turtle", ".rdf", ".owl", ".xml", ".jsonld", ".nt", ".n3", ".trig", ".nq"}
@@ -54,14 +54,14 @@ def parse_file(path: str | Path, fmt: str | None = None, *, mapping: str | Path 
     if mapping is not None and fmt != "rdf":
         raise CurriculumImportError(path, "--mapping only applies to --format rdf")
     if fmt == "case":
-        from curriculum_graph.importers.case import parse_case
+        from moien.curriculum_graph.importers.case import parse_case
 
         return [parse_case(path)]
     if fmt == "csv":
-        from curriculum_graph.importers.csv_template import parse_csv
+        from moien.curriculum_graph.importers.csv_template import parse_csv
 
         return [parse_csv(path)]
-    from curriculum_graph.importers.rdf import parse_rdf
+    from moien.curriculum_graph.importers.rdf import parse_rdf
 
     return parse_rdf(path, mapping)
 
@@ -74,7 +74,7 @@ def import_file(graph: Graph, path: str | Path, fmt: str | None = None, *, mappi
     ``describe(report) -> str``: the summary line (the CLI passes one in the user's language; default English).
 
     ``embed``: afterwards compute embeddings for the added/changed items (skipped quietly where the
-    embedding model is not installed; :func:`curriculum_graph.embeddings.embed_items` does it later).
+    embedding model is not installed; :func:`moien.curriculum_graph.embeddings.embed_items` does it later).
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -95,7 +95,7 @@ def import_file(graph: Graph, path: str | Path, fmt: str | None = None, *, mappi
     if embed and not dry_run:
         ids = [i for r in reports for i in r.written_ids]
         if ids:
-            from curriculum_graph.embeddings import EmbeddingsUnavailable, embed_items
+            from moien.curriculum_graph.embeddings import EmbeddingsUnavailable, embed_items
 
             try:
                 n = embed_items(graph, ids=ids, progress=progress, console=console)

@@ -2,7 +2,7 @@
 
 Reads ``CFDocument``, ``CFItems``, ``CFAssociations`` and ``CFDefinitions`` (``CFItemTypes``,
 ``CFSubjects``, ``CFConcepts``); ``educationLevel`` values are mapped onto Luxembourg levels
-(:mod:`curriculum_graph.levels`). Every field is checked before anything is written; an error names the
+(:mod:`moien.curriculum_graph.levels`). Every field is checked before anything is written; an error names the
 file, the line and the field (``CFItems[3].fullStatement``).
 
 Multilingual statements. CASE has one ``fullStatement`` per item (in the item's ``language``). moien
@@ -25,8 +25,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from curriculum_graph.levels import resolve_level
-from curriculum_graph.model import (
+from moien.curriculum_graph.levels import resolve_level
+from moien.curriculum_graph.model import (
     AssociationRecord,
     Definition,
     ErrorCollector,
@@ -35,7 +35,7 @@ from curriculum_graph.model import (
     Package,
     inherit_from_parents,
 )
-from curriculum_graph.schema import ASSOCIATION_TYPES, LANGS
+from moien.curriculum_graph.schema import ASSOCIATION_TYPES, LANGS
 
 EXT = "moien"
 
@@ -426,10 +426,10 @@ def to_case(pkg: Package, *, base_uri: str = "urn:moien:case:", last_change: str
     def uri(kind: str, ident: str) -> str:
         return f"{base_uri}{kind}/{ident}"
 
-    from curriculum_graph.model import stable_id
+    from moien.curriculum_graph.model import stable_id
 
     doc_lang = fw.language or "fr"
-    subj = {code: d for code, d in pkg.subjects.items()}
+    subj = dict(pkg.subjects.items())
     subj_ids = {code: d.identifier or stable_id(fw.id, "subject", code) for code, d in subj.items()}
     topic_ids = {code: d.identifier or stable_id(fw.id, "concept", code) for code, d in pkg.topics.items()}
     types = sorted({it.type for it in pkg.items if it.type})

@@ -31,8 +31,8 @@ import io
 import re
 from pathlib import Path
 
-from curriculum_graph.levels import LEVELS, resolve_level
-from curriculum_graph.model import (
+from moien.curriculum_graph.levels import LEVELS, resolve_level
+from moien.curriculum_graph.model import (
     AssociationRecord,
     Definition,
     ErrorCollector,
@@ -42,7 +42,7 @@ from curriculum_graph.model import (
     inherit_from_parents,
     stable_id,
 )
-from curriculum_graph.schema import ASSOCIATION_TYPES, LANGS
+from moien.curriculum_graph.schema import ASSOCIATION_TYPES, LANGS
 
 COLUMNS = {
     "code", "identifier", "uri", "parent_code", "subject", "level", "type", "language", "statement",
@@ -155,7 +155,7 @@ def parse_csv(path: str | Path, *, framework_id: str | None = None) -> Package:
         errs.error("the file has a header but no items", line=header_line)
 
     line_of: dict[str, int] = {}
-    for line, r in rows:
+    for _line, r in rows:
         code = r.get("code", "")
         if not code:
             errs.error("empty code (every item needs the code teachers cite)", line=line, field="code")
@@ -166,7 +166,7 @@ def parse_csv(path: str | Path, *, framework_id: str | None = None) -> Package:
 
     items: list[ItemRecord] = []
     id_of = {}
-    for line, r in rows:
+    for _, r in rows:
         code = r.get("code", "")
         if not code:
             continue

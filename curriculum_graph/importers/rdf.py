@@ -43,8 +43,8 @@ from typing import Any
 
 import yaml
 
-from curriculum_graph.levels import resolve_level
-from curriculum_graph.model import (
+from moien.curriculum_graph.levels import resolve_level
+from moien.curriculum_graph.model import (
     AssociationRecord,
     CurriculumImportError,
     Definition,
@@ -55,7 +55,7 @@ from curriculum_graph.model import (
     inherit_from_parents,
     stable_id,
 )
-from curriculum_graph.schema import ASSOCIATION_TYPES, LANGS
+from moien.curriculum_graph.schema import ASSOCIATION_TYPES, LANGS
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 BUILTIN_MAPPINGS = {"skos": MAPPINGS_DIR / "skos.yaml", "case-jsonld": MAPPINGS_DIR / "case-jsonld.yaml"}
@@ -352,7 +352,7 @@ def parse_rdf(path: str | Path, mapping: str | Path | None = None) -> list[Packa
         def codes_of(field: str, defs: dict[str, Definition]) -> list[str]:
             """The item's subject or topic codes; a new one becomes a definition (names from its skos:prefLabel)."""
             out = []
-            for v in values(node, m.item.get(field)):
+            for v in values(node, m.item.get(field)):  # noqa: B023  (called at once, inside the loop)
                 code = text(v)
                 out.append(code)
                 if code not in defs:

@@ -22,17 +22,17 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from connectors.neo4j_graph import Graph
-from curriculum_graph.levels import level_rows
-from curriculum_graph.model import AssociationRecord, CurriculumImportError, Package
-from curriculum_graph.schema import ASSOCIATION_TYPES, EXTENSION_REL_TYPE, MIGRATIONS, OFFICIAL_REL_TYPES
+from moien.connectors.neo4j_graph import Graph
+from moien.curriculum_graph.levels import level_rows
+from moien.curriculum_graph.model import AssociationRecord, CurriculumImportError, Package
+from moien.curriculum_graph.schema import ASSOCIATION_TYPES, EXTENSION_REL_TYPE, MIGRATIONS, OFFICIAL_REL_TYPES
 
 BATCH = 5000
-#: Bump when ``curriculum_graph.levels`` changes, so the Level catalogue is written again.
+#: Bump when ``moien.curriculum_graph.levels`` changes, so the Level catalogue is written again.
 LEVEL_CATALOGUE_VERSION = 1
 
 
@@ -324,7 +324,7 @@ def _changed_defs(graph: Graph, label: str, defs: dict) -> list[dict]:
 
 def apply(graph: Graph, plans: list[_Plan], *, source: str, file_sha256: str, progress=None) -> None:
     """Write every plan in one transaction (the caller has checked that something changed)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     write_levels = _needs_levels(graph)
     for p in plans:
         if not p.report.noop:

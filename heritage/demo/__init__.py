@@ -2,7 +2,7 @@
 images and three IIIF manifests. ``load_demo`` imports, enriches and indexes it (idempotent).
 
 ``embeddings.npz`` holds the e5 vectors of the demo records, computed by the same bundled model
-(``python -m heritage.demo.make_demo --embeddings``); they seed the embedding cache so the demo loads in
+(``python -m moien.heritage.demo.make_demo --embeddings``); they seed the embedding cache so the demo loads in
 seconds on a slow machine. Each vector is keyed by a hash of the text it was computed from, so a vector
 whose record changed is simply computed again.
 """
@@ -36,7 +36,7 @@ def seed_embeddings(store) -> int:
 
 def write_embeddings(store) -> int:
     """Write the demo records' cached vectors to ``embeddings.npz`` (after ``load_demo``)."""
-    from heritage.embeddings import record_text, text_hash
+    from moien.heritage.embeddings import record_text, text_hash
 
     ids = [rid for rid in store.ids() if rid.startswith("demo:")]
     cached = store.embeddings(ids)
@@ -50,9 +50,9 @@ def write_embeddings(store) -> int:
 def load_demo(store, home: Path, *, embeddings: bool = True,
               progress: Callable[[str, int, int | None], None] | None = None) -> dict:
     """Import the demo collection, enrich it and build the search index; returns a summary."""
-    from heritage.enrich import STEPS, enrich
-    from heritage.importers import import_path
-    from heritage.index import HeritageIndex, IndexMissing, build_index, index_dir
+    from moien.heritage.enrich import STEPS, enrich
+    from moien.heritage.importers import import_path
+    from moien.heritage.index import HeritageIndex, IndexMissing, build_index, index_dir
 
     report = import_path(store, COLLECTION, "json", MAPPING,
                          progress=(lambda d, t: progress("import", d, t)) if progress else None)

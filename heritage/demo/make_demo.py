@@ -8,7 +8,7 @@ the others come from small series (a publisher's postcards, two photographers' r
 issues, posters, objects) whose sentences are written here in French, German, Luxembourgish and English.
 Some descriptions carry no language tag, on purpose: enrichment has to find their language.
 
-Run ``python -m heritage.demo.make_demo`` to rewrite ``collection.json`` (the file is committed).
+Run ``python -m moien.heritage.demo.make_demo`` to rewrite ``collection.json`` (the file is committed).
 """
 
 from __future__ import annotations
@@ -587,8 +587,8 @@ def embeddings() -> None:
     """Load the demo into a scratch home and save its e5 vectors as ``embeddings.npz``."""
     import tempfile
 
-    from heritage.demo import load_demo, write_embeddings
-    from heritage.store import RecordStore
+    from moien.heritage.demo import load_demo, write_embeddings
+    from moien.heritage.store import RecordStore
 
     with tempfile.TemporaryDirectory() as tmp:
         store = RecordStore.open(Path(tmp))

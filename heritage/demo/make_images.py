@@ -1,6 +1,6 @@
 """Draws the demo collection's images with Pillow (simple, recognisable pictures; no photographs).
 
-Run ``python -m heritage.demo.make_images`` to redraw ``heritage/demo/images/*.png``; the files are
+Run ``python -m moien.heritage.demo.make_images`` to redraw ``heritage/demo/images/*.png``; the files are
 committed, so nothing needs drawing at install time.
 """
 

@@ -3,7 +3,7 @@
 Steps (``moien heritage enrich --steps …``):
 
 * ``language``  — the language of untagged literals, with moien's language identification
-* ``dates``     — free-text dates → a year interval and EDTF (``heritage.enrich.dates``)
+* ``dates``     — free-text dates → a year interval and EDTF (``moien.heritage.enrich.dates``)
 * ``authority`` — people, places, concepts and periods linked to the local authority table
 * ``keywords``  — the record's most distinctive words (TF-IDF over the collection)
 * ``embeddings``— multilingual e5 vectors (cached; used by search and by similarity links)
@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from heritage.enrich import dates as dates_mod
-from heritage.enrich.authority import METHOD_MENTION, METHOD_VALUE, Authority, default_authority
-from heritage.enrich.authority import VERSION as AUTH_VERSION
-from heritage.model import Enrichment, Record, now_iso
-from heritage.store import RecordStore
-from heritage.text import fold, name_key, tokens
+from moien.heritage.enrich import dates as dates_mod
+from moien.heritage.enrich.authority import METHOD_MENTION, METHOD_VALUE, Authority, default_authority
+from moien.heritage.enrich.authority import VERSION as AUTH_VERSION
+from moien.heritage.model import Enrichment, Record, now_iso
+from moien.heritage.store import RecordStore
+from moien.heritage.text import fold, name_key, tokens
 
 STEPS = ("language", "dates", "authority", "keywords", "embeddings", "links")
 LANG_FIELDS = ("title", "alternative", "description", "subject", "type", "medium", "temporal")
@@ -60,7 +60,7 @@ class EnrichReport:
 # -- per-record steps ---------------------------------------------------------------------------------
 class RecordEnricher:
     def __init__(self, authority: Authority | None = None, df: Counter | None = None, n_docs: int = 0) -> None:
-        from assistants.core.langid import default_identifier
+        from moien.assistants.core.langid import default_identifier
 
         self.langid = default_identifier()
         meta = self.langid.metadata or {}
@@ -418,7 +418,7 @@ def _made_by(e: Enrichment, steps: list[str]) -> bool:
 
 
 def _embeddings(store: RecordStore, progress: Progress | None, compute: bool):
-    from heritage.embeddings import ensure_embeddings, record_text
+    from moien.heritage.embeddings import ensure_embeddings, record_text
 
     items = [(rec.id, record_text(rec)) for rec in store.iter_records()]
     if not compute:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from heritage.text import fold, name_key
+from moien.heritage.text import fold, name_key
 
 DEFAULT_PATH = Path(__file__).with_name("authority.csv")
 METHOD_VALUE = "authority-label"

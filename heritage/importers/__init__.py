@@ -1,8 +1,8 @@
-"""Importers: every format reads into ``heritage.model.Record`` and writes through the store.
+"""Importers: every format reads into ``moien.heritage.model.Record`` and writes through the store.
 
 ``import_path(store, path, fmt)`` reads a file or a folder, writes records in batches (idempotent: an
 unchanged record is skipped) and returns an ``ImportReport``; a record that cannot be read is reported
-with its identifier (or position) and the reason, and the others still import. ``heritage.harvest``
+with its identifier (or position) and the reason, and the others still import. ``moien.heritage.harvest``
 does the same for OAI-PMH endpoints.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from heritage.model import Record, Reason, RecordError
-from heritage.store import RecordStore, UpsertResult
+from moien.heritage.model import Reason, Record, RecordError
+from moien.heritage.store import RecordStore, UpsertResult
 
 FORMATS = ("auto", "oai-pmh", "oai_dc", "dc", "edm", "lido", "mets", "csv", "json")
 FORMAT_HELP = {
@@ -96,7 +96,7 @@ def detect_format(path: Path) -> str:
 
 
 def parse_file(path: Path, fmt: str, mapping=None) -> Iterator[Record | RecordError]:
-    from heritage.importers import dc, edm, lido, mets, tabular
+    from moien.heritage.importers import dc, edm, lido, mets, tabular
 
     if fmt == "auto":
         fmt = detect_format(path)
@@ -123,7 +123,7 @@ def _files(path: Path, fmt: str) -> list[Path]:
     if not path.is_dir():
         raise ImportFailed(f"{path} does not exist")
     suffixes = {"csv": {".csv", ".tsv"}, "json": {".json", ".jsonl", ".ndjson"}, "edm": {".rdf", ".xml"}}.get(
-        fmt, {".xml", ".rdf"} if fmt != "auto" else {".xml", ".rdf"})
+        fmt, {".xml", ".rdf"})
     return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
 
 
@@ -162,7 +162,7 @@ def import_path(store: RecordStore, path: Path, fmt: str = "auto", mapping_path:
     """Import a file or every file of a folder. Raises ``ImportFailed`` when nothing can be read."""
     import time
 
-    from heritage.importers.tabular import Mapping, MappingError
+    from moien.heritage.importers.tabular import Mapping, MappingError
 
     started = time.perf_counter()
     path = Path(path)

@@ -19,10 +19,21 @@ from pathlib import Path
 
 from lxml import etree
 
-from heritage.importers.xmlutil import (
-    DC, DC_MAP, DCTERMS, DCTERMS_MAP, OAI, OAI_DC, iter_elements, lang_of, local, looks_like_date, ns, text,
+from moien.heritage.importers.xmlutil import (
+    DC,
+    DC_MAP,
+    DCTERMS,
+    DCTERMS_MAP,
+    OAI,
+    OAI_DC,
+    iter_elements,
+    lang_of,
+    local,
+    looks_like_date,
+    ns,
+    text,
 )
-from heritage.model import Literal, Provenance, Record, Reason, RecordError
+from moien.heritage.model import Literal, Provenance, Reason, Record, RecordError
 
 RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
 RDF_RESOURCE = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from rdflib import Graph, Literal as RdfLiteral, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
+from rdflib import Literal as RdfLiteral
 from rdflib.namespace import DC, DCTERMS, RDF, SKOS
 
-from heritage.model import Literal, Provenance, Record, Reason, RecordError
+from moien.heritage.model import Literal, Provenance, Reason, Record, RecordError
 
 EDM = Namespace("http://www.europeana.eu/schemas/edm/")
 ORE = Namespace("http://www.openarchives.org/ore/terms/")

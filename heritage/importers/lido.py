@@ -21,8 +21,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from heritage.importers.xmlutil import iter_elements, lang_of, text
-from heritage.model import Literal, Provenance, Record, Reason, RecordError
+from moien.heritage.importers.xmlutil import iter_elements, lang_of, text
+from moien.heritage.model import Literal, Provenance, Reason, Record, RecordError
 
 LIDO = "http://www.lido-schema.org"
 NS = {"lido": LIDO}

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from heritage.importers.xmlutil import XLINK, parse, text
-from heritage.model import Literal, Provenance, Record, Reason, RecordError, norm_lang
+from moien.heritage.importers.xmlutil import XLINK, parse, text
+from moien.heritage.model import Literal, Provenance, Reason, Record, RecordError, norm_lang
 
 METS = "http://www.loc.gov/METS/"
 MODS = "http://www.loc.gov/mods/v3"

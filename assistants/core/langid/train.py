@@ -296,7 +296,7 @@ def train(
     verbose: bool = True,
 ) -> dict:
     """Train, calibrate and write ``output`` (.ftz) plus its ``.json`` sidecar."""
-    import fasttext  # noqa: PLC0415
+    import fasttext
 
     started = time.perf_counter()
     corpus_dir, output = Path(corpus_dir), Path(output)
@@ -304,7 +304,7 @@ def train(
     held = load_holdout(holdout)
     train_samples = build_samples(corpus, seed=seed, holdout=held, split="train")
     dev_samples = build_samples(corpus, seed=seed, holdout=held, split="dev")
-    counts = {lab: sum(1 for l, _ in train_samples if l == lab) for lab in LABELS}
+    counts = {lab: sum(1 for label, _ in train_samples if label == lab) for lab in LABELS}
     if verbose:
         print(f"samples: train {len(train_samples)} {counts}, dev {len(dev_samples)}")
     with tempfile.TemporaryDirectory() as tmp:
