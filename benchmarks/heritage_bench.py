@@ -55,14 +55,74 @@ TYPES = {
     "en": ["Postcard", "Photograph", "Poster", "Painting", "Newspaper", "Tool", "Ceramics", "Drawing"],
 }
 SUBJECTS = {
-    "fr": ["château", "pont", "église", "marché", "vignoble", "haut fourneau", "procession", "fanfare", "école",
-           "gare", "moulin", "forteresse", "ferme", "carnaval", "kermesse"],
-    "de": ["Burg", "Brücke", "Kirche", "Markt", "Weinberg", "Hochofen", "Prozession", "Blaskapelle", "Schule",
-           "Bahnhof", "Mühle", "Festung", "Bauernhof", "Karneval", "Kirmes"],
-    "lb": ["Buerg", "Bréck", "Kierch", "Maart", "Wéngert", "Héichuewen", "Prëssessioun", "Musek", "Schoul",
-           "Gare", "Millen", "Festung", "Bauerenhaff", "Fuesent", "Kiermes"],
-    "en": ["castle", "bridge", "church", "market", "vineyard", "blast furnace", "procession", "brass band",
-           "school", "railway station", "mill", "fortress", "farm", "carnival", "funfair"],
+    "fr": [
+        "château",
+        "pont",
+        "église",
+        "marché",
+        "vignoble",
+        "haut fourneau",
+        "procession",
+        "fanfare",
+        "école",
+        "gare",
+        "moulin",
+        "forteresse",
+        "ferme",
+        "carnaval",
+        "kermesse",
+    ],
+    "de": [
+        "Burg",
+        "Brücke",
+        "Kirche",
+        "Markt",
+        "Weinberg",
+        "Hochofen",
+        "Prozession",
+        "Blaskapelle",
+        "Schule",
+        "Bahnhof",
+        "Mühle",
+        "Festung",
+        "Bauernhof",
+        "Karneval",
+        "Kirmes",
+    ],
+    "lb": [
+        "Buerg",
+        "Bréck",
+        "Kierch",
+        "Maart",
+        "Wéngert",
+        "Héichuewen",
+        "Prëssessioun",
+        "Musek",
+        "Schoul",
+        "Gare",
+        "Millen",
+        "Festung",
+        "Bauerenhaff",
+        "Fuesent",
+        "Kiermes",
+    ],
+    "en": [
+        "castle",
+        "bridge",
+        "church",
+        "market",
+        "vineyard",
+        "blast furnace",
+        "procession",
+        "brass band",
+        "school",
+        "railway station",
+        "mill",
+        "fortress",
+        "farm",
+        "carnival",
+        "funfair",
+    ],
 }
 DESC = {
     "fr": "{type} montrant {subject} à {place}, avec des passants et les toits de la ville au premier plan.",
@@ -70,20 +130,56 @@ DESC = {
     "lb": "{type} mat {subject} zu {place}, mat Leit an den Diech vum Uert am Virdergrond.",
     "en": "{type} showing the {subject} in {place}, with passers-by and the roofs of the town in front.",
 }
-DATES = {"fr": ["vers {y}", "{y}", "années {d}", "entre {y} et {y2}"], "de": ["um {y}", "{y}", "{d}er Jahre"],
-         "lb": ["ëm {y}", "{y}", "{d}er Joren"], "en": ["c. {y}", "{y}", "{d}s"]}
-CREATORS = ["Schmit, Marie", "Wagner, Claire", "Weber, Nicolas", "Kieffer, Anne", "Reuter, Paul", "Thill, Emile",
-            "Hoffmann, Lena", "Muller, Jos.", "Kremer, Jean", "Becker, Lucie", "Hansen, Pierre", "Klein, Sophie"]
-PROVIDERS = ["Musée régional de démonstration", "Archives communales de démonstration", "Bibliothèque de démonstration",
-             "Demo-Industriemuseum"]
-RIGHTS = ["http://creativecommons.org/publicdomain/zero/1.0/", "http://creativecommons.org/publicdomain/mark/1.0/",
-          "https://creativecommons.org/licenses/by/4.0/", "http://rightsstatements.org/vocab/InC/1.0/"]
-QUESTIONS = ["Wou ass d'Buerg vu Veianen?", "Hutt dir Fotoe vun der Schmelz zu Esch?", "Postkaarte vun der Musel",
-             "Wéini gouf d'Bréck gebaut?", "Qui a peint le château de Vianden ?", "Photos du marché de Diekirch",
-             "affiches de la kermesse de Wiltz", "cartes postales de la gare d'Ettelbruck",
-             "Wer hat die Burg Vianden gemalt?", "Fotos vom Hochofen in Differdingen",
-             "Zeitungen aus den 1930er Jahren", "Prozession in Echternach", "Who painted Vianden castle?",
-             "photos of the steelworks in Esch", "postcards of the Moselle vineyards", "the funfair in Luxembourg City"]
+DATES = {
+    "fr": ["vers {y}", "{y}", "années {d}", "entre {y} et {y2}"],
+    "de": ["um {y}", "{y}", "{d}er Jahre"],
+    "lb": ["ëm {y}", "{y}", "{d}er Joren"],
+    "en": ["c. {y}", "{y}", "{d}s"],
+}
+CREATORS = [
+    "Schmit, Marie",
+    "Wagner, Claire",
+    "Weber, Nicolas",
+    "Kieffer, Anne",
+    "Reuter, Paul",
+    "Thill, Emile",
+    "Hoffmann, Lena",
+    "Muller, Jos.",
+    "Kremer, Jean",
+    "Becker, Lucie",
+    "Hansen, Pierre",
+    "Klein, Sophie",
+]
+PROVIDERS = [
+    "Musée régional de démonstration",
+    "Archives communales de démonstration",
+    "Bibliothèque de démonstration",
+    "Demo-Industriemuseum",
+]
+RIGHTS = [
+    "http://creativecommons.org/publicdomain/zero/1.0/",
+    "http://creativecommons.org/publicdomain/mark/1.0/",
+    "https://creativecommons.org/licenses/by/4.0/",
+    "http://rightsstatements.org/vocab/InC/1.0/",
+]
+QUESTIONS = [
+    "Wou ass d'Buerg vu Veianen?",
+    "Hutt dir Fotoe vun der Schmelz zu Esch?",
+    "Postkaarte vun der Musel",
+    "Wéini gouf d'Bréck gebaut?",
+    "Qui a peint le château de Vianden ?",
+    "Photos du marché de Diekirch",
+    "affiches de la kermesse de Wiltz",
+    "cartes postales de la gare d'Ettelbruck",
+    "Wer hat die Burg Vianden gemalt?",
+    "Fotos vom Hochofen in Differdingen",
+    "Zeitungen aus den 1930er Jahren",
+    "Prozession in Echternach",
+    "Who painted Vianden castle?",
+    "photos of the steelworks in Esch",
+    "postcards of the Moselle vineyards",
+    "the funfair in Luxembourg City",
+]
 
 MAPPING = """
 format: csv
@@ -119,8 +215,22 @@ def write_csv(path: Path, n: int, seed: int = 7) -> None:
     places = list(PLACES)
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["id", "lang", "title", "description", "type", "creator", "date", "place", "subject", "rights",
-                    "provider", "edm_type"])
+        w.writerow(
+            [
+                "id",
+                "lang",
+                "title",
+                "description",
+                "type",
+                "creator",
+                "date",
+                "place",
+                "subject",
+                "rights",
+                "provider",
+                "edm_type",
+            ]
+        )
         for i in range(n):
             lang = ("fr", "de", "lb", "en")[i % 4]
             t = rng.randrange(len(TYPES[lang]))
@@ -131,9 +241,22 @@ def write_csv(path: Path, n: int, seed: int = 7) -> None:
             title = f"{place}. {SUBJECTS[lang][s].capitalize()} ({TYPES[lang][t].lower()}) n° {i}"
             desc = DESC[lang].format(type=TYPES[lang][t], subject=SUBJECTS[lang][s], place=place)
             # one description in three arrives without a language (the mapping reads none for it)
-            w.writerow([f"bench:{i:06d}", lang, title, desc, TYPES[lang][t], rng.choice(CREATORS), date, place,
-                        SUBJECTS[lang][s], rng.choice(RIGHTS), rng.choice(PROVIDERS),
-                        "TEXT" if t == 4 else "3D" if t in (5, 6) else "IMAGE"])
+            w.writerow(
+                [
+                    f"bench:{i:06d}",
+                    lang,
+                    title,
+                    desc,
+                    TYPES[lang][t],
+                    rng.choice(CREATORS),
+                    date,
+                    place,
+                    SUBJECTS[lang][s],
+                    rng.choice(RIGHTS),
+                    rng.choice(PROVIDERS),
+                    "TEXT" if t == 4 else "3D" if t in (5, 6) else "IMAGE",
+                ]
+            )
 
 
 def pct(values: list[float], p: float) -> float:
@@ -150,8 +273,12 @@ def timed_queries(fn, queries: list, repeat: int) -> dict:
             t0 = time.perf_counter()
             fn(q)
             times.append((time.perf_counter() - t0) * 1000)
-    return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(pct(times, 95), 2),
-            "mean_ms": round(statistics.fmean(times), 2), "n": len(times)}
+    return {
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(pct(times, 95), 2),
+        "mean_ms": round(statistics.fmean(times), 2),
+        "n": len(times),
+    }
 
 
 def serve(home: Path, repeat: int) -> None:
@@ -166,13 +293,19 @@ def serve(home: Path, repeat: int) -> None:
         "pipeline_full": timed_queries(lambda q: search.search(q, top_k=10), QUESTIONS, repeat),
         "query_embedding_only": timed_queries(lambda q: Embedder.query(q), QUESTIONS, repeat),
         "retrieval_bm25_dense": timed_queries(
-            lambda q: (index.bm25(q, None, 30), index.dense(qvecs[q], None, 30)), QUESTIONS, repeat),
+            lambda q: (index.bm25(q, None, 30), index.dense(qvecs[q], None, 30)), QUESTIONS, repeat
+        ),
         "bm25_only": timed_queries(lambda q: index.bm25(q, None, 30), QUESTIONS, repeat),
         "pipeline_with_filters": timed_queries(
-            lambda q: search.search(q, SearchFilters(type="IMAGE", place="Vianden", year_from=1900, year_to=1950),
-                                    top_k=10), QUESTIONS, repeat),
+            lambda q: search.search(
+                q, SearchFilters(type="IMAGE", place="Vianden", year_from=1900, year_to=1950), top_k=10
+            ),
+            QUESTIONS,
+            repeat,
+        ),
         "pipeline_with_broad_filter": timed_queries(  # most records pass: the HNSW graph with a bitmap
-            lambda q: search.search(q, SearchFilters(type="IMAGE"), top_k=10), QUESTIONS, repeat),
+            lambda q: search.search(q, SearchFilters(type="IMAGE"), top_k=10), QUESTIONS, repeat
+        ),
     }
     if index.ann is not None:  # what the approximate graph costs in quality: its top 30 against the exact top 30
         recall, gap = [], []
@@ -207,9 +340,11 @@ def main() -> None:
     from moien.heritage.store import RecordStore
 
     home = Path(tempfile.mkdtemp(prefix="moien-heritage-bench-"))
-    out: dict = {"records": args.records, "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                                                     f"Python {platform.python_version()}",
-                 "load_average_at_start": os.getloadavg()[0]}
+    out: dict = {
+        "records": args.records,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "load_average_at_start": os.getloadavg()[0],
+    }
     try:
         data = home / "bench.csv"
         write_csv(data, args.records)
@@ -228,10 +363,12 @@ def main() -> None:
         again = import_path(store, data, "csv", home / "bench.mapping.yml")
         t_reimport = time.perf_counter() - t0
         out["ingest"] = {
-            "import_s": round(t_import, 2), "bm25_index_s": round(t_index, 2),
+            "import_s": round(t_import, 2),
+            "bm25_index_s": round(t_index, 2),
             "records_per_s": round(args.records / (t_import + t_index)),
             "import_only_records_per_s": round(args.records / t_import),
-            "reimport_unchanged_records_per_s": round(args.records / t_reimport), "unchanged": again.unchanged,
+            "reimport_unchanged_records_per_s": round(args.records / t_reimport),
+            "unchanged": again.unchanged,
             "terms": manifest["terms"],
         }
         print("ingest", out["ingest"], flush=True)
@@ -250,8 +387,11 @@ def main() -> None:
         sample_vecs = Embedder.passages(texts)
         t_emb = time.perf_counter() - t0
         out["enrichment"] = {
-            "per_record_steps_records_per_s": round(args.records / t_rec), "per_record_s": round(t_rec, 2),
-            "enrichments_added": dict(er.by_kind), "links_s": round(t_links, 2), "links": lr.links,
+            "per_record_steps_records_per_s": round(args.records / t_rec),
+            "per_record_s": round(t_rec, 2),
+            "enrichments_added": dict(er.by_kind),
+            "links_s": round(t_links, 2),
+            "links": lr.links,
             "links_records_per_s": round(args.records / t_links),
             "embedding_records_per_s": round(len(texts) / t_emb, 1),
             "embedding_ms_per_record": round(1000 * t_emb / len(texts), 1),
@@ -276,16 +416,22 @@ def main() -> None:
         # -- search latency, in a fresh process that only serves (as the kiosk or the API would) -------
         import subprocess
 
-        served = subprocess.run([sys.executable, __file__, "--serve-from", str(home), "--repeat", str(args.repeat)],
-                                capture_output=True, text=True, check=True)
+        served = subprocess.run(
+            [sys.executable, __file__, "--serve-from", str(home), "--repeat", str(args.repeat)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         serving = json.loads(served.stdout.strip().splitlines()[-1])
         out["search"] = serving["search"]
         print("search", out["search"], flush=True)
         size = sum(p.stat().st_size for p in index_dir(home).iterdir())
-        out["memory"] = {"peak_rss_mb_benchmark_process": round(rss_mb()),
-                         "serving_process_rss_mb": serving["rss_mb"],
-                         "index_on_disk_mb": round(size / 1e6, 1),
-                         "store_on_disk_mb": round(store.path.stat().st_size / 1e6, 1)}
+        out["memory"] = {
+            "peak_rss_mb_benchmark_process": round(rss_mb()),
+            "serving_process_rss_mb": serving["rss_mb"],
+            "index_on_disk_mb": round(size / 1e6, 1),
+            "store_on_disk_mb": round(store.path.stat().st_size / 1e6, 1),
+        }
         out["load_average_at_end"] = os.getloadavg()[0]
         print("memory", out["memory"], flush=True)
         store.close()

@@ -78,6 +78,7 @@ def system_lid176(restricted: bool):
     wanted = {f"__label__{lang}" for lang in LANGS}
 
     if restricted:
+
         def classify(text: str) -> str:
             best, best_p = "other", -1.0
             for p, label in predict(text.replace("\n", " ") + "\n", -1, 0.0, "replace"):
@@ -85,6 +86,7 @@ def system_lid176(restricted: bool):
                     best, best_p = label[9:], p
             return best
     else:
+
         def classify(text: str) -> str:
             got = predict(text.replace("\n", " ") + "\n", 1, 0.0, "replace")
             return _fold(got[0][1][9:]) if got else "other"
@@ -198,8 +200,13 @@ def markdown(report: dict) -> str:
             + " | ".join(f"{r['accuracy'].get(lang, 0):.3f}" for lang in langs)
             + f" | {r['ms_per_message']:.4f} | {r['load_s']:.3f} |"
         )
-    out += ["", "Accuracy over lb/de/fr/en by message length:", "",
-            "| system | " + " | ".join(buckets) + " |", "|---" * (1 + len(buckets)) + "|"]
+    out += [
+        "",
+        "Accuracy over lb/de/fr/en by message length:",
+        "",
+        "| system | " + " | ".join(buckets) + " |",
+        "|---" * (1 + len(buckets)) + "|",
+    ]
     for name, r in res.items():
         out.append(f"| {name} | " + " | ".join(f"{r['buckets'].get(b, 0):.3f}" for b in buckets) + " |")
     return "\n".join(out)

@@ -48,8 +48,14 @@ def main() -> None:
     settings = Settings(model={"max_tokens": args.max_tokens, "temperature": 0.0})
     core = Core(settings)
     model = core.model  # loads the GGUF (verified) once
-    raw = Llama(model_path=str(model.path), n_ctx=settings.model.n_ctx, n_threads=os.cpu_count(),
-                n_threads_batch=os.cpu_count(), n_batch=settings.model.n_batch, verbose=False)
+    raw = Llama(
+        model_path=str(model.path),
+        n_ctx=settings.model.n_ctx,
+        n_threads=os.cpu_count(),
+        n_threads_batch=os.cpu_count(),
+        n_batch=settings.model.n_batch,
+        verbose=False,
+    )
 
     helper = core.assistants["general"]
 
@@ -58,8 +64,9 @@ def main() -> None:
         messages = core.build_messages(helper, query, helper.ground(query))
         t0 = time.perf_counter()
         first, n = 0.0, 0
-        for chunk in raw.create_chat_completion(messages=messages, max_tokens=args.max_tokens, temperature=0.0,
-                                                stream=True):
+        for chunk in raw.create_chat_completion(
+            messages=messages, max_tokens=args.max_tokens, temperature=0.0, stream=True
+        ):
             if chunk["choices"][0].get("delta", {}).get("content"):
                 if n == 0:
                     first = time.perf_counter() - t0

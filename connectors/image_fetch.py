@@ -42,8 +42,9 @@ class ImageFetcher:
     def __init__(self, *, timeout: float = 30.0, max_bytes: int = MAX_BYTES, client: httpx.Client | None = None):
         self.max_bytes = max_bytes
         self._own = client is None
-        self.client = client or httpx.Client(timeout=timeout, follow_redirects=True,
-                                             headers={"User-Agent": USER_AGENT, "Accept": "image/*"})
+        self.client = client or httpx.Client(
+            timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT, "Accept": "image/*"}
+        )
 
     def close(self) -> None:
         if self._own:
@@ -67,8 +68,10 @@ class ImageFetcher:
                 except ValueError:
                     declared = 0  # a broken header: the size is checked while reading
                 if declared > self.max_bytes:
-                    raise ImageFetchError(f"the picture is {declared // 1_000_000} MB, more than the "
-                                          f"{self.max_bytes // 1_000_000} MB limit")
+                    raise ImageFetchError(
+                        f"the picture is {declared // 1_000_000} MB, more than the "
+                        f"{self.max_bytes // 1_000_000} MB limit"
+                    )
                 chunks, size = [], 0
                 for chunk in resp.iter_bytes():
                     size += len(chunk)
@@ -84,6 +87,8 @@ class ImageFetcher:
         suffix = sniff(data)
         if suffix is None:
             what = ctype or "unknown content"
-            raise ImageFetchError(f"the address gives {what}, not a PNG, JPEG, GIF or WebP picture "
-                                  "(an IIIF or viewer page instead of the image itself?)")
+            raise ImageFetchError(
+                f"the address gives {what}, not a PNG, JPEG, GIF or WebP picture "
+                "(an IIIF or viewer page instead of the image itself?)"
+            )
         return Picture(data, suffix, ctype)

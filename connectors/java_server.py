@@ -60,8 +60,7 @@ class LocalJavaServer:
     JVM_FLAGS: ClassVar[list[str]] = []
     Error: ClassVar[type[JavaServerError]] = JavaServerError
 
-    def __init__(self, home: Path, port: int, host: str, heap: str, dist_dir: Path | None,
-                 source_dir: Path) -> None:
+    def __init__(self, home: Path, port: int, host: str, heap: str, dist_dir: Path | None, source_dir: Path) -> None:
         self.home = Path(home).expanduser().absolute()
         self.port = int(port)
         self.host = host
@@ -97,9 +96,11 @@ class LocalJavaServer:
         return f"{self.THING} on {self.address} refuses moien's credentials; restart it ({self.NAME} stop, then start)."
 
     def _port_busy_message(self) -> str:
-        return (f"port {self.port} on {self.host} is already used by another program, so {self.THING} cannot "
-                f"listen there. Set {self.ENV}__PORT to a free port (e.g. {self.ENV}__PORT={_free_port(self.host)}) "
-                "or stop the program using it.")
+        return (
+            f"port {self.port} on {self.host} is already used by another program, so {self.THING} cannot "
+            f"listen there. Set {self.ENV}__PORT to a free port (e.g. {self.ENV}__PORT={_free_port(self.host)}) "
+            "or stop the program using it."
+        )
 
     def _failure_hint(self, log_text: str) -> str | None:
         """A hint for a start-up failure this server has its own words for (``log_text`` is lower-case)."""
@@ -132,7 +133,8 @@ class LocalJavaServer:
         if mvn is None:
             raise self.Error(
                 f"Maven (mvn) is needed once to build {self.THING} but is not on PATH. Install Maven 3.8+ and a "
-                f"JDK 17 (e.g. `apt-get install maven openjdk-17-jdk-headless`), {self.ELSEWHERE}")
+                f"JDK 17 (e.g. `apt-get install maven openjdk-17-jdk-headless`), {self.ELSEWHERE}"
+            )
         self._java()  # fail early with a clear message
         self.dist_dir.parent.mkdir(parents=True, exist_ok=True)
         with _file_lock(self.dist_dir.parent / f".{self.dist_dir.name}.lock"):
@@ -145,15 +147,26 @@ class LocalJavaServer:
         staging = self.dist_dir.parent / f".{self.dist_dir.name}.staging"
         shutil.rmtree(staging, ignore_errors=True)
         self.build_log.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [mvn, "-q", "-B", "-ntp", "-Dstyle.color=never", "-f", str(self.source_dir / "pom.xml"), "package",
-               f"-Dmoien.dist.dir={staging}", f"-Dmoien.build.dir={staging / 'build'}"]
+        cmd = [
+            mvn,
+            "-q",
+            "-B",
+            "-ntp",
+            "-Dstyle.color=never",
+            "-f",
+            str(self.source_dir / "pom.xml"),
+            "package",
+            f"-Dmoien.dist.dir={staging}",
+            f"-Dmoien.build.dir={staging / 'build'}",
+        ]
         echo(f"{self.NAME}: building {self.BUILD_NOTE}; log: {self.build_log}")
         started = time.monotonic()
         with open(self.build_log, "w", encoding="utf-8") as log:
             log.write("$ " + shlex.join(cmd) + "\n")
             log.flush()
-            proc = subprocess.Popen(cmd, cwd=self.source_dir, stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                cmd, cwd=self.source_dir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            )
             next_note = started + 60
             try:
                 while proc.poll() is None:
@@ -169,9 +182,11 @@ class LocalJavaServer:
         if proc.returncode != 0 or not (staging / self.JAR_NAME).is_file() or not any((staging / "lib").glob("*.jar")):
             shutil.rmtree(staging, ignore_errors=True)
             raise self.Error(
-                f"building {self.THING} failed (mvn exit status {proc.returncode}).\n" + _indent(_tail(self.build_log, 25))
+                f"building {self.THING} failed (mvn exit status {proc.returncode}).\n"
+                + _indent(_tail(self.build_log, 25))
                 + f"\nFull log: {self.build_log}. Check that Maven Central (or the mirror in ~/.m2/settings.xml) "
-                "is reachable and that `java -version` says 17 or newer, then retry.")
+                "is reachable and that `java -version` says 17 or newer, then retry."
+            )
         shutil.rmtree(staging / "build", ignore_errors=True)
         (staging / _HASH_FILE).write_text(digest + "\n", encoding="utf-8")
         old = self.dist_dir.parent / f".{self.dist_dir.name}.old"
@@ -185,8 +200,10 @@ class LocalJavaServer:
     def _source_digest(self) -> str:
         pom = self.source_dir / "pom.xml"
         if not pom.is_file():
-            raise self.Error(f"the {self.LABEL} launcher sources are missing ({pom} not found); "
-                             "run moien from a full checkout of the repository.")
+            raise self.Error(
+                f"the {self.LABEL} launcher sources are missing ({pom} not found); "
+                "run moien from a full checkout of the repository."
+            )
         h = hashlib.sha256(self.BUILD_FORMAT.encode())
         for path in [pom] + sorted(p for p in (self.source_dir / "src").rglob("*") if p.is_file()):
             h.update(b"\0" + path.relative_to(self.source_dir).as_posix().encode() + b"\0")
@@ -217,8 +234,11 @@ class LocalJavaServer:
             return self._status(True, pid, f"running (pid {pid}) at {self.address}")
         if probe == "auth":
             return self._status(True, pid, f"running (pid {pid}) at {self.address}, but {self._auth_refused(pid)}")
-        return self._status(False, pid, f"process {pid} is alive but {self.address} does not answer (still "
-                                        f"starting?); see {self.log_file}")
+        return self._status(
+            False,
+            pid,
+            f"process {pid} is alive but {self.address} does not answer (still starting?); see {self.log_file}",
+        )
 
     def start(self, timeout: float = 120, echo: Echo = print):
         """Starts the server in the background (it outlives this process); idempotent."""
@@ -241,23 +261,40 @@ class LocalJavaServer:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self.log_file.parent.mkdir(parents=True, exist_ok=True)
             _rotate(self.log_file)
-            cmd = [java, f"-Xms{self.heap}", f"-Xmx{self.heap}", *self.JVM_FLAGS,
-                   *shlex.split(os.environ.get(f"{self.ENV}__JAVA_OPTS", "")),
-                   "-cp", f"{dist / 'lib'}/*{os.pathsep}{dist / self.JAR_NAME}", self.MAIN_CLASS,
-                   *self._launch_args()]
+            cmd = [
+                java,
+                f"-Xms{self.heap}",
+                f"-Xmx{self.heap}",
+                *self.JVM_FLAGS,
+                *shlex.split(os.environ.get(f"{self.ENV}__JAVA_OPTS", "")),
+                "-cp",
+                f"{dist / 'lib'}/*{os.pathsep}{dist / self.JAR_NAME}",
+                self.MAIN_CLASS,
+                *self._launch_args(),
+            ]
             with open(self.log_file, "ab") as log:
                 offset = log.tell()
-                log.write(f"\n=== moien: starting at {time.strftime('%Y-%m-%d %H:%M:%S')}: {shlex.join(cmd)}\n".encode())
+                log.write(
+                    f"\n=== moien: starting at {time.strftime('%Y-%m-%d %H:%M:%S')}: {shlex.join(cmd)}\n".encode()
+                )
                 log.flush()
-                proc = subprocess.Popen(cmd, cwd=self.home, stdin=subprocess.DEVNULL, stdout=log,
-                                        stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
+                proc = subprocess.Popen(
+                    cmd,
+                    cwd=self.home,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    close_fds=True,
+                )
             _CHILDREN[proc.pid] = proc
             _write_atomic(self.pid_file, f"{proc.pid}\n")
             echo(f"{self.NAME}: starting on {self.address} (pid {proc.pid}, data {self.data_dir}) …")
             return self._wait_ready(proc.pid, proc, offset, deadline, timeout, echo)
 
-    def _wait_ready(self, pid: int, proc: subprocess.Popen | None, offset: int, deadline: float, timeout: float,
-                    echo: Echo):
+    def _wait_ready(
+        self, pid: int, proc: subprocess.Popen | None, offset: int, deadline: float, timeout: float, echo: Echo
+    ):
         started = time.monotonic()
         next_probe = started
         while True:
@@ -278,9 +315,11 @@ class LocalJavaServer:
             if now >= deadline:
                 raise self.Error(
                     f"{self.LABEL} did not answer on {self.address} within {timeout:.0f} s; it keeps starting in the "
-                    f"background (pid {pid}).\n" + _indent(_tail(self.log_file, 15))
+                    f"background (pid {pid}).\n"
+                    + _indent(_tail(self.log_file, 15))
                     + f"\nCheck `moien {self.NAME} status` in a minute, or `moien {self.NAME} stop`; full log: "
-                    f"{self.log_file}")
+                    f"{self.log_file}"
+                )
             time.sleep(0.2)
 
     def stop(self, timeout: float = 30):
@@ -314,8 +353,10 @@ class LocalJavaServer:
             return str(Path(java_home) / "bin" / "java")
         java = shutil.which("java")
         if java is None:
-            raise self.Error(f"Java is needed to run {self.THING} but `java` is not on PATH. Install a JDK 17 or "
-                             "newer (e.g. `apt-get install openjdk-17-jdk-headless`) or set JAVA_HOME.")
+            raise self.Error(
+                f"Java is needed to run {self.THING} but `java` is not on PATH. Install a JDK 17 or "
+                "newer (e.g. `apt-get install openjdk-17-jdk-headless`) or set JAVA_HOME."
+            )
         return java
 
     def _read_pid(self) -> int | None:
@@ -441,7 +482,7 @@ def _tail(path: Path, lines: int, offset: int = 0) -> str:
     try:
         with open(path, "rb") as f:
             f.seek(offset)
-            data = f.read()[-64 * 1024:]
+            data = f.read()[-64 * 1024 :]
     except OSError:
         return "(no log)"
     text = data.decode("utf-8", "replace").rstrip().splitlines()

@@ -76,9 +76,7 @@ class Graph:
 
     def read(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
         try:
-            records, _, _ = self.driver.execute_query(
-                cypher, params, database_=self.target.database, routing_="r"
-            )
+            records, _, _ = self.driver.execute_query(cypher, params, database_=self.target.database, routing_="r")
         except UNAVAILABLE_ERRORS as exc:
             raise self._unavailable(exc) from exc
         return [r.data() for r in records]

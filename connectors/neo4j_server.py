@@ -80,8 +80,10 @@ class LocalNeo4j(LocalJavaServer):
     JAR_NAME = "moien-neo4j.jar"
     READY_MARK = "moien-neo4j: ready"
     BUILD_FORMAT = "moien-neo4j-build-1"
-    BUILD_NOTE = ("the local Neo4j 5.26 server with Maven (once; the first time it downloads ~125 MB of jars from "
-                  "Maven Central into ~/.m2)")
+    BUILD_NOTE = (
+        "the local Neo4j 5.26 server with Maven (once; the first time it downloads ~125 MB of jars from "
+        "Maven Central into ~/.m2)"
+    )
     ELSEWHERE = "or point NEO4J_URI at an existing Neo4j server."
     Error = Neo4jServerError
     # JVM flags a packaged Neo4j 5 also uses (its conf/neo4j.conf): without the --add-opens the
@@ -99,8 +101,16 @@ class LocalNeo4j(LocalJavaServer):
         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
     ]
 
-    def __init__(self, home: Path, port: int = 7687, host: str = "127.0.0.1", heap: str = "auto",
-                 dist_dir: Path | None = None, source_dir: Path = DEFAULT_SOURCE_DIR, pagecache: str = "256m") -> None:
+    def __init__(
+        self,
+        home: Path,
+        port: int = 7687,
+        host: str = "127.0.0.1",
+        heap: str = "auto",
+        dist_dir: Path | None = None,
+        source_dir: Path = DEFAULT_SOURCE_DIR,
+        pagecache: str = "256m",
+    ) -> None:
         super().__init__(home, port, host, auto_heap() if heap == "auto" else heap, dist_dir, source_dir)
         self.pagecache = pagecache
         if not _SIZE_RE.match(pagecache):
@@ -118,7 +128,11 @@ class LocalNeo4j(LocalJavaServer):
                 raise Neo4jServerError(
                     f"MOIEN_NEO4J__PORT={env['MOIEN_NEO4J__PORT']!r} is not a number; set it to a free TCP port."
                 ) from None
-        for key, var in (("host", "MOIEN_NEO4J__HOST"), ("heap", "MOIEN_NEO4J__HEAP"), ("pagecache", "MOIEN_NEO4J__PAGECACHE")):
+        for key, var in (
+            ("host", "MOIEN_NEO4J__HOST"),
+            ("heap", "MOIEN_NEO4J__HEAP"),
+            ("pagecache", "MOIEN_NEO4J__PAGECACHE"),
+        ):
             if env.get(var):
                 kwargs[key] = env[var]
         kwargs.update(overrides)
@@ -154,24 +168,42 @@ class LocalNeo4j(LocalJavaServer):
 
     # ------------------------------------------------------------------ what differs from other JVM servers
     def _status(self, running: bool, pid: int | None, message: str) -> Neo4jStatus:
-        return Neo4jStatus(running=running, pid=pid, uri=self.uri, port=self.port, data_dir=self.data_dir, message=message)
+        return Neo4jStatus(
+            running=running, pid=pid, uri=self.uri, port=self.port, data_dir=self.data_dir, message=message
+        )
 
     def _prepare(self) -> None:
         self._ensure_password()
 
     def _launch_args(self) -> list[str]:
-        return ["--home", str(self.home), "--data-dir", str(self.data_dir), "--address", self.host,
-                "--port", str(self.port), "--pagecache", self.pagecache, "--password-file", str(self.password_file)]
+        return [
+            "--home",
+            str(self.home),
+            "--data-dir",
+            str(self.data_dir),
+            "--address",
+            self.host,
+            "--port",
+            str(self.port),
+            "--pagecache",
+            self.pagecache,
+            "--password-file",
+            str(self.password_file),
+        ]
 
     def _auth_refused(self, pid: int) -> str:
-        return (f"the server on {self.uri} refuses the password in {self.password_file}; restart it "
-                "(`moien neo4j stop`, then start) so the launcher applies that password again; if that does not "
-                f"help, see {self.log_file}.")
+        return (
+            f"the server on {self.uri} refuses the password in {self.password_file}; restart it "
+            "(`moien neo4j stop`, then start) so the launcher applies that password again; if that does not "
+            f"help, see {self.log_file}."
+        )
 
     def _failure_hint(self, log_text: str) -> str | None:
         if "storelock" in log_text or "lock file has been locked" in log_text or "already locked" in log_text:
-            return (f"another Neo4j process is using {self.data_dir}. Stop it first "
-                    "(`moien neo4j stop`, or find it with `ps aux | grep EmbeddedServer`).")
+            return (
+                f"another Neo4j process is using {self.data_dir}. Stop it first "
+                "(`moien neo4j stop`, or find it with `ps aux | grep EmbeddedServer`)."
+            )
         return None
 
     def _ensure_password(self) -> str:
@@ -195,7 +227,9 @@ class LocalNeo4j(LocalJavaServer):
         from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
         try:
-            with GraphDatabase.driver(self.uri, auth=self.auth(), connection_timeout=3, max_connection_pool_size=1) as drv:
+            with GraphDatabase.driver(
+                self.uri, auth=self.auth(), connection_timeout=3, max_connection_pool_size=1
+            ) as drv:
                 drv.verify_connectivity()
             return "ok"
         except AuthError:

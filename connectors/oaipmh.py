@@ -56,8 +56,16 @@ def _xml_parser() -> etree.XMLParser:
 
 
 class OAIClient:
-    def __init__(self, base_url: str, *, timeout: float = 60.0, retries: int = 5, backoff: float = 1.0,
-                 max_backoff: float = 60.0, client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 60.0,
+        retries: int = 5,
+        backoff: float = 1.0,
+        max_backoff: float = 60.0,
+        client: httpx.Client | None = None,
+    ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"not an http(s) URL: {base_url}")
         self.base_url = base_url
@@ -65,8 +73,9 @@ class OAIClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self._own_client = client is None
-        self.client = client or httpx.Client(timeout=timeout, follow_redirects=True,
-                                             headers={"User-Agent": USER_AGENT, "Accept": "text/xml"})
+        self.client = client or httpx.Client(
+            timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT, "Accept": "text/xml"}
+        )
         self.requests = 0
         self.last_response_bytes = 0
 
@@ -82,7 +91,7 @@ class OAIClient:
 
     # -- transport ----------------------------------------------------------------------------------
     def _wait(self, attempt: int, retry_after: str | None = None) -> None:
-        delay = min(self.backoff * (2 ** attempt), self.max_backoff)
+        delay = min(self.backoff * (2**attempt), self.max_backoff)
         if retry_after:
             try:
                 delay = min(max(float(retry_after), 0.0), self.max_backoff)
@@ -147,8 +156,10 @@ class OAIClient:
 
     def list_metadata_formats(self) -> list[dict]:
         root = self.request("ListMetadataFormats")
-        return [{etree.QName(c).localname: (c.text or "").strip() for c in fmt}
-                for fmt in root.iterfind("oai:ListMetadataFormats/oai:metadataFormat", NS)]
+        return [
+            {etree.QName(c).localname: (c.text or "").strip() for c in fmt}
+            for fmt in root.iterfind("oai:ListMetadataFormats/oai:metadataFormat", NS)
+        ]
 
     def list_sets(self) -> list[dict]:
         sets: list[dict] = []
@@ -161,21 +172,31 @@ class OAIClient:
                     return []
                 raise
             for s in root.iterfind("oai:ListSets/oai:set", NS):
-                sets.append({"setSpec": (s.findtext("oai:setSpec", "", NS)).strip(),
-                             "setName": (s.findtext("oai:setName", "", NS)).strip()})
+                sets.append(
+                    {
+                        "setSpec": (s.findtext("oai:setSpec", "", NS)).strip(),
+                        "setName": (s.findtext("oai:setName", "", NS)).strip(),
+                    }
+                )
             token = (root.findtext("oai:ListSets/oai:resumptionToken", "", NS) or "").strip() or None
             if not token:
                 return sets
 
-    def list_records_page(self, *, prefix: str = "oai_dc", from_: str | None = None, until: str | None = None,
-                          set_spec: str | None = None, token: str | None = None) -> Page:
+    def list_records_page(
+        self,
+        *,
+        prefix: str = "oai_dc",
+        from_: str | None = None,
+        until: str | None = None,
+        set_spec: str | None = None,
+        token: str | None = None,
+    ) -> Page:
         """One page of ListRecords; with ``token`` only the token is sent, as the protocol requires."""
         try:
             if token:
                 root = self.request("ListRecords", resumptionToken=token)
             else:
-                root = self.request("ListRecords", metadataPrefix=prefix, set=set_spec, until=until,
-                                    **{"from": from_})
+                root = self.request("ListRecords", metadataPrefix=prefix, set=set_spec, until=until, **{"from": from_})
         except OAIError as exc:
             if exc.code == "noRecordsMatch":
                 return Page(records=[], token=None)
@@ -188,11 +209,14 @@ class OAIClient:
         def _int(v: str | None) -> int | None:
             return int(v) if v and v.isdigit() else None
 
-        return Page(records=records, token=next_token,
-                    complete_list_size=_int(rt.get("completeListSize")) if rt is not None else None,
-                    cursor=_int(rt.get("cursor")) if rt is not None else None,
-                    response_date=(root.findtext("oai:responseDate", "", NS) or "").strip() or None,
-                    raw_bytes=self.last_response_bytes)
+        return Page(
+            records=records,
+            token=next_token,
+            complete_list_size=_int(rt.get("completeListSize")) if rt is not None else None,
+            cursor=_int(rt.get("cursor")) if rt is not None else None,
+            response_date=(root.findtext("oai:responseDate", "", NS) or "").strip() or None,
+            raw_bytes=self.last_response_bytes,
+        )
 
     def list_records(self, **kwargs) -> Iterator[Page]:
         """Every page, following resumption tokens until the list is complete."""

@@ -59,8 +59,10 @@ class LocalOpenSearch(LocalJavaServer):
     JAR_NAME = "moien-opensearch.jar"
     READY_MARK = "moien-opensearch: ready"
     BUILD_FORMAT = "moien-opensearch-build-1"
-    BUILD_NOTE = ("the local OpenSearch 2.19 node with Maven (once; the first time it downloads ~55 MB of jars "
-                  "from Maven Central into ~/.m2)")
+    BUILD_NOTE = (
+        "the local OpenSearch 2.19 node with Maven (once; the first time it downloads ~55 MB of jars "
+        "from Maven Central into ~/.m2)"
+    )
     ELSEWHERE = "or point MOIEN_HERITAGE__OPENSEARCH_URL at an existing OpenSearch."
     Error = OpenSearchServerError
     # What OpenSearch's own jvm.options sets for a node (less the GC logging and heap dumps).
@@ -79,8 +81,15 @@ class LocalOpenSearch(LocalJavaServer):
         "-Dlog4j2.formatMsgNoLookups=true",
     ]
 
-    def __init__(self, home: Path, port: int = 9200, host: str = "127.0.0.1", heap: str = "512m",
-                 dist_dir: Path | None = None, source_dir: Path = DEFAULT_SOURCE_DIR) -> None:
+    def __init__(
+        self,
+        home: Path,
+        port: int = 9200,
+        host: str = "127.0.0.1",
+        heap: str = "512m",
+        dist_dir: Path | None = None,
+        source_dir: Path = DEFAULT_SOURCE_DIR,
+    ) -> None:
         super().__init__(home, port, host, heap, dist_dir, source_dir)
 
     @classmethod
@@ -100,8 +109,9 @@ class LocalOpenSearch(LocalJavaServer):
 
     # ------------------------------------------------------------------ what differs from other JVM servers
     def _status(self, running: bool, pid: int | None, message: str) -> OpenSearchStatus:
-        return OpenSearchStatus(running=running, pid=pid, url=self.url, port=self.port, data_dir=self.data_dir,
-                                message=message)
+        return OpenSearchStatus(
+            running=running, pid=pid, url=self.url, port=self.port, data_dir=self.data_dir, message=message
+        )
 
     def _launch_args(self) -> list[str]:
         return ["--home", str(self.home), "--address", self.host, "--port", str(self.port)]
@@ -118,9 +128,11 @@ class LocalOpenSearch(LocalJavaServer):
             return "down"
 
     def _port_busy_message(self) -> str:
-        return (f"port {self.port} on {self.host} is already used by another program. Set MOIEN_OPENSEARCH__PORT "
-                f"to a free port (e.g. {_free_port(self.host)}), or, if that program is an OpenSearch you want to "
-                f"use, set MOIEN_HERITAGE__OPENSEARCH_URL=http://{self.host}:{self.port}.")
+        return (
+            f"port {self.port} on {self.host} is already used by another program. Set MOIEN_OPENSEARCH__PORT "
+            f"to a free port (e.g. {_free_port(self.host)}), or, if that program is an OpenSearch you want to "
+            f"use, set MOIEN_HERITAGE__OPENSEARCH_URL=http://{self.host}:{self.port}."
+        )
 
     def _failure_hint(self, log_text: str) -> str | None:
         if "failed to obtain node locks" in log_text:

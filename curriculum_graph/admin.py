@@ -31,8 +31,12 @@ def graph_fingerprint(graph: Graph) -> tuple[str, int, int]:
     import hashlib
 
     nodes = graph.read("MATCH (n) RETURN elementId(n) AS id, labels(n) AS l, properties(n) AS p ORDER BY id")
-    rels = graph.read("MATCH (a)-[r]->(b) RETURN elementId(r) AS id, type(r) AS t, elementId(a) AS a, "
-                      "elementId(b) AS b, properties(r) AS p ORDER BY id")
-    blob = repr([(n["id"], sorted(n["l"]), sorted(n["p"].items())) for n in nodes]
-                + [(r["id"], r["t"], r["a"], r["b"], sorted(r["p"].items())) for r in rels])
+    rels = graph.read(
+        "MATCH (a)-[r]->(b) RETURN elementId(r) AS id, type(r) AS t, elementId(a) AS a, "
+        "elementId(b) AS b, properties(r) AS p ORDER BY id"
+    )
+    blob = repr(
+        [(n["id"], sorted(n["l"]), sorted(n["p"].items())) for n in nodes]
+        + [(r["id"], r["t"], r["a"], r["b"], sorted(r["p"].items())) for r in rels]
+    )
     return hashlib.sha256(blob.encode()).hexdigest(), len(nodes), len(rels)

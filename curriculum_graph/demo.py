@@ -42,8 +42,9 @@ def build_case(csv_path: Path = DEMO_CSV, out: Path = DEMO_CASE) -> Path:
     return out
 
 
-def load_demo(graph: Graph, path: Path = DEMO_CASE, *, progress: bool = True, embed: bool = True,
-              links: bool = True, console=None) -> int:
+def load_demo(
+    graph: Graph, path: Path = DEMO_CASE, *, progress: bool = True, embed: bool = True, links: bool = True, console=None
+) -> int:
     """Create the schema, import the demo package (idempotent), embed it, refresh suggested links.
 
     Returns the number of active items in the demo framework.
@@ -57,8 +58,13 @@ def load_demo(graph: Graph, path: Path = DEMO_CASE, *, progress: bool = True, em
     if embed:
         from moien.curriculum_graph.embeddings import EmbeddingsUnavailable, embed_items
 
-        ids = [r["id"] for r in graph.read("MATCH (i:Item {framework: $fid}) WHERE i.retired IS NULL RETURN i.id AS id",
-                                           fid=reports[0].framework_id)]
+        ids = [
+            r["id"]
+            for r in graph.read(
+                "MATCH (i:Item {framework: $fid}) WHERE i.retired IS NULL RETURN i.id AS id",
+                fid=reports[0].framework_id,
+            )
+        ]
         try:
             embed_items(graph, ids=ids, progress=progress, console=console)
         except EmbeddingsUnavailable as exc:
@@ -67,8 +73,9 @@ def load_demo(graph: Graph, path: Path = DEMO_CASE, *, progress: bool = True, em
         from moien.curriculum_graph.links import discover_links
 
         discover_links(graph, framework=reports[0].framework_id)
-    return graph.read("MATCH (i:Item {framework: $fid}) WHERE i.retired IS NULL RETURN count(i) AS n",
-                      fid=reports[0].framework_id)[0]["n"]
+    return graph.read(
+        "MATCH (i:Item {framework: $fid}) WHERE i.retired IS NULL RETURN count(i) AS n", fid=reports[0].framework_id
+    )[0]["n"]
 
 
 if __name__ == "__main__":  # python -m moien.curriculum_graph.demo build

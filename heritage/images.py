@@ -58,13 +58,22 @@ class ImageReport:
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # record id, address, reason
 
     def as_dict(self) -> dict:
-        return {"fetched": self.fetched, "already_cached": self.already,
-                "records_without_remote_images": self.records_without_remote,
-                "failed": [{"id": i, "url": u, "reason": r} for i, u, r in self.failed]}
+        return {
+            "fetched": self.fetched,
+            "already_cached": self.already,
+            "records_without_remote_images": self.records_without_remote,
+            "failed": [{"id": i, "url": u, "reason": r} for i, u, r in self.failed],
+        }
 
 
-def cache_images(store: RecordStore, home: Path, *, fetcher=None, force: bool = False,
-                 progress: Callable[[int, int], None] | None = None) -> ImageReport:
+def cache_images(
+    store: RecordStore,
+    home: Path,
+    *,
+    fetcher=None,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImageReport:
     """Copy every record's first reachable web picture into the cache; a failure is reported, the rest goes on."""
     from moien.connectors.image_fetch import ImageFetcher, ImageFetchError
 

@@ -51,8 +51,22 @@ from moien.heritage.text import fold_nocache, tokens
 
 INDEX_VERSION = 2
 K1, B = 1.2, 0.75
-TEXT_FIELDS = ("title", "alternative", "description", "creator", "contributor", "subject", "type", "medium",
-               "place", "temporal", "date", "publisher", "is_part_of", "format")
+TEXT_FIELDS = (
+    "title",
+    "alternative",
+    "description",
+    "creator",
+    "contributor",
+    "subject",
+    "type",
+    "medium",
+    "place",
+    "temporal",
+    "date",
+    "publisher",
+    "is_part_of",
+    "format",
+)
 #: Where ``type`` filters look: the EDM type (IMAGE, TEXT…), the source ``dc:type`` and linked concepts.
 FACETS = ("type", "place", "provider", "rights")
 RRF_K = 61
@@ -262,8 +276,11 @@ class _Builder:
             fptr = np.zeros(len(keys) + 1, dtype=np.int64)
             np.cumsum(lens, out=fptr[1:])
             arrays[f"{f}_ptr"] = fptr
-            arrays[f"{f}_docs"] = (np.concatenate([np.asarray(groups[k], dtype=np.int32) for k in keys])
-                                   if keys else np.zeros(0, dtype=np.int32))
+            arrays[f"{f}_docs"] = (
+                np.concatenate([np.asarray(groups[k], dtype=np.int32) for k in keys])
+                if keys
+                else np.zeros(0, dtype=np.int32)
+            )
         np.savez(out / "facets.npz", **arrays)
         (out / "facets.json").write_text(json.dumps(facet_keys, ensure_ascii=False), encoding="utf-8")
 
@@ -279,8 +296,14 @@ def configured_backend() -> str:
     return get_settings().heritage.backend
 
 
-def build_index(store: RecordStore, home: Path, *, embeddings: bool = True,
-                progress: Callable[[str, int, int | None], None] | None = None, backend: str | None = None) -> dict:
+def build_index(
+    store: RecordStore,
+    home: Path,
+    *,
+    embeddings: bool = True,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    backend: str | None = None,
+) -> dict:
     """Build the index from the store into ``$MOIEN_HOME/heritage/index`` (atomically replaced), or into the
     configured OpenSearch when the backend is ``opensearch``."""
     from moien.heritage.embeddings import MODEL_ID, ensure_embeddings, record_text
@@ -317,11 +340,18 @@ def build_index(store: RecordStore, home: Path, *, embeddings: bool = True,
             if progress:
                 progress("ann", 0, len(builder.ids))
             _save_hnsw(mat, tmp / "vectors.hnsw")
-    manifest = {"version": INDEX_VERSION, "generation": generation, "records": len(builder.ids),
-                "terms": len(builder.vocab), "embeddings": has_vectors, "model": MODEL_ID if has_vectors else None,
-                "ann": "faiss-hnsw" if (tmp / "vectors.hnsw").is_file() else None,
-                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "seconds_bm25": round(t_bm25, 3), "seconds": round(time.perf_counter() - started, 3)}
+    manifest = {
+        "version": INDEX_VERSION,
+        "generation": generation,
+        "records": len(builder.ids),
+        "terms": len(builder.vocab),
+        "embeddings": has_vectors,
+        "model": MODEL_ID if has_vectors else None,
+        "ann": "faiss-hnsw" if (tmp / "vectors.hnsw").is_file() else None,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "seconds_bm25": round(t_bm25, 3),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     old = final.with_name("index.old")
     shutil.rmtree(old, ignore_errors=True)
@@ -401,7 +431,7 @@ class HeritageIndex:
             ptr, docs = self.facet_ptr[f], self.facet_docs[f]
             for i, k in enumerate(keys):
                 if k == want or want in k:
-                    sub[docs[ptr[i]:ptr[i + 1]]] = True
+                    sub[docs[ptr[i] : ptr[i + 1]]] = True
             mask &= sub
         if filters.year_from is not None or filters.year_to is not None:
             start, end = self.years[:, 0], self.years[:, 1]
@@ -515,9 +545,12 @@ class HeritageBM25Retriever:
     def run(self, query: str, filters: dict[str, Any] | None = None, top_k: int | None = None):
         mask = self.index.mask(SearchFilters.from_haystack(filters))
         hits = self.index.bm25(query, mask, top_k or self.top_k)
-        return {"documents": [Document(id=self.index.ids[d], score=s,
-                                       meta={"bm25": s, "matched_terms": m, "query_terms": q})
-                              for d, s, m, q in hits]}
+        return {
+            "documents": [
+                Document(id=self.index.ids[d], score=s, meta={"bm25": s, "matched_terms": m, "query_terms": q})
+                for d, s, m, q in hits
+            ]
+        }
 
 
 @component
@@ -545,8 +578,9 @@ class RankFusion:
     """
 
     @component.output_types(hits=list[Hit])
-    def run(self, lexical: list[Document], semantic: list[Document] | None = None, query_terms: int = 0,
-            top_k: int = 10):
+    def run(
+        self, lexical: list[Document], semantic: list[Document] | None = None, query_terms: int = 0, top_k: int = 10
+    ):
         fused: dict[str, float] = {}
         if semantic is None:  # BM25 alone: its own scores
             fused = {d.id: float(d.score or 0.0) for d in lexical}
@@ -561,12 +595,18 @@ class RankFusion:
         hits = []
         for rid in sorted(fused, key=lambda i: -fused[i])[:top_k]:
             lr, sr = by_lex.get(rid), by_sem.get(rid)
-            hits.append(Hit(id=rid, score=fused[rid] * scale,
-                            bm25=float(lr[1].meta["bm25"]) if lr else 0.0,
-                            cosine=float(sr[1].meta["cosine"]) if sr else 0.0,
-                            bm25_rank=lr[0] + 1 if lr else None, dense_rank=sr[0] + 1 if sr else None,
-                            matched_terms=int(lr[1].meta["matched_terms"]) if lr else 0,
-                            query_terms=int(lr[1].meta["query_terms"]) if lr else query_terms))
+            hits.append(
+                Hit(
+                    id=rid,
+                    score=fused[rid] * scale,
+                    bm25=float(lr[1].meta["bm25"]) if lr else 0.0,
+                    cosine=float(sr[1].meta["cosine"]) if sr else 0.0,
+                    bm25_rank=lr[0] + 1 if lr else None,
+                    dense_rank=sr[0] + 1 if sr else None,
+                    matched_terms=int(lr[1].meta["matched_terms"]) if lr else 0,
+                    query_terms=int(lr[1].meta["query_terms"]) if lr else query_terms,
+                )
+            )
         return {"hits": hits}
 
 
@@ -596,8 +636,10 @@ class HeritageSearch:
         if not query:
             return []
         hf = filters.to_haystack() if filters else None
-        data: dict[str, dict] = {"bm25": {"query": query, "filters": hf},
-                                 "fusion": {"query_terms": len(terms(query)), "top_k": top_k}}
+        data: dict[str, dict] = {
+            "bm25": {"query": query, "filters": hf},
+            "fusion": {"query_terms": len(terms(query)), "top_k": top_k},
+        }
         if self.dense:
             data["embedder"] = {"text": query}
             data["dense"] = {"filters": hf}
@@ -609,8 +651,14 @@ _LOCK = threading.Lock()
 _CACHE: dict[str, tuple[str, HeritageSearch]] = {}
 
 
-def get_search(store: RecordStore, home: Path, *, rebuild_if_stale: bool = True,
-               embeddings: bool = True, backend: str | None = None) -> HeritageSearch:
+def get_search(
+    store: RecordStore,
+    home: Path,
+    *,
+    rebuild_if_stale: bool = True,
+    embeddings: bool = True,
+    backend: str | None = None,
+) -> HeritageSearch:
     """The search pipeline for ``home``; builds or rebuilds the index when missing or out of date.
 
     With the ``opensearch`` backend (``MOIEN_HERITAGE__BACKEND``), the same search on an OpenSearch server."""

@@ -26,9 +26,31 @@ from pydantic import BaseModel, Field, field_validator
 
 #: The record's fields: Dublin Core elements and the EDM properties a visitor or curator needs.
 FIELDS: tuple[str, ...] = (
-    "title", "alternative", "description", "creator", "contributor", "date", "type", "format", "extent",
-    "medium", "subject", "place", "temporal", "language", "rights", "provider", "data_provider", "publisher",
-    "identifier", "relation", "is_part_of", "is_shown_at", "is_shown_by", "object", "iiif_manifest",
+    "title",
+    "alternative",
+    "description",
+    "creator",
+    "contributor",
+    "date",
+    "type",
+    "format",
+    "extent",
+    "medium",
+    "subject",
+    "place",
+    "temporal",
+    "language",
+    "rights",
+    "provider",
+    "data_provider",
+    "publisher",
+    "identifier",
+    "relation",
+    "is_part_of",
+    "is_shown_at",
+    "is_shown_by",
+    "object",
+    "iiif_manifest",
     "edm_type",
 )
 #: Fields whose values are URLs/URIs rather than text in a language.
@@ -39,13 +61,41 @@ LANGS = ("lb", "fr", "de", "en")
 
 # ISO 639-2 (MODS/LIDO/MARC), ISO 639-3 and common spellings → the two-letter tags moien uses.
 _LANG_ALIASES = {
-    "ltz": "lb", "lux": "lb", "lu": "lb", "lb-lu": "lb", "luxembourgish": "lb", "lëtzebuergesch": "lb",
-    "luxembourgeois": "lb", "luxemburgisch": "lb",
-    "fre": "fr", "fra": "fr", "fr-lu": "fr", "fr-fr": "fr", "french": "fr", "français": "fr", "francais": "fr",
+    "ltz": "lb",
+    "lux": "lb",
+    "lu": "lb",
+    "lb-lu": "lb",
+    "luxembourgish": "lb",
+    "lëtzebuergesch": "lb",
+    "luxembourgeois": "lb",
+    "luxemburgisch": "lb",
+    "fre": "fr",
+    "fra": "fr",
+    "fr-lu": "fr",
+    "fr-fr": "fr",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
     "französisch": "fr",
-    "ger": "de", "deu": "de", "de-lu": "de", "de-de": "de", "german": "de", "deutsch": "de", "allemand": "de",
-    "eng": "en", "en-gb": "en", "en-us": "en", "english": "en", "anglais": "en", "englisch": "en",
-    "lat": "la", "dut": "nl", "nld": "nl", "ita": "it", "por": "pt", "spa": "es",
+    "ger": "de",
+    "deu": "de",
+    "de-lu": "de",
+    "de-de": "de",
+    "german": "de",
+    "deutsch": "de",
+    "allemand": "de",
+    "eng": "en",
+    "en-gb": "en",
+    "en-us": "en",
+    "english": "en",
+    "anglais": "en",
+    "englisch": "en",
+    "lat": "la",
+    "dut": "nl",
+    "nld": "nl",
+    "ita": "it",
+    "por": "pt",
+    "spa": "es",
 }
 _LANG_OK = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
 
@@ -159,8 +209,15 @@ class Record(BaseModel):
 
     # -- building -----------------------------------------------------------------------------------
     @classmethod
-    def build(cls, record_id: str | None, values: dict[str, Iterable[Literal]], provenance: Provenance,
-              *, deleted: bool = False, require_title: bool = True) -> Record:
+    def build(
+        cls,
+        record_id: str | None,
+        values: dict[str, Iterable[Literal]],
+        provenance: Provenance,
+        *,
+        deleted: bool = False,
+        require_title: bool = True,
+    ) -> Record:
         """A record from parsed source values; raises ``RecordError`` naming the record and the reason.
 
         Runs of whitespace inside a text are collapsed (XML indentation is layout, not content), empty
@@ -182,8 +239,9 @@ class Record(BaseModel):
                 if key in seen:  # the same value twice in one record adds nothing
                     continue
                 seen.add(key)
-                source.setdefault(field, []).append(Literal(value=text or (lit.uri or ""), lang=norm_lang(lit.lang),
-                                                            uri=lit.uri))
+                source.setdefault(field, []).append(
+                    Literal(value=text or (lit.uri or ""), lang=norm_lang(lit.lang), uri=lit.uri)
+                )
         if require_title and not deleted and not (source.get("title") or source.get("description")):
             raise RecordError(rid, Reason("no_title"))
         return cls(id=rid, source=source, provenance=provenance, deleted=deleted)
@@ -193,16 +251,18 @@ class Record(BaseModel):
         return self.source.get(field, [])
 
     def enriched(self, field: str | None = None, kind: str | None = None) -> list[Enrichment]:
-        return [e for e in self.enrichments
-                if (field is None or e.field == field) and (kind is None or e.kind == kind)]
+        return [e for e in self.enrichments if (field is None or e.field == field) and (kind is None or e.kind == kind)]
 
     def lang_of(self, field: str, index: int) -> str | None:
         """The literal's language: the source tag, else the best language enrichment."""
         lit = self.source[field][index]
         if lit.lang:
             return lit.lang
-        best = max((e for e in self.enrichments if e.kind == "language" and e.field == field and e.ref == index),
-                   key=lambda e: e.confidence, default=None)
+        best = max(
+            (e for e in self.enrichments if e.kind == "language" and e.field == field and e.ref == index),
+            key=lambda e: e.confidence,
+            default=None,
+        )
         return best.value if best else None
 
     def text(self, field: str, lang: str | None = None) -> str:
@@ -235,9 +295,14 @@ class Record(BaseModel):
 
     def content_hash(self) -> str:
         """Hash of what the provider said (source values, identifiers, deletion), not of when we read it."""
-        payload = {"id": self.id, "deleted": self.deleted, "format": self.provenance.format,
-                   "datestamp": self.provenance.datestamp, "sets": sorted(self.provenance.sets),
-                   "source": {k: [[lit.value, lit.lang, lit.uri] for lit in v] for k, v in sorted(self.source.items())}}
+        payload = {
+            "id": self.id,
+            "deleted": self.deleted,
+            "format": self.provenance.format,
+            "datestamp": self.provenance.datestamp,
+            "sets": sorted(self.provenance.sets),
+            "source": {k: [[lit.value, lit.lang, lit.uri] for lit in v] for k, v in sorted(self.source.items())},
+        }
         return hashlib.sha1(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
     def to_json(self) -> str:

@@ -55,8 +55,12 @@ from moien.heritage.text import fold_nocache
 DIM = 384
 INDEX_FORMAT = 2
 #: k-NN's pure-Java engine: no native faiss/nmslib library is needed on the server.
-KNN_METHOD = {"name": "hnsw", "engine": "lucene", "space_type": "cosinesimil",
-              "parameters": {"m": 16, "ef_construction": 100}}
+KNN_METHOD = {
+    "name": "hnsw",
+    "engine": "lucene",
+    "space_type": "cosinesimil",
+    "parameters": {"m": 16, "ef_construction": 100},
+}
 INDEX_SETTINGS = {
     "index.knn": True,
     "number_of_shards": 1,
@@ -87,8 +91,9 @@ def mappings(generation: str, records: int, embeddings: bool) -> dict[str, Any]:
     if embeddings:
         props["embedding"] = {"type": "knn_vector", "dimension": DIM, "method": KNN_METHOD}
     return {
-        "_meta": {"moien": {"format": INDEX_FORMAT, "generation": generation, "records": records,
-                            "embeddings": embeddings}},
+        "_meta": {
+            "moien": {"format": INDEX_FORMAT, "generation": generation, "records": records, "embeddings": embeddings}
+        },
         "dynamic": False,  # nothing but the fields above is indexed
         "properties": props,
     }
@@ -118,9 +123,15 @@ def document_store(index: str, embeddings: bool = True, generation: str = "", re
     kwargs: dict[str, Any] = {}
     if s.heritage.opensearch_url and s.heritage.opensearch_url.startswith("https"):
         kwargs["verify_certs"] = s.heritage.opensearch_verify_certs
-    return OpenSearchDocumentStore(hosts=[server_url()], index=index, embedding_dim=DIM,
-                                   mappings=mappings(generation, records, embeddings), settings=INDEX_SETTINGS,
-                                   timeout=60, **kwargs)
+    return OpenSearchDocumentStore(
+        hosts=[server_url()],
+        index=index,
+        embedding_dim=DIM,
+        mappings=mappings(generation, records, embeddings),
+        settings=INDEX_SETTINGS,
+        timeout=60,
+        **kwargs,
+    )
 
 
 def _client(store):
@@ -156,9 +167,13 @@ def _unavailable(url: str, exc: Exception) -> OpenSearchUnavailable:
     if isinstance(exc, (AuthenticationException, AuthorizationException)):
         return OpenSearchUnavailable(
             f"OpenSearch at {public_url(url)} refuses moien's credentials ({type(exc).__name__}): set "
-            "OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD (or user:password in MOIEN_HERITAGE__OPENSEARCH_URL).")
-    hint = ("start the local node with `moien opensearch start`" if not _settings().heritage.opensearch_url
-            else "check MOIEN_HERITAGE__OPENSEARCH_URL")
+            "OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD (or user:password in MOIEN_HERITAGE__OPENSEARCH_URL)."
+        )
+    hint = (
+        "start the local node with `moien opensearch start`"
+        if not _settings().heritage.opensearch_url
+        else "check MOIEN_HERITAGE__OPENSEARCH_URL"
+    )
     return OpenSearchUnavailable(f"OpenSearch at {public_url(url)} is not reachable ({type(exc).__name__}): {hint}.")
 
 
@@ -169,8 +184,9 @@ def index_info(alias: str) -> dict | None:
     from opensearchpy.exceptions import ConnectionError as OSConnectionError
 
     url = server_url()
-    client = OpenSearch(hosts=[url], timeout=10, verify_certs=_settings().heritage.opensearch_verify_certs,
-                        http_auth=_http_auth())
+    client = OpenSearch(
+        hosts=[url], timeout=10, verify_certs=_settings().heritage.opensearch_verify_certs, http_auth=_http_auth()
+    )
     try:
         found = client.indices.get_mapping(index=alias)
     except NotFoundError:
@@ -194,12 +210,22 @@ def record_document(rec, vector=None) -> Document:
     source, extra = words[:source_len], words[source_len:]
     if extra:  # stacked on the last source term (see the "terms" analyzer)
         source = [*source[:-1], "§".join(source[-1:] + extra)]
-    return Document(id=rec.id, content=" ".join(source), meta=meta,
-                    embedding=[float(x) for x in vector] if vector is not None else None)
+    return Document(
+        id=rec.id,
+        content=" ".join(source),
+        meta=meta,
+        embedding=[float(x) for x in vector] if vector is not None else None,
+    )
 
 
-def build_index(store: RecordStore, home: Path, *, embeddings: bool = True,
-                progress: Callable[[str, int, int | None], None] | None = None, batch: int = 1000) -> dict:
+def build_index(
+    store: RecordStore,
+    home: Path,
+    *,
+    embeddings: bool = True,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    batch: int = 1000,
+) -> dict:
     """Write every record into a new OpenSearch index, then point the alias at it and drop the old ones."""
     from moien.heritage.embeddings import MODEL_ID, ensure_embeddings, record_text
 
@@ -237,8 +263,11 @@ def build_index(store: RecordStore, home: Path, *, embeddings: bool = True,
         if docs:
             n += ds.write_documents(docs, policy=DuplicatePolicy.OVERWRITE, refresh=False)
         client.indices.refresh(index=name)
-        old = [i for i in (client.indices.get_alias(name=alias) if client.indices.exists_alias(name=alias) else [])
-               if i != name]
+        old = [
+            i
+            for i in (client.indices.get_alias(name=alias) if client.indices.exists_alias(name=alias) else [])
+            if i != name
+        ]
         actions: list[dict] = [{"remove": {"index": i, "alias": alias}} for i in old]
         if client.indices.exists(index=alias) and not client.indices.exists_alias(name=alias):
             actions.append({"remove_index": {"index": alias}})  # a plain index in the alias's place
@@ -254,9 +283,19 @@ def build_index(store: RecordStore, home: Path, *, embeddings: bool = True,
             del _CACHE[key]
     if progress:
         progress("index", total, total)
-    return {"backend": "opensearch", "url": public_url(server_url()), "index": name, "alias": alias, "version": INDEX_FORMAT,
-            "generation": generation, "records": n, "terms": len(vocab), "embeddings": bool(vecs),
-            "model": MODEL_ID if vecs else None, "seconds": round(time.perf_counter() - started, 3)}
+    return {
+        "backend": "opensearch",
+        "url": public_url(server_url()),
+        "index": name,
+        "alias": alias,
+        "version": INDEX_FORMAT,
+        "generation": generation,
+        "records": n,
+        "terms": len(vocab),
+        "embeddings": bool(vecs),
+        "model": MODEL_ID if vecs else None,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
 
 
 # -- searching ----------------------------------------------------------------------------------------
@@ -290,8 +329,11 @@ class MatchedTerms:
             score = float(d.score or 0.0)
             if len(qterms) > 1:
                 score *= matched / len(qterms)
-            out.append(Document(id=d.id, score=score,
-                                meta={"bm25": score, "matched_terms": matched, "query_terms": len(qterms)}))
+            out.append(
+                Document(
+                    id=d.id, score=score, meta={"bm25": score, "matched_terms": matched, "query_terms": len(qterms)}
+                )
+            )
         out.sort(key=lambda d: -(d.score or 0.0))
         return {"documents": out}
 
@@ -326,16 +368,20 @@ class OpenSearchHeritageSearch:
         pipe.connect("bm25.documents", "lexical.documents")
         if self.dense:
             pipe.add_component("embedder", E5ListEmbedder())
-            pipe.add_component("dense", OpenSearchEmbeddingRetriever(document_store=self.store, top_k=candidates,
-                                                                     efficient_filtering=True))
+            pipe.add_component(
+                "dense",
+                OpenSearchEmbeddingRetriever(document_store=self.store, top_k=candidates, efficient_filtering=True),
+            )
             pipe.add_component("joiner", DocumentJoiner(join_mode="reciprocal_rank_fusion"))
             pipe.connect("embedder.embedding", "dense.query_embedding")
             pipe.connect("lexical.documents", "joiner.documents")
             pipe.connect("dense.documents", "joiner.documents")
             self.dense_pipeline = Pipeline()
             self.dense_pipeline.add_component("embedder", E5ListEmbedder())
-            self.dense_pipeline.add_component("dense", OpenSearchEmbeddingRetriever(
-                document_store=self.store, top_k=candidates, efficient_filtering=True))
+            self.dense_pipeline.add_component(
+                "dense",
+                OpenSearchEmbeddingRetriever(document_store=self.store, top_k=candidates, efficient_filtering=True),
+            )
             self.dense_pipeline.connect("embedder.embedding", "dense.query_embedding")
         self.pipeline = pipe
 
@@ -343,8 +389,10 @@ class OpenSearchHeritageSearch:
         """The stored keys of a facet that a filter value selects: equal to it or containing it, accent- and
         case-free — the embedded index's rule, answered by a terms aggregation on the server."""
         want = fold_nocache(str(value)).strip()
-        body = {"size": 0, "aggs": {"keys": {"terms": {"field": field, "size": 10000,
-                                                       "include": f".*{_regex_escape(want)}.*"}}}}
+        body = {
+            "size": 0,
+            "aggs": {"keys": {"terms": {"field": field, "size": 10000, "include": f".*{_regex_escape(want)}.*"}}},
+        }
         res = _client(self.store).search(index=self.alias, body=body)
         return [b["key"] for b in res["aggregations"]["keys"]["buckets"]]
 
@@ -364,8 +412,9 @@ class OpenSearchHeritageSearch:
     def decompound(self, qterms: list[str]) -> list[str]:
         """The embedded index's rule for a compound the collection does not contain (``HeritageIndex.decompound``:
         read it by its head, Karbidluucht → luucht), with the vocabulary asked of the server in one request."""
-        heads = {t: [h for h in (stem(t[i:]) for i in range(3, len(t) - 4)) if len(h) >= 5]
-                 for t in qterms if len(t) >= 8}
+        heads = {
+            t: [h for h in (stem(t[i:]) for i in range(3, len(t) - 4)) if len(h) >= 5] for t in qterms if len(t) >= 8
+        }
         if not heads:
             return qterms
         words = list(dict.fromkeys([*heads, *(h for hs in heads.values() for h in hs)]))
@@ -396,8 +445,12 @@ class OpenSearchHeritageSearch:
         else:  # only stopwords ("Wat ass dat?"): the embeddings alone, as in the embedded index
             out = self.dense_pipeline.run(data)
         lex = out.get("lexical", {}).get("documents", [])
-        sem = [Document(id=d.id, score=2.0 * float(d.score or 0.0) - 1.0, meta={"cosine": 2.0 * float(d.score or 0.0) - 1.0})
-               for d in out.get("dense", {}).get("documents", [])]  # lucene cosinesimil scores (1 + cos) / 2
+        sem = [
+            Document(
+                id=d.id, score=2.0 * float(d.score or 0.0) - 1.0, meta={"cosine": 2.0 * float(d.score or 0.0) - 1.0}
+            )
+            for d in out.get("dense", {}).get("documents", [])
+        ]  # lucene cosinesimil scores (1 + cos) / 2
         if not lex_query:  # RRF of an empty lexical list and the dense one (the embedded index's scores)
             fused = [Document(id=d.id, score=RRF_K / 2 / (RRF_K + r)) for r, d in enumerate(sem)]
         else:
@@ -407,12 +460,18 @@ class OpenSearchHeritageSearch:
         hits = []
         for d in sorted(fused, key=lambda d: -(d.score or 0.0))[:top_k]:
             lr, sr = by_lex.get(d.id), by_sem.get(d.id)
-            hits.append(Hit(id=d.id, score=float(d.score or 0.0),
-                            bm25=float(lr[1].meta["bm25"]) if lr else 0.0,
-                            cosine=float(sr[1].meta["cosine"]) if sr else 0.0,
-                            bm25_rank=lr[0] + 1 if lr else None, dense_rank=sr[0] + 1 if sr else None,
-                            matched_terms=int(lr[1].meta["matched_terms"]) if lr else 0,
-                            query_terms=len(qterms)))
+            hits.append(
+                Hit(
+                    id=d.id,
+                    score=float(d.score or 0.0),
+                    bm25=float(lr[1].meta["bm25"]) if lr else 0.0,
+                    cosine=float(sr[1].meta["cosine"]) if sr else 0.0,
+                    bm25_rank=lr[0] + 1 if lr else None,
+                    dense_rank=sr[0] + 1 if sr else None,
+                    matched_terms=int(lr[1].meta["matched_terms"]) if lr else 0,
+                    query_terms=len(qterms),
+                )
+            )
         return hits
 
 
@@ -421,8 +480,9 @@ _BUILD_LOCK = threading.Lock()
 _CACHE: dict[str, tuple[str, OpenSearchHeritageSearch]] = {}
 
 
-def get_search(store: RecordStore, home: Path, *, rebuild_if_stale: bool = True,
-               embeddings: bool = True) -> OpenSearchHeritageSearch:
+def get_search(
+    store: RecordStore, home: Path, *, rebuild_if_stale: bool = True, embeddings: bool = True
+) -> OpenSearchHeritageSearch:
     """The search over the index behind the alias; (re)builds it when missing or out of date."""
     alias = _settings().heritage.opensearch_index
     key = f"{server_url()}|{alias}"

@@ -130,7 +130,7 @@ class RecordStore:
         known: dict[str, str] = {}
         ids = [r.id for r in records]
         for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+            chunk = ids[i : i + 500]
             q = f"SELECT id, hash FROM records WHERE id IN ({','.join('?' * len(chunk))})"
             known.update(db.execute(q, chunk).fetchall())
         rows = []
@@ -150,8 +150,9 @@ class RecordStore:
             known[r.id] = h  # a record repeated inside one batch counts once
             provider = (r.values("data_provider") or r.values("provider") or [None])[0]
             r = r.model_copy(update={"enrichments": []})  # enrichments of an older version no longer hold
-            rows.append((r.id, h, provider.value if provider else None, r.provenance.format, int(r.deleted), stamp,
-                         r.to_json()))
+            rows.append(
+                (r.id, h, provider.value if provider else None, r.provenance.format, int(r.deleted), stamp, r.to_json())
+            )
             result.ids.append(r.id)
         db.executemany(
             "INSERT INTO records(id, hash, provider, format, deleted, updated_at, enriched_hash, data) "
@@ -171,7 +172,7 @@ class RecordStore:
         out: dict[str, Record] = {}
         db = self.connect()
         for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+            chunk = ids[i : i + 500]
             q = f"SELECT id, data FROM records WHERE id IN ({','.join('?' * len(chunk))})"
             for rid, data in db.execute(q, chunk):
                 out[rid] = Record.from_json(data)
@@ -182,12 +183,16 @@ class RecordStore:
         rec = self.get(prefix_or_id)
         if rec:
             return rec
-        rows = self.connect().execute("SELECT data FROM records WHERE id LIKE ? LIMIT 2",
-                                      ("%" + prefix_or_id.replace("%", ""),)).fetchall()
+        rows = (
+            self.connect()
+            .execute("SELECT data FROM records WHERE id LIKE ? LIMIT 2", ("%" + prefix_or_id.replace("%", ""),))
+            .fetchall()
+        )
         return Record.from_json(rows[0][0]) if len(rows) == 1 else None
 
-    def iter_records(self, *, include_deleted: bool = False, only_unenriched: bool = False,
-                     batch: int = 1000) -> Iterator[Record]:
+    def iter_records(
+        self, *, include_deleted: bool = False, only_unenriched: bool = False, batch: int = 1000
+    ) -> Iterator[Record]:
         """Every record in id order, read in pages (no statement stays open, so callers may write meanwhile)."""
         where = ["id > ?"]
         if not include_deleted:
@@ -211,16 +216,31 @@ class RecordStore:
 
     def stats(self) -> dict:
         db = self.connect()
-        by_provider = dict(db.execute("SELECT COALESCE(provider, '-'), COUNT(*) FROM records WHERE deleted = 0 "
-                                      "GROUP BY provider").fetchall())
-        by_format = dict(db.execute("SELECT format, COUNT(*) FROM records WHERE deleted = 0 GROUP BY format").fetchall())
+        by_provider = dict(
+            db.execute(
+                "SELECT COALESCE(provider, '-'), COUNT(*) FROM records WHERE deleted = 0 GROUP BY provider"
+            ).fetchall()
+        )
+        by_format = dict(
+            db.execute("SELECT format, COUNT(*) FROM records WHERE deleted = 0 GROUP BY format").fetchall()
+        )
         enriched = db.execute("SELECT COUNT(*) FROM records WHERE deleted = 0 AND enriched_hash = hash").fetchone()[0]
         deleted = db.execute("SELECT COUNT(*) FROM records WHERE deleted = 1").fetchone()[0]
-        return {"records": self.count(), "deleted": deleted, "enriched": enriched, "by_provider": by_provider,
-                "by_format": by_format}
+        return {
+            "records": self.count(),
+            "deleted": deleted,
+            "enriched": enriched,
+            "by_provider": by_provider,
+            "by_format": by_format,
+        }
 
-    def save_enrichments(self, updates: Iterable[tuple[str, list[Enrichment]]],
-                         db: sqlite3.Connection | None = None, *, mark_enriched: bool = True) -> int:
+    def save_enrichments(
+        self,
+        updates: Iterable[tuple[str, list[Enrichment]]],
+        db: sqlite3.Connection | None = None,
+        *,
+        mark_enriched: bool = True,
+    ) -> int:
         """Replace the enrichments of records (their source values are not touched).
 
         ``mark_enriched`` records that the per-record enrichment of this source version is done.
@@ -229,8 +249,11 @@ class RecordStore:
             with self.transaction() as tx:
                 return self.save_enrichments(updates, tx, mark_enriched=mark_enriched)
         n = 0
-        db.execute("INSERT INTO meta(key, value) VALUES ('enriched_at', ?) ON CONFLICT(key) DO UPDATE SET "
-                   "value = excluded.value", (now_iso() + f"#{id(updates)}",))
+        db.execute(
+            "INSERT INTO meta(key, value) VALUES ('enriched_at', ?) ON CONFLICT(key) DO UPDATE SET "
+            "value = excluded.value",
+            (now_iso() + f"#{id(updates)}",),
+        )
         for rid, enrichments in updates:
             row = db.execute("SELECT data, hash FROM records WHERE id = ?", (rid,)).fetchone()
             if not row:
@@ -247,9 +270,14 @@ class RecordStore:
     # -- meta ---------------------------------------------------------------------------------------
     def generation(self) -> str:
         """Changes whenever records or enrichments change (the index compares it to know it is stale)."""
-        row = self.connect().execute(
-            "SELECT COUNT(*), COALESCE(MAX(updated_at), ''), COALESCE(SUM(deleted), 0), "
-            "(SELECT value FROM meta WHERE key = 'enriched_at') FROM records").fetchone()
+        row = (
+            self.connect()
+            .execute(
+                "SELECT COUNT(*), COALESCE(MAX(updated_at), ''), COALESCE(SUM(deleted), 0), "
+                "(SELECT value FROM meta WHERE key = 'enriched_at') FROM records"
+            )
+            .fetchone()
+        )
         return json.dumps(row)
 
     def get_meta(self, key: str) -> str | None:
@@ -257,15 +285,17 @@ class RecordStore:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.connect().execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
-                               "value = excluded.value", (key, value))
+        self.connect().execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     # -- embeddings (cached per record and text, so re-indexing embeds only what changed) -------------
     def embeddings(self, ids: list[str]) -> dict[str, tuple[str, np.ndarray]]:
         out: dict[str, tuple[str, np.ndarray]] = {}
         db = self.connect()
         for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+            chunk = ids[i : i + 500]
             q = f"SELECT id, text_hash, vec FROM embeddings WHERE id IN ({','.join('?' * len(chunk))})"
             for rid, th, vec in db.execute(q, chunk):
                 out[rid] = (th, np.frombuffer(vec, dtype=np.float16))

@@ -101,11 +101,18 @@ def date_label(rec: Record) -> str:
 def summary(rec: Record, lang: str) -> dict:
     """A short description for result lists and related objects."""
     place = rec.text("place", lang)
-    return {"id": rec.id, "title": rec.title(lang), "date": date_label(rec), "type": rec.text("type", lang),
-            "place": place, "creator": rec.text("creator"), "interval": rec.interval(),
-            "provider": rec.text("data_provider") or rec.text("provider"),
-            "image": str(image_path(rec) or "") or None,
-            "uri": rec.text("is_shown_at") or None}
+    return {
+        "id": rec.id,
+        "title": rec.title(lang),
+        "date": date_label(rec),
+        "type": rec.text("type", lang),
+        "place": place,
+        "creator": rec.text("creator"),
+        "interval": rec.interval(),
+        "provider": rec.text("data_provider") or rec.text("provider"),
+        "image": str(image_path(rec) or "") or None,
+        "uri": rec.text("is_shown_at") or None,
+    }
 
 
 def source_rows(rec: Record, lang: str) -> list[dict]:
@@ -113,8 +120,17 @@ def source_rows(rec: Record, lang: str) -> list[dict]:
     rows = []
     for f, lits in rec.source.items():
         for i, lit in enumerate(lits):
-            rows.append({"field": f, "label": field_label(f, lang), "index": i, "value": lit.value,
-                         "lang": lit.lang or "", "uri": lit.uri or "", "link": f in LINK_FIELDS})
+            rows.append(
+                {
+                    "field": f,
+                    "label": field_label(f, lang),
+                    "index": i,
+                    "value": lit.value,
+                    "lang": lit.lang or "",
+                    "uri": lit.uri or "",
+                    "link": f in LINK_FIELDS,
+                }
+            )
     return rows
 
 
@@ -129,10 +145,21 @@ def enrichment_rows(rec: Record, lang: str) -> list[dict]:
         value = e.value
         if e.kind == "interval":
             value = f"{e.data.get('start_year')}–{e.data.get('end_year')}  (EDTF {e.value})"
-        rows.append({"field": e.field, "label": field_label(e.field, lang), "kind": e.kind,
-                     "kind_label": kind_label(e.kind, lang), "value": value, "uri": e.uri or "",
-                     "derived_from": derived, "method": e.method, "version": e.version,
-                     "confidence": round(e.confidence, 3), "at": e.at})
+        rows.append(
+            {
+                "field": e.field,
+                "label": field_label(e.field, lang),
+                "kind": e.kind,
+                "kind_label": kind_label(e.kind, lang),
+                "value": value,
+                "uri": e.uri or "",
+                "derived_from": derived,
+                "method": e.method,
+                "version": e.version,
+                "confidence": round(e.confidence, 3),
+                "at": e.at,
+            }
+        )
     return rows
 
 

@@ -60,8 +60,9 @@ def neo4j_server(settings):
     from moien.connectors.neo4j_server import LocalNeo4j
     from moien.curriculum_graph.demo import load_demo
 
-    server = LocalNeo4j(settings.neo4j_home, port=settings.neo4j.port, heap=settings.neo4j.heap,
-                        dist_dir=settings.neo4j.dist_dir)
+    server = LocalNeo4j(
+        settings.neo4j_home, port=settings.neo4j.port, heap=settings.neo4j.heap, dist_dir=settings.neo4j.dist_dir
+    )
     server.ensure_built(echo=lambda m: None)
     server.start()
     load_demo(get_graph(settings))
@@ -130,9 +131,24 @@ def streamlit_app(script: str, env: dict[str, str], log: Path | None = None):
     port = free_port()
     out = log.open("w") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / script), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", **env}, stdout=out,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "ui" / script),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", **env},
+        stdout=out,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -165,8 +181,14 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield b
         b.close()

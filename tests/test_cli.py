@@ -16,19 +16,26 @@ MOIEN = [sys.executable, "-m", "moien.assistants.core.cli"]
 
 
 def run(args: list[str], settings, extra_env: dict[str, str] | None = None, stdin: bytes | None = None):
-    env = {**os.environ, "MOIEN_HOME": str(settings.home), "MOIEN_NEO4J__PORT": str(settings.neo4j.port),
-           **(extra_env or {})}
+    env = {
+        **os.environ,
+        "MOIEN_HOME": str(settings.home),
+        "MOIEN_NEO4J__PORT": str(settings.neo4j.port),
+        **(extra_env or {}),
+    }
     return subprocess.run(MOIEN + args, cwd=ROOT, env=env, input=stdin, capture_output=True, timeout=300)
 
 
 @pytest.mark.model
 @pytest.mark.neo4j
-@pytest.mark.parametrize("lang,question", [
-    ("lb", "Wat kascht eng nei Identitéitskaart?"),
-    ("fr", "Le musée est-il ouvert le lundi ?"),
-    ("de", "Wann sind die Weihnachtsferien?"),
-    ("en", "How do I register my child for school?"),
-])
+@pytest.mark.parametrize(
+    "lang,question",
+    [
+        ("lb", "Wat kascht eng nei Identitéitskaart?"),
+        ("fr", "Le musée est-il ouvert le lundi ?"),
+        ("de", "Wann sind die Weihnachtsferien?"),
+        ("en", "How do I register my child for school?"),
+    ],
+)
 def test_ask_json_answers_in_the_question_language_with_sources(settings, neo4j_server, lang, question):
     proc = run(["ask", "--json", question], settings)
     assert proc.returncode == 0, proc.stderr.decode()
@@ -52,8 +59,11 @@ def test_help_explains_every_command(settings):
 
 
 def test_missing_model_file_fails_with_the_fix(settings, tmp_path):
-    proc = run(["ask", "--assistant", "general", "When does school start?"], settings,
-               {"MOIEN_MODEL__PATH": str(tmp_path / "missing.gguf")})
+    proc = run(
+        ["ask", "--assistant", "general", "When does school start?"],
+        settings,
+        {"MOIEN_MODEL__PATH": str(tmp_path / "missing.gguf")},
+    )
     assert proc.returncode == 1
     assert "MOIEN_MODEL__PATH" in proc.stderr.decode()
 
@@ -67,8 +77,9 @@ def test_bad_checksum_refuses_to_load(settings, tmp_path):
     model = BUILTIN_MODELS[settings.model.name]
     with open(cache / model.filename, "wb") as f:  # right size, wrong bytes (sparse file: no disk cost)
         f.truncate(model.size)
-    proc = run(["ask", "--assistant", "general", "When does school start?"], settings,
-               {"MOIEN_MODEL__CACHE_DIR": str(cache)})
+    proc = run(
+        ["ask", "--assistant", "general", "When does school start?"], settings, {"MOIEN_MODEL__CACHE_DIR": str(cache)}
+    )
     err = proc.stderr.decode()
     assert proc.returncode == 1
     assert "Checksum mismatch" in err and "moien model fetch" in err

@@ -38,10 +38,12 @@ def ask(core, chat, question):
     chat["replies"].append(core.ask(question, session_id=chat["session"]))
 
 
-@when(parsers.re(
-    r'(?:I ask the "(?P<a1>\w+)" assistant|je demande à l\'assistant "(?P<a2>\w+)"|'
-    r'ich den Assistenten "(?P<a3>\w+)" frage|ech den Assistent "(?P<a4>\w+)" froen) "(?P<question>[^"]+)"$'
-))
+@when(
+    parsers.re(
+        r'(?:I ask the "(?P<a1>\w+)" assistant|je demande à l\'assistant "(?P<a2>\w+)"|'
+        r'ich den Assistenten "(?P<a3>\w+)" frage|ech den Assistent "(?P<a4>\w+)" froen) "(?P<question>[^"]+)"$'
+    )
+)
 def ask_assistant(core, chat, question, a1, a2, a3, a4):
     chat["replies"].append(core.ask(question, session_id=chat["session"], assistant=a1 or a2 or a3 or a4))
 
@@ -56,8 +58,12 @@ def reply_in(chat, lang):
         assert detected == lang, f"answer text reads as {detected}, not {lang}: {reply.text!r}"
 
 
-@then(parsers.re(r"(the reply is a grounded answer with sources|la réponse est fondée sur des sources citées|"
-                 r"die Antwort stützt sich auf genannte Quellen|d'Äntwert stäipt sech op genannte Quellen)"))
+@then(
+    parsers.re(
+        r"(the reply is a grounded answer with sources|la réponse est fondée sur des sources citées|"
+        r"die Antwort stützt sich auf genannte Quellen|d'Äntwert stäipt sech op genannte Quellen)"
+    )
+)
 def grounded(chat):
     reply = chat["replies"][-1]
     assert reply.kind == "answer", reply
@@ -66,23 +72,35 @@ def grounded(chat):
     assert all(s.id and s.title for s in reply.sources)
 
 
-@then(parsers.re(r"(the first reply discloses that it is an AI|la première réponse indique qu'il s'agit d'une IA|"
-                 r"die erste Antwort gibt an, dass sie von einer KI stammt|déi éischt Äntwert seet, datt et eng KI ass)"))
+@then(
+    parsers.re(
+        r"(the first reply discloses that it is an AI|la première réponse indique qu'il s'agit d'une IA|"
+        r"die erste Antwort gibt an, dass sie von einer KI stammt|déi éischt Äntwert seet, datt et eng KI ass)"
+    )
+)
 def disclosed(chat):
     first = chat["replies"][0]
     assert first.disclosure == i18n.t("disclosure", first.lang)
 
 
-@then(parsers.re(r"(the reply names the local model|la réponse nomme le modèle local|"
-                 r"die Antwort nennt das lokale Modell|d'Äntwert nennt de lokale Modell)"))
+@then(
+    parsers.re(
+        r"(the reply names the local model|la réponse nomme le modèle local|"
+        r"die Antwort nennt das lokale Modell|d'Äntwert nennt de lokale Modell)"
+    )
+)
 def names_model(chat, core):
     reply = chat["replies"][-1]
     assert reply.ai_generated is True
     assert reply.model == core.model.model_id
 
 
-@then(parsers.re(r"(every cited curriculum code exists in the graph|chaque code de programme cité existe dans le graphe|"
-                 r"jeder genannte Lehrplancode existiert im Graphen|all genannte Code vum Programm gëtt et am Graph)"))
+@then(
+    parsers.re(
+        r"(every cited curriculum code exists in the graph|chaque code de programme cité existe dans le graphe|"
+        r"jeder genannte Lehrplancode existiert im Graphen|all genannte Code vum Programm gëtt et am Graph)"
+    )
+)
 def codes_exist(chat, graph):
     reply = chat["replies"][-1]
     from moien.curriculum_graph.queries import get_item
@@ -93,8 +111,12 @@ def codes_exist(chat, graph):
     assert not missing, f"codes not in the curriculum graph: {missing} in {reply.text!r}"
 
 
-@then(parsers.re(r"(the reply honestly says it does not know|la réponse dit honnêtement qu'elle ne sait pas|"
-                 r"die Antwort sagt ehrlich, dass sie es nicht weiß|d'Äntwert seet éierlech, datt se et net weess)"))
+@then(
+    parsers.re(
+        r"(the reply honestly says it does not know|la réponse dit honnêtement qu'elle ne sait pas|"
+        r"die Antwort sagt ehrlich, dass sie es nicht weiß|d'Äntwert seet éierlech, datt se et net weess)"
+    )
+)
 def does_not_know(chat):
     reply = chat["replies"][-1]
     assert reply.kind == "no_answer"
@@ -102,10 +124,14 @@ def does_not_know(chat):
     assert reply.text == i18n.t("no_answer", reply.lang)
 
 
-@then(parsers.re(r"(the reply carries a lesson plan whose outcomes all exist in the graph|"
-                 r"la réponse contient un plan de séance dont tous les objectifs existent dans le graphe|"
-                 r"die Antwort enthält einen Unterrichtsplan, dessen Lernziele alle im Graphen existieren|"
-                 r"d'Äntwert huet e Plang, deem seng Léierziler all am Graph sinn)"))
+@then(
+    parsers.re(
+        r"(the reply carries a lesson plan whose outcomes all exist in the graph|"
+        r"la réponse contient un plan de séance dont tous les objectifs existent dans le graphe|"
+        r"die Antwort enthält einen Unterrichtsplan, dessen Lernziele alle im Graphen existieren|"
+        r"d'Äntwert huet e Plang, deem seng Léierziler all am Graph sinn)"
+    )
+)
 def plan_grounded(chat, graph):
     from moien.curriculum_graph.queries import get_item
 
@@ -114,9 +140,21 @@ def plan_grounded(chat, graph):
     plans = [a for a in reply.attachments if a.type == "lesson_plan"]
     assert len(plans) == 1
     plan = plans[0].data
-    for field in ("title", "level", "subject", "duration_minutes", "learning_outcomes", "prior_knowledge",
-                  "key_learning_points", "misconceptions", "keywords", "cycles", "starter_quiz", "exit_quiz",
-                  "differentiation"):
+    for field in (
+        "title",
+        "level",
+        "subject",
+        "duration_minutes",
+        "learning_outcomes",
+        "prior_knowledge",
+        "key_learning_points",
+        "misconceptions",
+        "keywords",
+        "cycles",
+        "starter_quiz",
+        "exit_quiz",
+        "differentiation",
+    ):
         assert plan[field], field
     assert set(plan["differentiation"]) == {"support", "core", "extension"}
     assert plan["learning_outcomes"]
@@ -125,10 +163,14 @@ def plan_grounded(chat, graph):
     assert set(plan["cited"]) == set(plan["learning_outcomes"])
 
 
-@then(parsers.re(r"(the exported lesson plan is labelled as AI-generated|"
-                 r"le plan de séance exporté est marqué comme généré par une IA|"
-                 r"der exportierte Unterrichtsplan ist als KI-generiert gekennzeichnet|"
-                 r"de exportéierte Plang ass als KI-generéiert markéiert)"))
+@then(
+    parsers.re(
+        r"(the exported lesson plan is labelled as AI-generated|"
+        r"le plan de séance exporté est marqué comme généré par une IA|"
+        r"der exportierte Unterrichtsplan ist als KI-generiert gekennzeichnet|"
+        r"de exportéierte Plang ass als KI-generéiert markéiert)"
+    )
+)
 def plan_labelled(chat):
     import io
 

@@ -81,12 +81,15 @@ def test_control_characters_are_removed_and_text_kept():
     assert clean_message("Moien\x00 \u202edu\x07!\r\n  wéi  geet et?") == "Moien du !\nwéi geet et?"
 
 
-@pytest.mark.parametrize("text,label,secret", [
-    ("Mäin E-Mail ass jean.muller@example.lu", "[EMAIL]", "jean.muller@example.lu"),
-    ("IBAN LU28 0019 4006 4475 0000", "[IBAN]", "4006 4475"),
-    ("Matricule 1985 0101 12345", "[MATRICULE]", "0101 12345"),
-    ("Rufft mech un: +352 621 123 456", "[PHONE]", "621 123 456"),
-])
+@pytest.mark.parametrize(
+    "text,label,secret",
+    [
+        ("Mäin E-Mail ass jean.muller@example.lu", "[EMAIL]", "jean.muller@example.lu"),
+        ("IBAN LU28 0019 4006 4475 0000", "[IBAN]", "4006 4475"),
+        ("Matricule 1985 0101 12345", "[MATRICULE]", "0101 12345"),
+        ("Rufft mech un: +352 621 123 456", "[PHONE]", "621 123 456"),
+    ],
+)
 def test_personal_data_is_redacted_before_it_is_remembered(text, label, secret):
     out = redact(text)
     assert label in out
@@ -94,8 +97,9 @@ def test_personal_data_is_redacted_before_it_is_remembered(text, label, secret):
 
 
 def test_session_memory_holds_no_personal_data(bare_core):
-    bare_core.ask("Mäin E-Mail ass jean.muller@example.lu, wat ass d'Haaptstad vu Peru?", session_id="pii",
-                  assistant="general")
+    bare_core.ask(
+        "Mäin E-Mail ass jean.muller@example.lu, wat ass d'Haaptstad vu Peru?", session_id="pii", assistant="general"
+    )
     remembered = " ".join(text for _, text in bare_core.sessions.get("pii").history())
     assert "jean.muller" not in remembered and "[EMAIL]" in remembered
 
@@ -136,12 +140,15 @@ def test_a_failing_assistant_gives_an_error_reply_not_a_crash(tmp_path):
     assert "KeyError" in reply.text and reply.ai_generated is False
 
 
-@pytest.mark.parametrize("lang,question", [
-    ("fr", "Quel est le meilleur restaurant de la ville ?"),
-    ("en", "Tell me a joke about cats"),
-    ("de", "Wer hat die Fußball-WM gewonnen?"),
-    ("lb", "Wat ass däi Liiblingsfilm?"),
-])
+@pytest.mark.parametrize(
+    "lang,question",
+    [
+        ("fr", "Quel est le meilleur restaurant de la ville ?"),
+        ("en", "Tell me a joke about cats"),
+        ("de", "Wer hat die Fußball-WM gewonnen?"),
+        ("lb", "Wat ass däi Liiblingsfilm?"),
+    ],
+)
 def test_out_of_scope_questions_get_the_list_of_what_moien_can_do(bare_core, lang, question):
     reply = bare_core.ask(question)
     assert reply.kind == "out_of_scope", reply

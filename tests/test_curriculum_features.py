@@ -27,46 +27,70 @@ def ctx(graph):
     purge_framework(graph, BIO)
 
 
-@given(parsers.re(r"(the French-only biology test curriculum is imported|"
-                  r"le programme de biologie de test, en français seulement, importé|"
-                  r"der nur französische Biologie-Testlehrplan ist importiert|"
-                  r"de Biologie-Testprogramm, nëmmen op Franséisch, ass importéiert)"))
+@given(
+    parsers.re(
+        r"(the French-only biology test curriculum is imported|"
+        r"le programme de biologie de test, en français seulement, importé|"
+        r"der nur französische Biologie-Testlehrplan ist importiert|"
+        r"de Biologie-Testprogramm, nëmmen op Franséisch, ass importéiert)"
+    )
+)
 def bio_imported(ctx):
     purge_framework(ctx["graph"], BIO)
     import_file(ctx["graph"], DATA / "bio_v1.case.json", "case", progress=False)
     ctx["file"] = DATA / "bio_v1.case.json"
 
 
-@when(parsers.re(r'(?:the teacher searches|l\'enseignante cherche|die Lehrerin nach|d\'Enseignante no) '
-                 r'"(?P<query>[^"]+)"(?: sucht| sicht)?$'))
+@when(
+    parsers.re(
+        r"(?:the teacher searches|l\'enseignante cherche|die Lehrerin nach|d\'Enseignante no) "
+        r'"(?P<query>[^"]+)"(?: sucht| sicht)?$'
+    )
+)
 def search(ctx, query):
     ctx["hits"] = search_items(ctx["graph"], query, limit=5)
 
 
-@then(parsers.re(r'(?:the first result is|le premier résultat est|ist das erste Ergebnis|'
-                 r'ass dat éischt Resultat) "(?P<code>[^"]+)"'))
+@then(
+    parsers.re(
+        r"(?:the first result is|le premier résultat est|ist das erste Ergebnis|"
+        r'ass dat éischt Resultat) "(?P<code>[^"]+)"'
+    )
+)
 def first_result(ctx, code):
     hits = ctx["hits"]
     assert hits and hits[0].code == code, [(h.code, h.vector_score) for h in hits]
 
 
-@then(parsers.re(r"(its statement exists only in French|son énoncé n'existe qu'en français|"
-                 r"seine Aussage gibt es nur auf Französisch|seng Aussoe gëtt et nëmmen op Franséisch)"))
+@then(
+    parsers.re(
+        r"(its statement exists only in French|son énoncé n'existe qu'en français|"
+        r"seine Aussage gibt es nur auf Französisch|seng Aussoe gëtt et nëmmen op Franséisch)"
+    )
+)
 def only_french(ctx):
     top = ctx["hits"][0]
     assert set(top.statements) == {"fr"} and top.language == "fr"
     assert "vector" in top.matched_by  # found through meaning, not shared words
 
 
-@when(parsers.re(r"(the same file is imported again|le même fichier est importé à nouveau|"
-                 r"dieselbe Datei erneut importiert wird|dee selwechte Fichier nach eng Kéier importéiert gëtt)"))
+@when(
+    parsers.re(
+        r"(the same file is imported again|le même fichier est importé à nouveau|"
+        r"dieselbe Datei erneut importiert wird|dee selwechte Fichier nach eng Kéier importéiert gëtt)"
+    )
+)
 def import_again(ctx):
     ctx["before"] = graph_fingerprint(ctx["graph"])
     ctx["reports"] = import_file(ctx["graph"], ctx["file"], "case", progress=False)
 
 
-@then(parsers.re(r"(the import reports that nothing changed|l'import indique que rien n'a changé|"
-                 r"meldet der Import, dass sich nichts geändert hat|seet den Import, datt sech näischt geännert huet)"))
+@then(
+    parsers.re(
+        r"(the import reports that nothing changed|l'import indique que rien n'a changé|"
+        r"meldet der Import, dass sich nichts geändert hat|seet den Import, datt sech näischt geännert huet)"
+    )
+)
 def reports_nothing(ctx):
     report = ctx["reports"][0]
     assert report.noop and report.unchanged == 5 and "nothing changed" in report.summary()
@@ -77,8 +101,12 @@ def unchanged(ctx):
     assert graph_fingerprint(ctx["graph"]) == ctx["before"]
 
 
-@when(parsers.re(r'(?:the broken file|le fichier cassé|die fehlerhafte Datei|de futtise Fichier) "(?P<name>[^"]+)" '
-                 r"(?:is imported|est importé|importiert wird|importéiert gëtt)"))
+@when(
+    parsers.re(
+        r'(?:the broken file|le fichier cassé|die fehlerhafte Datei|de futtise Fichier) "(?P<name>[^"]+)" '
+        r"(?:is imported|est importé|importiert wird|importéiert gëtt)"
+    )
+)
 def import_broken(ctx, name):
     ctx["before"] = graph_fingerprint(ctx["graph"])
     with pytest.raises(CurriculumImportError) as caught:
@@ -86,22 +114,34 @@ def import_broken(ctx, name):
     ctx["error"] = caught.value
 
 
-@then(parsers.re(r'(?:the import fails and names|l\'import échoue en nommant|schlägt der Import fehl und nennt|'
-                 r'schléit den Import feel a nennt) "(?P<field>[^"]+)"'))
+@then(
+    parsers.re(
+        r"(?:the import fails and names|l\'import échoue en nommant|schlägt der Import fehl und nennt|"
+        r'schléit den Import feel a nennt) "(?P<field>[^"]+)"'
+    )
+)
 def names_field(ctx, field):
     assert ctx["error"].field == field and field in str(ctx["error"])
 
 
-@when(parsers.re(r'(?:the teacher opens the links of|l\'enseignante ouvre les liens de|die Lehrerin die Verknüpfungen von|'
-                 r'd\'Enseignante d\'Linke vun) "(?P<code>[^"]+)"(?: öffnet| opmécht)?$'))
+@when(
+    parsers.re(
+        r"(?:the teacher opens the links of|l\'enseignante ouvre les liens de|die Lehrerin die Verknüpfungen von|"
+        r'd\'Enseignante d\'Linke vun) "(?P<code>[^"]+)"(?: öffnet| opmécht)?$'
+    )
+)
 def open_links(ctx, code):
     ctx["links"] = item_links(ctx["graph"], code)
 
 
-@then(parsers.re(r"(every suggested link is labelled as suggested, with a score, a method and a provenance|"
-                 r"chaque lien suggéré est présenté comme suggéré, avec un score, une méthode et une provenance|"
-                 r"ist jede vorgeschlagene Verknüpfung als Vorschlag gekennzeichnet, mit Punktzahl, Methode und Herkunft|"
-                 r"ass all proposéierte Link als Propos gekennzeechent, mat Score, Method an Hierkonft)"))
+@then(
+    parsers.re(
+        r"(every suggested link is labelled as suggested, with a score, a method and a provenance|"
+        r"chaque lien suggéré est présenté comme suggéré, avec un score, une méthode et une provenance|"
+        r"ist jede vorgeschlagene Verknüpfung als Vorschlag gekennzeichnet, mit Punktzahl, Methode und Herkunft|"
+        r"ass all proposéierte Link als Propos gekennzeechent, mat Score, Method an Hierkonft)"
+    )
+)
 def suggested_labelled(ctx):
     links = ctx["links"]
     assert links.suggested
@@ -110,9 +150,13 @@ def suggested_labelled(ctx):
         assert link.score and link.method and link.provenance and link.status == "suggested"
 
 
-@then(parsers.re(r"(no suggested link appears among the official links|aucun lien suggéré ne figure parmi les liens officiels|"
-                 r"keine vorgeschlagene Verknüpfung steht unter den offiziellen Verknüpfungen|"
-                 r"kee proposéierte Link steet ënnert den offizielle Linken)"))
+@then(
+    parsers.re(
+        r"(no suggested link appears among the official links|aucun lien suggéré ne figure parmi les liens officiels|"
+        r"keine vorgeschlagene Verknüpfung steht unter den offiziellen Verknüpfungen|"
+        r"kee proposéierte Link steet ënnert den offizielle Linken)"
+    )
+)
 def not_official(ctx):
     links = ctx["links"]
     assert all(link.kind == "official" for link in links.official)

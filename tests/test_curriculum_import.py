@@ -82,7 +82,9 @@ def test_a_new_version_changes_retires_and_keeps_history(clean):
     row = clean.read("MATCH (i:Item {code: 'TBIO-02'}) RETURN i.retired AS r, i.retired_at AS at")[0]
     assert row["r"] is True and row["at"] is not None
     assert "TBIO-02" not in [h.code for h in search_items(clean, "oiseaux migrateurs printemps", limit=10)]
-    assert [link.other.code for link in item_links(clean, "TBIO-02").official if link.type == "replacedBy"] == ["TBIO-05"]
+    assert [link.other.code for link in item_links(clean, "TBIO-02").official if link.type == "replacedBy"] == [
+        "TBIO-05"
+    ]
 
     changed = get_item(clean, "TBIO-01")
     assert changed.statement("fr").startswith("Décrire et dessiner")
@@ -118,12 +120,18 @@ def test_csv_with_a_bad_row_reports_the_line_and_writes_nothing(clean):
 
 def test_csv_problems_are_all_reported_with_their_lines(tmp_path, clean):
     bad = tmp_path / "many.csv"
-    bad.write_text("code,statement_fr,parent_code,precedes\nA,Un,,\nA,Deux,,\nB,,A,\nC,Trois,Z,\nD,Quatre,,\"E\n", encoding="utf-8")
+    bad.write_text(
+        'code,statement_fr,parent_code,precedes\nA,Un,,\nA,Deux,,\nB,,A,\nC,Trois,Z,\nD,Quatre,,"E\n', encoding="utf-8"
+    )
     with pytest.raises(CurriculumImportError) as caught:
         parse_file(bad)
     text = str(caught.value)
-    for expected in ("many.csv:3: code: code 'A' already used on line 2", "many.csv:4: statement_fr",
-                     "many.csv:5: parent_code: 'Z' is not a code", "many.csv:6"):
+    for expected in (
+        "many.csv:3: code: code 'A' already used on line 2",
+        "many.csv:4: statement_fr",
+        "many.csv:5: parent_code: 'Z' is not a code",
+        "many.csv:6",
+    ):
         assert expected in text, text
 
 
@@ -131,8 +139,10 @@ def test_rdf_skos_turtle_with_the_skos_mapping(clean):
     report = imp(clean, "skos_astronomy.ttl", "rdf", mapping="skos")[0]
     assert (report.framework_id, report.added) == (ASTRO, 4)
     planets = get_item(clean, "TAST-01")
-    assert planets.statements == {"fr": "Nommer les planètes du système solaire dans l'ordre.",
-                                  "de": "Die Planeten des Sonnensystems der Reihe nach benennen."}
+    assert planets.statements == {
+        "fr": "Nommer les planètes du système solaire dans l'ordre.",
+        "de": "Die Planeten des Sonnensystems der Reihe nach benennen.",
+    }
     assert planets.labels == {"fr": "Planètes"} and planets.parent_code == "TAST" and planets.next_codes == ["TAST-02"]
     assert planets.topics == ["sustainability"] and planets.subject == "TAST"  # inherited from its parent
     assert get_item(clean, "TAST-03").levels == ["C3", "C4"]  # "KS2" mapped onto Luxembourg cycles

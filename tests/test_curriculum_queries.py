@@ -32,12 +32,39 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.neo4j
 DATA = Path(__file__).parent / "data" / "curriculum"
 BIO = "0b6f2a52-6c1e-4f5e-9a57-3f1d2b7c9e01"
-LEGACY_CODES = [f"{s}-C{c}-{n:02d}" for s, c, n in [
-    ("MA", 2, 1), ("MA", 2, 2), ("MA", 2, 3), ("MA", 2, 4), ("MA", 3, 1), ("MA", 3, 2), ("MA", 3, 3), ("MA", 3, 4),
-    ("MA", 4, 1), ("MA", 4, 2), ("MA", 4, 3), ("MA", 4, 4), ("SC", 2, 1), ("SC", 2, 2), ("SC", 2, 3), ("SC", 3, 1),
-    ("SC", 3, 2), ("SC", 3, 3), ("SC", 4, 1), ("SC", 4, 2), ("SC", 4, 3), ("CI", 2, 1), ("CI", 2, 2), ("CI", 3, 1),
-    ("CI", 3, 2), ("CI", 4, 1), ("CI", 4, 2), ("CI", 4, 3)]] + [
-    "MA", "MA-C2", "MA-C3", "MA-C4", "SC", "SC-C2", "SC-C3", "SC-C4", "CI", "CI-C2", "CI-C3", "CI-C4"]
+LEGACY_CODES = [
+    f"{s}-C{c}-{n:02d}"
+    for s, c, n in [
+        ("MA", 2, 1),
+        ("MA", 2, 2),
+        ("MA", 2, 3),
+        ("MA", 2, 4),
+        ("MA", 3, 1),
+        ("MA", 3, 2),
+        ("MA", 3, 3),
+        ("MA", 3, 4),
+        ("MA", 4, 1),
+        ("MA", 4, 2),
+        ("MA", 4, 3),
+        ("MA", 4, 4),
+        ("SC", 2, 1),
+        ("SC", 2, 2),
+        ("SC", 2, 3),
+        ("SC", 3, 1),
+        ("SC", 3, 2),
+        ("SC", 3, 3),
+        ("SC", 4, 1),
+        ("SC", 4, 2),
+        ("SC", 4, 3),
+        ("CI", 2, 1),
+        ("CI", 2, 2),
+        ("CI", 3, 1),
+        ("CI", 3, 2),
+        ("CI", 4, 1),
+        ("CI", 4, 2),
+        ("CI", 4, 3),
+    ]
+] + ["MA", "MA-C2", "MA-C3", "MA-C4", "SC", "SC-C2", "SC-C3", "SC-C4", "CI", "CI-C2", "CI-C3", "CI-C4"]
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +118,9 @@ def test_a_luxembourgish_question_finds_a_french_item(bio):
     assert set(hits[0].statements) == {"fr"} and "vector" in hits[0].matched_by
 
 
-@pytest.mark.parametrize("question", ["Päiperlek", "Wéi gëtt aus enger Raup e Päiperlek?",
-                                      "Lektioun iwwer d'Päiperleken"])
+@pytest.mark.parametrize(
+    "question", ["Päiperlek", "Wéi gëtt aus enger Raup e Päiperlek?", "Lektioun iwwer d'Päiperleken"]
+)
 def test_luxembourgish_only_words_find_the_french_item(bio, question):
     """'Päiperlek' (butterfly) shares nothing with 'papillon' and the embeddings do not bridge it: the school
     vocabulary (curriculum_graph/lexicon) adds the translations, in full-text and in the embedded query."""
@@ -107,8 +135,14 @@ def test_luxembourgish_only_words_find_the_french_item(bio, question):
 def test_search_as_the_education_assistant_calls_it(graph):
     from moien.assistants.education.plugin import STOPWORDS
 
-    hits = search_items(graph, "Wéi eng Kompetenzen gëtt et zu de Multiplikatiounstabellen?", limit=5,
-                        min_score=0.3, stopwords=STOPWORDS, types=("Competency",))
+    hits = search_items(
+        graph,
+        "Wéi eng Kompetenzen gëtt et zu de Multiplikatiounstabellen?",
+        limit=5,
+        min_score=0.3,
+        stopwords=STOPWORDS,
+        types=("Competency",),
+    )
     assert "MA-C3-02" in [h.code for h in hits]
     hit = next(h for h in hits if h.code == "MA-C3-02")
     assert hit.statement("lb").startswith("D'Multiplikatiounstabellen") and hit.level == "C3" and hit.subject == "MA"
@@ -123,7 +157,10 @@ def test_search_as_the_education_assistant_calls_it(graph):
 # ------------------------------------------------------------------------------------------------ browse
 def test_browse_progression_coverage_and_topics(graph):
     b = browse(graph, "MA-C3-02")
-    assert [a.code for a in b.ancestors] == ["MA", "MA-C3"] and [c.code for c in b.children] == ["MA-C3-02-N1", "MA-C3-02-N2"]
+    assert [a.code for a in b.ancestors] == ["MA", "MA-C3"] and [c.code for c in b.children] == [
+        "MA-C3-02-N1",
+        "MA-C3-02-N2",
+    ]
     assert {"MA", "SC", "CI", "FR", "DE"} <= {r.code for r in browse(graph).children}
     p = progression(graph, "MA-C3-02")
     assert [x.code for x in p.before][-1] in ("MA-C2-02", "MA-C2-05") and next(x.code for x in p.after) == "MA-C4-02"
@@ -151,9 +188,11 @@ def test_a_suggested_link_is_labelled_suggested_and_kept_apart_from_official_lin
         assert s.other.subject != "MA"  # cross-curricular
     official = {x.other.code for x in links.official}
     assert not official & {s.other.code for s in links.suggested}
-    rows = graph.read("MATCH ()-[r:SUGGESTED_LINK]->() RETURN count(r) AS n, "
-                      "count(CASE WHEN r.official = false AND r.status = 'suggested' AND r.score IS NOT NULL "
-                      "AND r.method IS NOT NULL AND r.provenance IS NOT NULL THEN 1 END) AS ok")[0]
+    rows = graph.read(
+        "MATCH ()-[r:SUGGESTED_LINK]->() RETURN count(r) AS n, "
+        "count(CASE WHEN r.official = false AND r.status = 'suggested' AND r.score IS NOT NULL "
+        "AND r.method IS NOT NULL AND r.provenance IS NOT NULL THEN 1 END) AS ok"
+    )[0]
     assert rows["n"] > 0 and rows["n"] == rows["ok"]
     assert "SUGGESTED_LINK" not in OFFICIAL_REL_TYPES
 
@@ -205,17 +244,22 @@ def test_cli_help_and_errors_without_traceback(settings, neo4j_server):
     assert proc.returncode == 0
     for command in ("import", "search", "show", "links"):
         assert command in proc.stdout.decode()
-    proc = subprocess.run(moien + ["curriculum", "import", str(DATA / "bio_broken.case.json"), "--format", "case",
-                                   "--lang", "fr"],
-                          cwd=ROOT, env=env, capture_output=True, timeout=120)
+    proc = subprocess.run(
+        moien + ["curriculum", "import", str(DATA / "bio_broken.case.json"), "--format", "case", "--lang", "fr"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     stderr = proc.stderr.decode()
     assert proc.returncode == 1 and "CFItems[2].fullStatement" in stderr and "Traceback" not in stderr
     assert "Rien n'a été écrit" in stderr
     proc = subprocess.run(moien + ["curriculum", "show", "XX-99"], cwd=ROOT, env=env, capture_output=True, timeout=120)
     # messages follow the configured UI language (Luxembourgish by default), --lang picks another
     assert proc.returncode == 1 and "keen Element mam Code 'XX-99'" in proc.stderr.decode()
-    proc = subprocess.run(moien + ["curriculum", "show", "XX-99", "--lang", "en"], cwd=ROOT, env=env,
-                          capture_output=True, timeout=120)
+    proc = subprocess.run(
+        moien + ["curriculum", "show", "XX-99", "--lang", "en"], cwd=ROOT, env=env, capture_output=True, timeout=120
+    )
     assert proc.returncode == 1 and "no item with code 'XX-99'" in proc.stderr.decode()
 
 
@@ -228,8 +272,18 @@ def test_reviewing_a_suggested_link(cli, graph):
     a, b = pick["from_code"], pick["to_code"]
     other = b if a == "MA-C3-04" else a
     try:
-        r = cli("review", b, a, "--accept", "--note", "used in the cycle 3 water project", "--reviewer", "cycle 3 team",
-                "--lang", "en")
+        r = cli(
+            "review",
+            b,
+            a,
+            "--accept",
+            "--note",
+            "used in the cycle 3 water project",
+            "--reviewer",
+            "cycle 3 team",
+            "--lang",
+            "en",
+        )
         assert r.exit_code == 0 and "not part of the official curriculum" in r.stdout, r.output
         link = next(x for x in item_links(graph, "MA-C3-04").suggested if x.other.code == other)
         assert link.status == "accepted" and not link.official and link.type == "SUGGESTED_LINK"
@@ -242,8 +296,9 @@ def test_reviewing_a_suggested_link(cli, graph):
         assert other not in {x.other.code for x in item_links(graph, "MA-C3-04").suggested}
         discover_links(graph, framework=DEMO_FRAMEWORK_ID)  # a later run does not bring it back
         assert other not in {x.other.code for x in item_links(graph, "MA-C3-04").suggested}
-        assert (a, b) not in {(x["from_code"], x["to_code"])
-                              for x in json.loads(cli("review", "--json", "--limit", "500").stdout)}
+        assert (a, b) not in {
+            (x["from_code"], x["to_code"]) for x in json.loads(cli("review", "--json", "--limit", "500").stdout)
+        }
     finally:
         assert cli("review", a, b, "--undo").exit_code == 0
     assert other in {x.other.code for x in item_links(graph, "MA-C3-04").suggested}

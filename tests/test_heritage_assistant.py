@@ -37,8 +37,9 @@ def core(heritage_settings, assistant):
 
 
 def q(text: str, lang: str, state: dict | None = None, intent: str | None = None) -> Query:
-    return Query(text=text, lang=lang, session_id=uuid.uuid4().hex, state=state if state is not None else {},
-                 intent=intent)
+    return Query(
+        text=text, lang=lang, session_id=uuid.uuid4().hex, state=state if state is not None else {}, intent=intent
+    )
 
 
 def test_question_is_grounded_in_records(assistant):
@@ -54,8 +55,12 @@ def test_tell_me_more_describes_the_same_object_in_full(assistant):
     state: dict = {}
     first = assistant.ground(q("Wat ass d'Sprangprëssessioun vun Iechternach?", "lb", state))
     focus = first.sources[0].id
-    for text, lang in (("Erziel mer méi", "lb"), ("Dites-m'en plus", "fr"), ("Erzähl mir mehr", "de"),
-                       ("Tell me more", "en")):
+    for text, lang in (
+        ("Erziel mer méi", "lb"),
+        ("Dites-m'en plus", "fr"),
+        ("Erzähl mir mehr", "de"),
+        ("Tell me more", "en"),
+    ):
         more = assistant.ground(q(text, lang, state))
         assert [s.id for s in more.sources] == [focus]
         assert len(more.passages[0]) > len(first.passages[0]) and "hear more" in more.instructions
@@ -80,12 +85,15 @@ def test_tell_me_more_about_something_named_searches_it(assistant):
     assert g.sources[0].id != "demo:h01" and "lamp" in g.passages[0].lower()
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("Wat ass d'Haaptstad vu Peru?", "lb"),
-    ("Quel temps fera-t-il demain ?", "fr"),
-    ("Wie viel kostet ein Bus-Ticket?", "de"),
-    ("What is the boiling point of mercury?", "en"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Wat ass d'Haaptstad vu Peru?", "lb"),
+        ("Quel temps fera-t-il demain ?", "fr"),
+        ("Wie viel kostet ein Bus-Ticket?", "de"),
+        ("What is the boiling point of mercury?", "en"),
+    ],
+)
 def test_no_answer_when_the_collection_has_none(assistant, text, lang):
     assert assistant.ground(q(text, lang)).empty
 
@@ -104,7 +112,7 @@ def test_instructions_ask_for_short_plain_answers(assistant):
 def test_answers_are_capped_at_a_sentence_within_80_words():
     sentence = "Le château de Vianden domine la vallée de l'Our depuis le Moyen Âge et attire de nombreux visiteurs. "
     text = sentence * 8
-    pieces = iter([text[i:i + 7] for i in range(0, len(text), 7)])  # streamed in small pieces, like a model
+    pieces = iter([text[i : i + 7] for i in range(0, len(text), 7)])  # streamed in small pieces, like a model
     out = "".join(cap_words(pieces, MAX_WORDS))
     assert len(out.split()) <= MAX_WORDS and out.endswith(".")
     assert "".join(cap_words(iter(["**Short** answer [1]."]), MAX_WORDS)) == "Short answer [1]."

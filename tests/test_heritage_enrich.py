@@ -16,33 +16,36 @@ from moien.heritage.store import RecordStore
 DATA = Path(__file__).parent / "data" / "heritage"
 
 
-@pytest.mark.parametrize("text, start, end, edtf", [
-    ("1923", 1923, 1923, "1923"),
-    ("1936-05-02", 1936, 1936, "1936-05-02"),
-    ("vers 1905", 1900, 1910, "1905~"),
-    ("um 1910", 1905, 1915, "1910~"),
-    ("ëm 1905", 1900, 1910, "1905~"),
-    ("c. 1905", 1900, 1910, "1905~"),
-    ("entre 1925 et 1930", 1925, 1930, "1925/1930"),
-    ("zwischen 1890 und 1899", 1890, 1899, "1890/1899"),
-    ("tëscht 1890 an 1899", 1890, 1899, "1890/1899"),
-    ("1780-90", 1780, 1790, "1780/1790"),
-    ("1. Mee 1931", 1931, 1931, "1931-05-01"),
-    ("1er mai 1923", 1923, 1923, "1923-05-01"),
-    ("May 2, 1936", 1936, 1936, "1936-05-02"),
-    ("mai 1923", 1923, 1923, "1923-05"),
-    ("XVIIIe siècle", 1700, 1799, "17XX"),
-    ("19. Jahrhundert", 1800, 1899, "18XX"),
-    ("fin du XIXe siècle", 1866, 1899, "1866/1899"),
-    ("early 20th century", 1900, 1933, "1900/1933"),
-    ("années 1930", 1930, 1939, "193X"),
-    ("1950er Joren", 1950, 1959, "195X"),
-    ("1920er Jahre", 1920, 1929, "192X"),
-    ("1960s", 1960, 1969, "196X"),
-    ("avant 1900", 1850, 1899, "../1899"),
-    ("1923?", 1923, 1923, "1923?"),
-    ("1915/1925", 1915, 1925, "1915/1925"),
-])
+@pytest.mark.parametrize(
+    "text, start, end, edtf",
+    [
+        ("1923", 1923, 1923, "1923"),
+        ("1936-05-02", 1936, 1936, "1936-05-02"),
+        ("vers 1905", 1900, 1910, "1905~"),
+        ("um 1910", 1905, 1915, "1910~"),
+        ("ëm 1905", 1900, 1910, "1905~"),
+        ("c. 1905", 1900, 1910, "1905~"),
+        ("entre 1925 et 1930", 1925, 1930, "1925/1930"),
+        ("zwischen 1890 und 1899", 1890, 1899, "1890/1899"),
+        ("tëscht 1890 an 1899", 1890, 1899, "1890/1899"),
+        ("1780-90", 1780, 1790, "1780/1790"),
+        ("1. Mee 1931", 1931, 1931, "1931-05-01"),
+        ("1er mai 1923", 1923, 1923, "1923-05-01"),
+        ("May 2, 1936", 1936, 1936, "1936-05-02"),
+        ("mai 1923", 1923, 1923, "1923-05"),
+        ("XVIIIe siècle", 1700, 1799, "17XX"),
+        ("19. Jahrhundert", 1800, 1899, "18XX"),
+        ("fin du XIXe siècle", 1866, 1899, "1866/1899"),
+        ("early 20th century", 1900, 1933, "1900/1933"),
+        ("années 1930", 1930, 1939, "193X"),
+        ("1950er Joren", 1950, 1959, "195X"),
+        ("1920er Jahre", 1920, 1929, "192X"),
+        ("1960s", 1960, 1969, "196X"),
+        ("avant 1900", 1850, 1899, "../1899"),
+        ("1923?", 1923, 1923, "1923?"),
+        ("1915/1925", 1915, 1925, "1915/1925"),
+    ],
+)
 def test_free_text_dates_become_intervals(text, start, end, edtf):
     iv = parse_date(text)
     assert iv is not None, text
@@ -57,9 +60,15 @@ def test_undated_text_gives_no_interval(text):
 @pytest.fixture
 def store(tmp_path):
     s = RecordStore.open(tmp_path)
-    for name, mapping in (("oai_dc_listrecords.xml", None), ("dc_records.xml", None), ("edm_sample.rdf", None),
-                          ("lido_sample.xml", None), ("mets_mods_newspaper.xml", None),
-                          ("objects.csv", "objects.mapping.yml"), ("objects.json", "objects.json.mapping.yml")):
+    for name, mapping in (
+        ("oai_dc_listrecords.xml", None),
+        ("dc_records.xml", None),
+        ("edm_sample.rdf", None),
+        ("lido_sample.xml", None),
+        ("mets_mods_newspaper.xml", None),
+        ("objects.csv", "objects.mapping.yml"),
+        ("objects.json", "objects.json.mapping.yml"),
+    ):
         import_path(s, DATA / name, "auto", DATA / mapping if mapping else None)
     yield s
     s.close()
@@ -103,7 +112,11 @@ def test_people_places_and_concepts_link_to_the_authority_table(store):
     ids = {e.data["id"] for e in rec.enriched(kind="authority")}
     assert {"place:vianden", "concept:fair"} <= ids
     place = next(e for e in rec.enriched("place", "authority") if e.data["id"] == "place:vianden")
-    assert place.confidence == 1.0 and place.method == "authority-label" and place.uri == "urn:moien:authority:place:vianden"
+    assert (
+        place.confidence == 1.0
+        and place.method == "authority-label"
+        and place.uri == "urn:moien:authority:place:vianden"
+    )
     assert place.data["labels"]["lb"] == "Veianen"
     lux = store.get("mus:MUS-2010-001")  # place "Luxembourg" → the city, with its Wikidata identifier
     city = next(e for e in lux.enriched("place", "authority"))
@@ -122,8 +135,10 @@ def test_links_between_records_carry_method_and_score(store):
     # links go both ways
     assert any(e.value == "shl-001" and e.method == "same-creator" for e in store.get("shl-002").related())
     kieffer = store.get("https://musee.example.lu/item/MRD-1994-017")
-    assert any(e.value == "https://musee.example.lu/item/MRD-2001-203" and e.method == "same-creator"
-               for e in kieffer.related())
+    assert any(
+        e.value == "https://musee.example.lu/item/MRD-2001-203" and e.method == "same-creator"
+        for e in kieffer.related()
+    )
 
 
 def test_near_duplicates_and_embedding_similarity(tmp_path):
@@ -135,7 +150,9 @@ def test_near_duplicates_and_embedding_similarity(tmp_path):
   <record id="b"><dc:title>Vianden. Le château et le pont sur l'Our</dc:title>
     <dc:description>Carte postale colorisée montrant le château de Vianden au-dessus de la ville, avec le pont sur l'Our au premier plan. Tirage de 1912.</dc:description></record>
   <record id="c"><dc:title>Horloge de parquet</dc:title><dc:description>Horloge en chêne au cadran peint.</dc:description></record>
-</records>""", encoding="utf-8")
+</records>""",
+        encoding="utf-8",
+    )
     import_path(s, tmp_path / "dups.xml")
     report = enrich(s, ["embeddings", "links"])
     assert report.embedded == 3

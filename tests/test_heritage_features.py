@@ -20,7 +20,9 @@ from moien.heritage.store import RecordStore
 from tests.test_heritage_oaipmh import OAIServer
 from tests.test_heritage_search import demo_home  # noqa: F401  (session fixture: the demo collection)
 
-scenarios("moien.heritage.en.feature", "moien.heritage.fr.feature", "moien.heritage.de.feature", "moien.heritage.lb.feature")
+scenarios(
+    "moien.heritage.en.feature", "moien.heritage.fr.feature", "moien.heritage.de.feature", "moien.heritage.lb.feature"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +54,9 @@ def a_visitor(visit):
     assert visit["turns"] == []
 
 
-@when(parsers.re(r'(?:the visitor asks|le visiteur demande|der Besucher fragt|de Visiteur freet) "(?P<question>[^"]+)"'))
+@when(
+    parsers.re(r'(?:the visitor asks|le visiteur demande|der Besucher fragt|de Visiteur freet) "(?P<question>[^"]+)"')
+)
 def visitor_asks(heritage_core, visit, question):
     turn = heritage_core.turn(question, session_id=visit["session"], assistant="heritage")
     visit["turns"].append(turn)
@@ -67,8 +71,12 @@ def reply_in(visit, lang):
     assert last(visit).lang == lang
 
 
-@then(parsers.re(r"(the reply cites records of the collection|la réponse cite des notices de la collection|"
-                 r"die Antwort nennt Datensätze der Sammlung|d'Äntwert nennt Fiche vun der Sammlung)"))
+@then(
+    parsers.re(
+        r"(the reply cites records of the collection|la réponse cite des notices de la collection|"
+        r"die Antwort nennt Datensätze der Sammlung|d'Äntwert nennt Fiche vun der Sammlung)"
+    )
+)
 def cites_records(heritage_core, visit):
     reply = last(visit)
     assert reply.kind == "answer" and reply.sources and reply.assistant == "heritage"
@@ -78,14 +86,22 @@ def cites_records(heritage_core, visit):
         assert s.uri
 
 
-@then(parsers.re(r'(?:one of the cited records is one of|l\'une des notices citées est l\'une de|'
-                 r'einer der genannten Datensätze ist einer von|eng vun de genannte Fichen ass eng vun) "(?P<ids>[^"]+)"'))
+@then(
+    parsers.re(
+        r"(?:one of the cited records is one of|l\'une des notices citées est l\'une de|"
+        r'einer der genannten Datensätze ist einer von|eng vun de genannte Fichen ass eng vun) "(?P<ids>[^"]+)"'
+    )
+)
 def any_cited(visit, ids):
     assert {s.id for s in last(visit).sources} & {i.strip() for i in ids.split(",")}
 
 
-@then(parsers.re(r"(the answer has at most 80 words|la réponse compte au plus 80 mots|"
-                 r"die Antwort hat höchstens 80 Wörter|d'Äntwert huet héchstens 80 Wierder)"))
+@then(
+    parsers.re(
+        r"(the answer has at most 80 words|la réponse compte au plus 80 mots|"
+        r"die Antwort hat höchstens 80 Wörter|d'Äntwert huet héchstens 80 Wierder)"
+    )
+)
 def at_most_80_words(visit):
     from moien.assistants.core.langid import default_identifier
 
@@ -97,18 +113,26 @@ def at_most_80_words(visit):
         assert default_identifier().identify(reply.text).lang == reply.lang, reply.text
 
 
-@then(parsers.re(r"(the reply is about the same object as before|la réponse parle du même objet qu'avant|"
-                 r"geht es in der Antwort um dasselbe Objekt wie vorher|"
-                 r"geet et an der Äntwert ëm datselwecht Objet wéi virdrun)"))
+@then(
+    parsers.re(
+        r"(the reply is about the same object as before|la réponse parle du même objet qu'avant|"
+        r"geht es in der Antwort um dasselbe Objekt wie vorher|"
+        r"geet et an der Äntwert ëm datselwecht Objet wéi virdrun)"
+    )
+)
 def same_object(visit):
     before, now = visit["turns"][-2].reply, last(visit)
     assert before.sources and now.kind == "answer"
     assert [s.id for s in now.sources] == [before.sources[0].id]
 
 
-@then(parsers.re(r"(the reply cites objects linked to that object|la réponse cite des objets liés à cet objet|"
-                 r"nennt die Antwort Objekte, die mit diesem Objekt verknüpft sind|"
-                 r"nennt d'Äntwert Objeten, déi mat deem Objet verbonne sinn)"))
+@then(
+    parsers.re(
+        r"(the reply cites objects linked to that object|la réponse cite des objets liés à cet objet|"
+        r"nennt die Antwort Objekte, die mit diesem Objekt verknüpft sind|"
+        r"nennt d'Äntwert Objeten, déi mat deem Objet verbonne sinn)"
+    )
+)
 def linked_objects(heritage_core, visit):
     focus_id = visit["turns"][-2].reply.sources[0].id
     focus = heritage_core.assistants["heritage"].store.get(focus_id)
@@ -118,8 +142,12 @@ def linked_objects(heritage_core, visit):
     assert {s.id for s in reply.sources} <= linked
 
 
-@then(parsers.re(r"(the reply honestly says it does not know|la réponse dit honnêtement qu'elle ne sait pas|"
-                 r"sagt die Antwort ehrlich, dass sie es nicht weiß|seet d'Äntwert éierlech, datt se et net weess)"))
+@then(
+    parsers.re(
+        r"(the reply honestly says it does not know|la réponse dit honnêtement qu'elle ne sait pas|"
+        r"sagt die Antwort ehrlich, dass sie es nicht weiß|seet d'Äntwert éierlech, datt se et net weess)"
+    )
+)
 def does_not_know(visit):
     reply = last(visit)
     assert reply.kind == "no_answer" and not reply.sources and reply.ai_generated is False
@@ -135,9 +163,13 @@ def archive(tmp_path):
         store.close()
 
 
-@given(parsers.re(r"(?:an archive whose OAI-PMH server fails after|une archive dont le serveur OAI-PMH tombe en panne "
-                  r"après|ein Archiv, dessen OAI-PMH-Server nach|en Archiv, deem säin OAI-PMH-Server no) "
-                  r"(?P<pages>\d+) (?:pages|Seiten ausfällt|Säite futti geet)"))
+@given(
+    parsers.re(
+        r"(?:an archive whose OAI-PMH server fails after|une archive dont le serveur OAI-PMH tombe en panne "
+        r"après|ein Archiv, dessen OAI-PMH-Server nach|en Archiv, deem säin OAI-PMH-Server no) "
+        r"(?P<pages>\d+) (?:pages|Seiten ausfällt|Säite futti geet)"
+    )
+)
 def failing_archive(archive, pages):
     archive["server"].down_from_page = int(pages) + 1
 
@@ -157,15 +189,23 @@ def _harvest(archive):
         client.close()
 
 
-@when(parsers.re(r"(the curator harvests the archive|la conservatrice moissonne l'archive|"
-                 r"die Archivarin das Archiv erntet|d'Archivarin d'Archiv ernt)"))
+@when(
+    parsers.re(
+        r"(the curator harvests the archive|la conservatrice moissonne l'archive|"
+        r"die Archivarin das Archiv erntet|d'Archivarin d'Archiv ernt)"
+    )
+)
 def curator_harvests(archive):
     _harvest(archive)
 
 
-@then(parsers.re(r"(the harvest stops and keeps its checkpoint|la moisson s'arrête et garde son point de reprise|"
-                 r"bricht die Ernte ab und behält ihren Wiederaufsetzpunkt|"
-                 r"hält d'Ernte op a behält hire Punkt fir weiderzefueren)"))
+@then(
+    parsers.re(
+        r"(the harvest stops and keeps its checkpoint|la moisson s'arrête et garde son point de reprise|"
+        r"bricht die Ernte ab und behält ihren Wiederaufsetzpunkt|"
+        r"hält d'Ernte op a behält hire Punkt fir weiderzefueren)"
+    )
+)
 def harvest_stopped(archive):
     from moien.heritage.harvest import harvest_key
 
@@ -175,18 +215,26 @@ def harvest_stopped(archive):
     assert archive["store"].count() == state["records"] == 8
 
 
-@when(parsers.re(r"(the server works again and the curator harvests the archive again|"
-                 r"le serveur refonctionne et la conservatrice moissonne à nouveau l'archive|"
-                 r"der Server wieder läuft und die Archivarin das Archiv erneut erntet|"
-                 r"de Server erëm leeft an d'Archivarin d'Archiv nach eng Kéier ernt)"))
+@when(
+    parsers.re(
+        r"(the server works again and the curator harvests the archive again|"
+        r"le serveur refonctionne et la conservatrice moissonne à nouveau l'archive|"
+        r"der Server wieder läuft und die Archivarin das Archiv erneut erntet|"
+        r"de Server erëm leeft an d'Archivarin d'Archiv nach eng Kéier ernt)"
+    )
+)
 def harvest_again(archive):
     archive["server"].down_from_page = None
     _harvest(archive)
 
 
-@then(parsers.re(r"(every record of the archive is stored exactly once|chaque notice de l'archive est enregistrée "
-                 r"une seule fois|ist jeder Datensatz des Archivs genau einmal gespeichert|"
-                 r"ass all Fiche vum Archiv genee eng Kéier gespäichert)"))
+@then(
+    parsers.re(
+        r"(every record of the archive is stored exactly once|chaque notice de l'archive est enregistrée "
+        r"une seule fois|ist jeder Datensatz des Archivs genau einmal gespeichert|"
+        r"ass all Fiche vum Archiv genee eng Kéier gespäichert)"
+    )
+)
 def stored_once(archive):
     assert archive["error"] is None and archive["report"].resumed
     ids = [r[0] for r in archive["store"].connect().execute("SELECT id FROM records")]

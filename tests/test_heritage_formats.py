@@ -20,51 +20,116 @@ DATA = Path(__file__).parent / "data" / "heritage"
 
 CASES = {
     # file: (format, mapping, {id: {field: expected first value}}, [(error id, reason fragment)])
-    "oai_dc_listrecords.xml": ("oai_dc", None, {
-        "oai:archives.example.lu:cp-0001": {"title": ("Vianden. Le château et le pont sur l'Our", "fr"),
-                                           "date": ("vers 1905", None), "place": ("Vianden", None)},
-        "oai:archives.example.lu:cp-0003": {"title": ("Schueberfouer op der Glacis", None)},
-    }, [("oai:archives.example.lu:cp-0005", "no oai_dc metadata")]),
-    "dc_records.xml": ("dc", None, {
-        "shl-001": {"title": ("Hochofen in Esch an der Alzette", "de"), "date": ("1923", None),
-                    "place": ("Esch-sur-Alzette", None), "data_provider": ("Société d'histoire locale de démonstration", None)},
-        "shl-003": {"title": ("Kiermes zu Veianen", "lb"), "date": ("1. Mee 1931", None)},
-    }, [("shl-099", "neither a title nor a description")]),
-    "edm_sample.rdf": ("edm", None, {
-        "https://musee.example.lu/item/MRD-1994-017": {
-            "title": ("Paysage de la Moselle près de Remich", "fr"), "creator": ("Anne Kieffer", "fr"),
-            "data_provider": ("Musée régional de démonstration", None),
-            "is_shown_by": ("https://iiif.musee.example.lu/image/MRD-1994-017/full/max/0/default.jpg", None),
-            "iiif_manifest": ("https://iiif.musee.example.lu/presentation/MRD-1994-017/manifest.json", None),
-            "edm_type": ("IMAGE", None)},
-        "https://musee.example.lu/item/MRD-2001-203": {"title": ("Broschtbild vun enger Fra mat Kapp", "lb")},
-    }, [("https://musee.example.lu/item/MRD-2001-999", "neither a title nor a description")]),
-    "lido_sample.xml": ("lido", None, {
-        "MID-1987-0042": {"title": ("Grubenlampe eines Bergmanns", "de"), "type": ("Werkzeug", "de"),
-                          "creator": ("Werkstatt des Hüttenwerks Düdelingen", "de"), "date": ("um 1920", "de"),
-                          "place": ("Düdelingen", "de"), "is_shown_at": ("https://industrie.example.lu/objekt/1987-0042", None),
-                          "object": ("https://industrie.example.lu/bilder/1987-0042_thumb.jpg", None)},
-        "MID-2003-0117": {"title": ("Affiche de la fête du travail à Differdange", "fr"), "date": ("années 1930", "fr")},
-    }, [("lido #3", "no lido:lidoRecID")]),
-    "mets_mods_newspaper.xml": ("mets", None, {
-        "demo-zeitung-1936-05-02": {"title": ("Das Luxemburger Demo-Tageblatt: Ausgabe vom 2. Mai 1936", "de"),
-                                    "date": ("1936-05-02", None), "language": ("de", None), "edm_type": ("TEXT", None),
-                                    "object": ("https://bibliotheque.example.lu/images/1936-05-02/p1_thumb.jpg", None)},
-        "demo-zeitung-1936-05-02#DMD_ART1": {"title": ("Der 1. Mai in den Industriestädten", "de"),
-                                             "creator": ("Jos. Muller", None),
-                                             "is_part_of": ("Das Luxemburger Demo-Tageblatt: Ausgabe vom 2. Mai 1936", None)},
-        "demo-zeitung-1936-05-02#DMD_ART2": {"title": ("Nouvelles du pays", "fr")},
-    }, []),
-    "objects.csv": ("csv", "objects.mapping.yml", {
-        "mus:MUS-2010-001": {"title": ("Vue de la Pétrusse", "fr"), "creator": ("Kieffer, Anne", None),
-                             "type": ("Aquarelle", None), "data_provider": ("Musée de démonstration", "fr")},
-        "mus:MUS-2010-002": {"description": ("Eng Standuhr aus Eechenholz mat gemoolter Zifferblat.", "lb")},
-    }, [("mus:MUS-2010-003", "missing required field(s): title"), ("line 5", "no identifier")]),
-    "objects.json": ("json", "objects.json.mapping.yml", {
-        "inv:J-001": {"title": ("Bannière de la fanfare de Wiltz", "fr"), "place": ("Wiltz", None),
-                      "description": ("Bannière brodée de fils d'or, portée lors des cortèges de la fanfare.", "fr")},
-        "inv:J-002": {"title": ("Ration book from 1944", "en")},
-    }, [("inv:J-003", "missing required field(s): title")]),
+    "oai_dc_listrecords.xml": (
+        "oai_dc",
+        None,
+        {
+            "oai:archives.example.lu:cp-0001": {
+                "title": ("Vianden. Le château et le pont sur l'Our", "fr"),
+                "date": ("vers 1905", None),
+                "place": ("Vianden", None),
+            },
+            "oai:archives.example.lu:cp-0003": {"title": ("Schueberfouer op der Glacis", None)},
+        },
+        [("oai:archives.example.lu:cp-0005", "no oai_dc metadata")],
+    ),
+    "dc_records.xml": (
+        "dc",
+        None,
+        {
+            "shl-001": {
+                "title": ("Hochofen in Esch an der Alzette", "de"),
+                "date": ("1923", None),
+                "place": ("Esch-sur-Alzette", None),
+                "data_provider": ("Société d'histoire locale de démonstration", None),
+            },
+            "shl-003": {"title": ("Kiermes zu Veianen", "lb"), "date": ("1. Mee 1931", None)},
+        },
+        [("shl-099", "neither a title nor a description")],
+    ),
+    "edm_sample.rdf": (
+        "edm",
+        None,
+        {
+            "https://musee.example.lu/item/MRD-1994-017": {
+                "title": ("Paysage de la Moselle près de Remich", "fr"),
+                "creator": ("Anne Kieffer", "fr"),
+                "data_provider": ("Musée régional de démonstration", None),
+                "is_shown_by": ("https://iiif.musee.example.lu/image/MRD-1994-017/full/max/0/default.jpg", None),
+                "iiif_manifest": ("https://iiif.musee.example.lu/presentation/MRD-1994-017/manifest.json", None),
+                "edm_type": ("IMAGE", None),
+            },
+            "https://musee.example.lu/item/MRD-2001-203": {"title": ("Broschtbild vun enger Fra mat Kapp", "lb")},
+        },
+        [("https://musee.example.lu/item/MRD-2001-999", "neither a title nor a description")],
+    ),
+    "lido_sample.xml": (
+        "lido",
+        None,
+        {
+            "MID-1987-0042": {
+                "title": ("Grubenlampe eines Bergmanns", "de"),
+                "type": ("Werkzeug", "de"),
+                "creator": ("Werkstatt des Hüttenwerks Düdelingen", "de"),
+                "date": ("um 1920", "de"),
+                "place": ("Düdelingen", "de"),
+                "is_shown_at": ("https://industrie.example.lu/objekt/1987-0042", None),
+                "object": ("https://industrie.example.lu/bilder/1987-0042_thumb.jpg", None),
+            },
+            "MID-2003-0117": {
+                "title": ("Affiche de la fête du travail à Differdange", "fr"),
+                "date": ("années 1930", "fr"),
+            },
+        },
+        [("lido #3", "no lido:lidoRecID")],
+    ),
+    "mets_mods_newspaper.xml": (
+        "mets",
+        None,
+        {
+            "demo-zeitung-1936-05-02": {
+                "title": ("Das Luxemburger Demo-Tageblatt: Ausgabe vom 2. Mai 1936", "de"),
+                "date": ("1936-05-02", None),
+                "language": ("de", None),
+                "edm_type": ("TEXT", None),
+                "object": ("https://bibliotheque.example.lu/images/1936-05-02/p1_thumb.jpg", None),
+            },
+            "demo-zeitung-1936-05-02#DMD_ART1": {
+                "title": ("Der 1. Mai in den Industriestädten", "de"),
+                "creator": ("Jos. Muller", None),
+                "is_part_of": ("Das Luxemburger Demo-Tageblatt: Ausgabe vom 2. Mai 1936", None),
+            },
+            "demo-zeitung-1936-05-02#DMD_ART2": {"title": ("Nouvelles du pays", "fr")},
+        },
+        [],
+    ),
+    "objects.csv": (
+        "csv",
+        "objects.mapping.yml",
+        {
+            "mus:MUS-2010-001": {
+                "title": ("Vue de la Pétrusse", "fr"),
+                "creator": ("Kieffer, Anne", None),
+                "type": ("Aquarelle", None),
+                "data_provider": ("Musée de démonstration", "fr"),
+            },
+            "mus:MUS-2010-002": {"description": ("Eng Standuhr aus Eechenholz mat gemoolter Zifferblat.", "lb")},
+        },
+        [("mus:MUS-2010-003", "missing required field(s): title"), ("line 5", "no identifier")],
+    ),
+    "objects.json": (
+        "json",
+        "objects.json.mapping.yml",
+        {
+            "inv:J-001": {
+                "title": ("Bannière de la fanfare de Wiltz", "fr"),
+                "place": ("Wiltz", None),
+                "description": ("Bannière brodée de fils d'or, portée lors des cortèges de la fanfare.", "fr"),
+            },
+            "inv:J-002": {"title": ("Ration book from 1944", "en")},
+        },
+        [("inv:J-003", "missing required field(s): title")],
+    ),
 }
 
 
@@ -134,7 +199,7 @@ def test_changed_record_is_updated_and_loses_stale_enrichments(store, tmp_path):
 def test_truncated_xml_keeps_the_records_before_the_break(store, tmp_path):
     text = (DATA / "lido_sample.xml").read_text(encoding="utf-8")
     broken = tmp_path / "broken.xml"
-    broken.write_text(text[: text.index("<lido:lidoRecID lido:type=\"local\">MID-2003-0117")], encoding="utf-8")
+    broken.write_text(text[: text.index('<lido:lidoRecID lido:type="local">MID-2003-0117')], encoding="utf-8")
     report = import_path(store, broken, "lido")
     assert store.get("MID-1987-0042") is not None
     assert any("not well-formed XML" in reason for _, reason in report.errors)
@@ -173,19 +238,25 @@ def test_cli_import_reports_bad_records_and_exit_status(tmp_path, monkeypatch):
     get_settings.cache_clear()
     try:
         runner = CliRunner()
-        result = runner.invoke(app, ["import", str(DATA / "objects.csv"), "--mapping",
-                                     str(DATA / "objects.mapping.yml"), "--lang", "fr"])
+        result = runner.invoke(
+            app, ["import", str(DATA / "objects.csv"), "--mapping", str(DATA / "objects.mapping.yml"), "--lang", "fr"]
+        )
         assert result.exit_code == 3  # some records were reported and skipped
         # the reason in the curator's language (the --json report keeps the English text and its code)
         assert "mus:MUS-2010-003" in result.output and "champ(s) obligatoire(s) manquant(s) : title" in result.output
         assert "3 nouveaux" in result.output
-        result = runner.invoke(app, ["import", str(DATA / "objects.csv"), "--mapping",
-                                     str(DATA / "objects.mapping.yml"), "--lang", "lb"])
+        result = runner.invoke(
+            app, ["import", str(DATA / "objects.csv"), "--mapping", str(DATA / "objects.mapping.yml"), "--lang", "lb"]
+        )
         assert "Net importéiert" in result.output and "Flichtfeld(er) feelen: title" in result.output
-        result = runner.invoke(app, ["import", str(DATA / "objects.csv"), "--mapping",
-                                     str(DATA / "objects.mapping.yml"), "--json"])
-        assert {"id": "mus:MUS-2010-003 (line 4)", "reason": "missing required field(s): title", "code": "missing_required"} \
-            in json.loads(result.stdout)["errors"]
+        result = runner.invoke(
+            app, ["import", str(DATA / "objects.csv"), "--mapping", str(DATA / "objects.mapping.yml"), "--json"]
+        )
+        assert {
+            "id": "mus:MUS-2010-003 (line 4)",
+            "reason": "missing required field(s): title",
+            "code": "missing_required",
+        } in json.loads(result.stdout)["errors"]
         result = runner.invoke(app, ["import", str(DATA / "nope.xml")])
         assert result.exit_code == 1 and "does not exist" in result.output
         help_text = runner.invoke(app, ["import", "--help"]).output

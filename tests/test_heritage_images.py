@@ -73,8 +73,9 @@ def collection(tmp_path, monkeypatch):
     ]
     (tmp_path / "lamps.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (tmp_path / "lamps.mapping.yml").write_text(
-        "format: csv\ndelimiter: \";\"\nid: id\nfields:\n  title: {from: title, lang: lb}\n  is_shown_by: image\n",
-        encoding="utf-8")
+        'format: csv\ndelimiter: ";"\nid: id\nfields:\n  title: {from: title, lang: lb}\n  is_shown_by: image\n',
+        encoding="utf-8",
+    )
     home = tmp_path / "home"
     monkeypatch.setenv("MOIEN_HOME", str(home))
     get_settings.cache_clear()

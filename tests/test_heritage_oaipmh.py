@@ -22,10 +22,16 @@ from moien.heritage.harvest import harvest, harvest_key
 from moien.heritage.importers import ImportFailed
 from moien.heritage.store import RecordStore
 
-OAI_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
-            "<responseDate>{date}</responseDate><request>{base}</request>")
-LANG_TITLES = [("fr", "Carte postale de Vianden n° {n}"), ("de", "Ansichtskarte von Echternach Nr. {n}"),
-               ("lb", "Postkaart vu Klierf Nummer {n}"), ("en", "Postcard of Wiltz number {n}")]
+OAI_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+    "<responseDate>{date}</responseDate><request>{base}</request>"
+)
+LANG_TITLES = [
+    ("fr", "Carte postale de Vianden n° {n}"),
+    ("de", "Ansichtskarte von Echternach Nr. {n}"),
+    ("lb", "Postkaart vu Klierf Nummer {n}"),
+    ("en", "Postcard of Wiltz number {n}"),
+]
 
 
 class OAIServer:
@@ -37,8 +43,12 @@ class OAIServer:
         for n in range(1, n_records + 1):
             lang, title = LANG_TITLES[n % 4]
             self.records[f"oai:test.example.lu:{n:04d}"] = {
-                "datestamp": f"2024-01-{(n % 28) + 1:02d}", "sets": ["cartes"] if n % 2 else ["photos"],
-                "title": title.format(n=n), "lang": lang, "deleted": False, "date": f"vers {1890 + n}",
+                "datestamp": f"2024-01-{(n % 28) + 1:02d}",
+                "sets": ["cartes"] if n % 2 else ["photos"],
+                "title": title.format(n=n),
+                "lang": lang,
+                "deleted": False,
+                "date": f"vers {1890 + n}",
             }
         self.response_date = "2024-03-01T10:00:00Z"
         self.requests: list[dict] = []
@@ -90,13 +100,15 @@ class OAIServer:
         sets = "".join(f"<setSpec>{s}</setSpec>" for s in r["sets"])
         if r["deleted"]:
             return f'<record><header status="deleted"><identifier>{rid}</identifier><datestamp>{r["datestamp"]}</datestamp>{sets}</header></record>'
-        return (f"<record><header><identifier>{rid}</identifier><datestamp>{r['datestamp']}</datestamp>{sets}</header>"
-                '<metadata><oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
-                'xmlns:dc="http://purl.org/dc/elements/1.1/">'
-                f'<dc:title xml:lang="{r["lang"]}">{escape(r["title"])}</dc:title>'
-                f"<dc:date>{r['date']}</dc:date><dc:type>Image</dc:type>"
-                "<dc:rights>http://creativecommons.org/publicdomain/mark/1.0/</dc:rights>"
-                "</oai_dc:dc></metadata></record>")
+        return (
+            f"<record><header><identifier>{rid}</identifier><datestamp>{r['datestamp']}</datestamp>{sets}</header>"
+            '<metadata><oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f'<dc:title xml:lang="{r["lang"]}">{escape(r["title"])}</dc:title>'
+            f"<dc:date>{r['date']}</dc:date><dc:type>Image</dc:type>"
+            "<dc:rights>http://creativecommons.org/publicdomain/mark/1.0/</dc:rights>"
+            "</oai_dc:dc></metadata></record>"
+        )
 
     def matching(self, frm: str | None, until: str | None, set_spec: str | None) -> list[str]:
         out = []
@@ -113,13 +125,17 @@ class OAIServer:
     def answer(self, params: dict) -> tuple[int, str]:
         verb = params.get("verb")
         if verb == "Identify":
-            return 200, (f"{self._head()}<Identify><repositoryName>Test archive</repositoryName><baseURL>{self.url}"
-                         "</baseURL><protocolVersion>2.0</protocolVersion><adminEmail>archive@example.lu</adminEmail>"
-                         "<earliestDatestamp>2024-01-01</earliestDatestamp><deletedRecord>persistent</deletedRecord>"
-                         "<granularity>YYYY-MM-DD</granularity></Identify></OAI-PMH>")
+            return 200, (
+                f"{self._head()}<Identify><repositoryName>Test archive</repositoryName><baseURL>{self.url}"
+                "</baseURL><protocolVersion>2.0</protocolVersion><adminEmail>archive@example.lu</adminEmail>"
+                "<earliestDatestamp>2024-01-01</earliestDatestamp><deletedRecord>persistent</deletedRecord>"
+                "<granularity>YYYY-MM-DD</granularity></Identify></OAI-PMH>"
+            )
         if verb == "ListSets":
-            return 200, (f"{self._head()}<ListSets><set><setSpec>cartes</setSpec><setName>Cartes postales</setName></set>"
-                         "<set><setSpec>photos</setSpec><setName>Photos</setName></set></ListSets></OAI-PMH>")
+            return 200, (
+                f"{self._head()}<ListSets><set><setSpec>cartes</setSpec><setName>Cartes postales</setName></set>"
+                "<set><setSpec>photos</setSpec><setName>Photos</setName></set></ListSets></OAI-PMH>"
+            )
         if verb != "ListRecords":
             return self._error("badVerb", f"illegal verb {verb}")
         token = params.get("resumptionToken")
@@ -145,13 +161,21 @@ class OAIServer:
         ids = self.matching(frm or None, until or None, set_spec or None)
         if not ids:
             return self._error("noRecordsMatch", "no records")
-        chunk = ids[(page - 1) * self.page_size: page * self.page_size]
+        chunk = ids[(page - 1) * self.page_size : page * self.page_size]
         more = page * self.page_size < len(ids)
         next_token = f"{page + 1}|{frm}|{until}|{set_spec}" if more else ""
-        rt = (f'<resumptionToken completeListSize="{len(ids)}" cursor="{(page - 1) * self.page_size}">'
-              f"{escape(next_token)}</resumptionToken>") if (more or page > 1) else ""
-        body = (f"{self._head()}<ListRecords>{''.join(self._record(i, self.records[i]) for i in chunk)}{rt}"
-                "</ListRecords></OAI-PMH>")
+        rt = (
+            (
+                f'<resumptionToken completeListSize="{len(ids)}" cursor="{(page - 1) * self.page_size}">'
+                f"{escape(next_token)}</resumptionToken>"
+            )
+            if (more or page > 1)
+            else ""
+        )
+        body = (
+            f"{self._head()}<ListRecords>{''.join(self._record(i, self.records[i]) for i in chunk)}{rt}"
+            "</ListRecords></OAI-PMH>"
+        )
         if self.truncate[page] > 0:
             self.truncate[page] -= 1
             return 200, body[: len(body) // 2]  # the connection died mid-response
@@ -228,8 +252,9 @@ def test_interrupted_harvest_resumes_without_duplicates(server, store, tmp_path)
 
 def test_next_harvest_is_incremental_and_updates_changed_records(server, store):
     harvest(store, server.url, client=client_for(server))
-    server.records["oai:test.example.lu:0007"].update(title="Carte postale de Vianden n° 7 (restaurée)",
-                                                       datestamp="2024-03-02")
+    server.records["oai:test.example.lu:0007"].update(
+        title="Carte postale de Vianden n° 7 (restaurée)", datestamp="2024-03-02"
+    )
     server.records["oai:test.example.lu:0008"].update(deleted=True, datestamp="2024-03-02")
     server.response_date = "2024-03-05T10:00:00Z"
     before = len(server.list_requests())
@@ -243,11 +268,17 @@ def test_next_harvest_is_incremental_and_updates_changed_records(server, store):
 
 
 def test_sets_and_dates_are_sent_and_honoured(server, store):
-    report = harvest(store, server.url, set_spec="photos", from_="2024-01-05", until="2024-01-20",
-                     client=client_for(server))
+    report = harvest(
+        store, server.url, set_spec="photos", from_="2024-01-05", until="2024-01-20", client=client_for(server)
+    )
     first = server.list_requests()[0]
-    assert first == {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "photos", "from": "2024-01-05",
-                     "until": "2024-01-20"}
+    assert first == {
+        "verb": "ListRecords",
+        "metadataPrefix": "oai_dc",
+        "set": "photos",
+        "from": "2024-01-05",
+        "until": "2024-01-20",
+    }
     assert report.new == len(server.matching("2024-01-05", "2024-01-20", "photos")) > 0
 
 

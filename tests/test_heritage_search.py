@@ -43,12 +43,15 @@ def text_langs(rec) -> set[str]:
     return {rec.lang_of(f, i) for f in ("title", "description") for i in range(len(rec.values(f)))}
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("Wou ass d'Buerg vu Veianen?", {"demo:h01", "demo:dup1", "demo:pc001", "demo:h02"}),
-    ("Sprangprëssessioun zu Iechternach", {"demo:h06", "demo:dup2"}),
-    ("Molerei vun der Musel", {"demo:h17", "demo:h08"}),
-    ("Wéini gouf d'Adolphe-Bréck gebaut?", {"demo:h24", "demo:ob029"}),
-])
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Wou ass d'Buerg vu Veianen?", {"demo:h01", "demo:dup1", "demo:pc001", "demo:h02"}),
+        ("Sprangprëssessioun zu Iechternach", {"demo:h06", "demo:dup2"}),
+        ("Molerei vun der Musel", {"demo:h17", "demo:h08"}),
+        ("Wéini gouf d'Adolphe-Bréck gebaut?", {"demo:h24", "demo:ob029"}),
+    ],
+)
 def test_a_luxembourgish_question_finds_records_described_only_in_french_or_german(demo, question, expected):
     store, search = demo
     hits = search.search(question, top_k=5)
@@ -66,15 +69,21 @@ def test_hits_carry_both_retrievers_scores(demo):
     assert top.matched_terms == top.query_terms == 3
 
 
-@pytest.mark.parametrize("filters, check", [
-    (SearchFilters(type="TEXT"), lambda r: r.text("edm_type") == "TEXT"),
-    (SearchFilters(type="Foto"), lambda r: r.text("type").lower() in {"foto", "fotografie", "photographie", "photograph"}),
-    (SearchFilters(place="Veianen"), lambda r: r.text("place") in {"Vianden", "Veianen"}),
-    (SearchFilters(provider="Bibliothèque"), lambda r: "Bibliothèque" in r.text("data_provider")),
-    (SearchFilters(rights="cc0"), lambda r: "zero" in r.text("rights")),
-    (SearchFilters(rights="in-copyright"), lambda r: "InC" in r.text("rights")),
-    (SearchFilters(year_from=1920, year_to=1929), lambda r: r.interval()[1] >= 1920 and r.interval()[0] <= 1929),
-])
+@pytest.mark.parametrize(
+    "filters, check",
+    [
+        (SearchFilters(type="TEXT"), lambda r: r.text("edm_type") == "TEXT"),
+        (
+            SearchFilters(type="Foto"),
+            lambda r: r.text("type").lower() in {"foto", "fotografie", "photographie", "photograph"},
+        ),
+        (SearchFilters(place="Veianen"), lambda r: r.text("place") in {"Vianden", "Veianen"}),
+        (SearchFilters(provider="Bibliothèque"), lambda r: "Bibliothèque" in r.text("data_provider")),
+        (SearchFilters(rights="cc0"), lambda r: "zero" in r.text("rights")),
+        (SearchFilters(rights="in-copyright"), lambda r: "InC" in r.text("rights")),
+        (SearchFilters(year_from=1920, year_to=1929), lambda r: r.interval()[1] >= 1920 and r.interval()[0] <= 1929),
+    ],
+)
 def test_filters(demo, filters, check):
     store, search = demo
     hits = search.search("Postkaart Foto Zeitung Objet", filters, top_k=15)
@@ -86,9 +95,13 @@ def test_filters(demo, filters, check):
 def test_filters_speak_haystack_syntax():
     f = SearchFilters(place="Vianden", year_from=1900)
     hs = f.to_haystack()
-    assert hs == {"operator": "AND", "conditions": [
-        {"field": "meta.place", "operator": "==", "value": "Vianden"},
-        {"field": "meta.year_end", "operator": ">=", "value": 1900}]}
+    assert hs == {
+        "operator": "AND",
+        "conditions": [
+            {"field": "meta.place", "operator": "==", "value": "Vianden"},
+            {"field": "meta.year_end", "operator": ">=", "value": 1900},
+        ],
+    }
     assert SearchFilters.from_haystack(hs) == f
 
 
@@ -130,12 +143,16 @@ def test_cli_search_and_show(demo_home, heritage_backend, monkeypatch):
         data = json.loads(res.stdout)
         assert data["query"] == "Buerg Veianen" and len(data["results"]) == 3
         assert {"id", "title", "date", "score", "bm25", "cosine"} <= set(data["results"][0])
-        res = runner.invoke(app, ["search", "Zeitung", "--type", "TEXT", "--from-year", "1930", "--to-year", "1939",
-                                  "--json"])
+        res = runner.invoke(
+            app, ["search", "Zeitung", "--type", "TEXT", "--from-year", "1930", "--to-year", "1939", "--json"]
+        )
         assert all(r["interval"][0] <= 1939 and r["interval"][1] >= 1930 for r in json.loads(res.stdout)["results"])
         res = runner.invoke(app, ["show", "demo:h01", "--json"])
         rec = json.loads(res.stdout)
-        assert rec["source"]["title"][0] == {"value": "Le château de Vianden vu depuis la vallée de l'Our", "lang": "fr"}
+        assert rec["source"]["title"][0] == {
+            "value": "Le château de Vianden vu depuis la vallée de l'Our",
+            "lang": "fr",
+        }
         assert any(e["kind"] == "interval" and e["method"] == "date-rules" for e in rec["enrichments"])
         assert rec["provenance"]["format"] == "json"
         res = runner.invoke(app, ["show", "h01", "--lang", "de"])  # a unique end of an id is enough

@@ -267,7 +267,11 @@ def _cli(*args: str, stdin: bytes = b"", timeout: float = 60) -> subprocess.Comp
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run(
         [sys.executable, "-m", "moien.assistants.core.langid.cli", *args],
-        input=stdin, capture_output=True, timeout=timeout, cwd=REPO, env=env,
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        cwd=REPO,
+        env=env,
     )
 
 

@@ -9,14 +9,23 @@ import pytest
 from moien.assistants.education import lesson_plan as lp
 
 PLAN = {
-    "title": "Le cycle de l'eau", "level": "C3", "subject": "SC", "duration_minutes": 45,
+    "title": "Le cycle de l'eau",
+    "level": "C3",
+    "subject": "SC",
+    "duration_minutes": 45,
     "learning_outcomes": ["SC-C3-03", "XX-C9-99"],
     "prior_knowledge": ["L'eau existe sous trois états."],
     "key_learning_points": ["L'eau s'évapore, se condense et retombe."],
     "misconceptions": [{"misconception": "Les nuages sont de la fumée.", "response": "Ce sont des gouttelettes."}],
     "keywords": [{"keyword": "évaporation", "definition": "passage de l'état liquide à l'état gazeux"}],
-    "cycles": [{"title": "Observer", "minutes": 20, "activities": ["Chauffer de l'eau et observer la buée."],
-                "check_for_understanding": "Où va l'eau ?"}],
+    "cycles": [
+        {
+            "title": "Observer",
+            "minutes": 20,
+            "activities": ["Chauffer de l'eau et observer la buée."],
+            "check_for_understanding": "Où va l'eau ?",
+        }
+    ],
     "starter_quiz": [{"question": "Qu'est-ce qu'un nuage ?", "answer": "de l'eau"}],
     "exit_quiz": [{"question": "Nommez les trois étapes.", "answer": "évaporation, condensation, précipitations"}],
     "differentiation": {"support": "schéma à compléter", "core": "schéma libre", "extension": "expliquer la pluie"},
@@ -65,8 +74,9 @@ def test_exports_carry_the_ai_label_and_the_cited_items(lang):
 def test_a_plan_can_be_refined_in_the_conversation(core, graph):
     from moien.curriculum_graph.queries import get_item
 
-    first = core.ask("Plan a 45-minute lesson on the water cycle for cycle 3", assistant="education",
-                     session_id="refine")
+    first = core.ask(
+        "Plan a 45-minute lesson on the water cycle for cycle 3", assistant="education", session_id="refine"
+    )
     assert first.kind == "answer" and first.attachments, first.text
     second = core.ask("shorter, in German", assistant="education", session_id="refine")
     assert second.kind == "answer", second.text

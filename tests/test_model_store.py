@@ -11,8 +11,16 @@ from moien.connectors.llm.model_store import BUILTIN_MODELS, BuiltinModel, Model
 
 
 def _spec(data: bytes) -> BuiltinModel:
-    return BuiltinModel(id="tiny", description="", dist_prefix="none-", parts=1, version="0",
-                        size=len(data), sha256=hashlib.sha256(data).hexdigest(), extra="model")
+    return BuiltinModel(
+        id="tiny",
+        description="",
+        dist_prefix="none-",
+        parts=1,
+        version="0",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        extra="model",
+    )
 
 
 def test_a_matching_file_is_accepted_and_remembered(tmp_path):

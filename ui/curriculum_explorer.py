@@ -15,40 +15,86 @@ from moien.curriculum_graph import queries as q
 from moien.ui.common import get_core
 
 T = {
-    "title": {"lb": "Programmer entdecken", "fr": "Explorer les programmes", "de": "Lehrpläne erkunden",
-              "en": "Explore curricula"},
-    "search": {"lb": "Sichen (an all Sprooch)", "fr": "Rechercher (dans toutes les langues)",
-               "de": "Suchen (in jeder Sprache)", "en": "Search (in any language)"},
-    "search_hint": {"lb": "z. B. Bréch, Waasserkreeslaf, Internet", "fr": "p. ex. fractions, cycle de l'eau",
-                    "de": "z. B. Brüche, Wasserkreislauf", "en": "e.g. fractions, water cycle"},
+    "title": {
+        "lb": "Programmer entdecken",
+        "fr": "Explorer les programmes",
+        "de": "Lehrpläne erkunden",
+        "en": "Explore curricula",
+    },
+    "search": {
+        "lb": "Sichen (an all Sprooch)",
+        "fr": "Rechercher (dans toutes les langues)",
+        "de": "Suchen (in jeder Sprache)",
+        "en": "Search (in any language)",
+    },
+    "search_hint": {
+        "lb": "z. B. Bréch, Waasserkreeslaf, Internet",
+        "fr": "p. ex. fractions, cycle de l'eau",
+        "de": "z. B. Brüche, Wasserkreislauf",
+        "en": "e.g. fractions, water cycle",
+    },
     "subject": {"lb": "Fach", "fr": "Discipline", "de": "Fach", "en": "Subject"},
     "level": {"lb": "Niveau", "fr": "Niveau", "de": "Stufe", "en": "Level"},
     "all": {"lb": "All", "fr": "Tous", "de": "Alle", "en": "All"},
     "results": {"lb": "Resultater", "fr": "Résultats", "de": "Ergebnisse", "en": "Results"},
-    "none": {"lb": "Näischt fonnt. Probéiert en anert Wuert.", "fr": "Aucun résultat. Essayez un autre mot.",
-             "de": "Nichts gefunden. Versuchen Sie ein anderes Wort.", "en": "Nothing found. Try another word."},
+    "none": {
+        "lb": "Näischt fonnt. Probéiert en anert Wuert.",
+        "fr": "Aucun résultat. Essayez un autre mot.",
+        "de": "Nichts gefunden. Versuchen Sie ein anderes Wort.",
+        "en": "Nothing found. Try another word.",
+    },
     "item": {"lb": "Element", "fr": "Élément", "de": "Element", "en": "Item"},
     "in_langs": {"lb": "An de Sproochen", "fr": "Dans les langues", "de": "In den Sprachen", "en": "In each language"},
-    "path": {"lb": "Plaz am Programm", "fr": "Place dans le programme", "de": "Platz im Lehrplan",
-             "en": "Place in the curriculum"},
+    "path": {
+        "lb": "Plaz am Programm",
+        "fr": "Place dans le programme",
+        "de": "Platz im Lehrplan",
+        "en": "Place in the curriculum",
+    },
     "progression": {"lb": "Progressioun", "fr": "Progression", "de": "Progression", "en": "Progression"},
-    "official": {"lb": "Offiziell Verbindungen", "fr": "Liens officiels", "de": "Offizielle Verknüpfungen",
-                 "en": "Official links"},
-    "suggested": {"lb": "Virschléi vu moien (net offiziell)", "fr": "Suggestions de moien (non officielles)",
-                  "de": "Vorschläge von moien (nicht offiziell)", "en": "Suggested by moien (not official)"},
-    "links_picture": {"lb": "Verbindungen iwwer d'Fächer", "fr": "Liens entre disciplines",
-                      "de": "Fächerübergreifende Verknüpfungen", "en": "Cross-curricular links"},
-    "coverage": {"lb": "Ofdeckung no Niveau a Fach", "fr": "Couverture par niveau et discipline",
-                 "de": "Abdeckung nach Stufe und Fach", "en": "Coverage by level and subject"},
-    "topics": {"lb": "Transversal Themen", "fr": "Thèmes transversaux", "de": "Querschnittsthemen",
-               "en": "Transversal topics"},
+    "official": {
+        "lb": "Offiziell Verbindungen",
+        "fr": "Liens officiels",
+        "de": "Offizielle Verknüpfungen",
+        "en": "Official links",
+    },
+    "suggested": {
+        "lb": "Virschléi vu moien (net offiziell)",
+        "fr": "Suggestions de moien (non officielles)",
+        "de": "Vorschläge von moien (nicht offiziell)",
+        "en": "Suggested by moien (not official)",
+    },
+    "links_picture": {
+        "lb": "Verbindungen iwwer d'Fächer",
+        "fr": "Liens entre disciplines",
+        "de": "Fächerübergreifende Verknüpfungen",
+        "en": "Cross-curricular links",
+    },
+    "coverage": {
+        "lb": "Ofdeckung no Niveau a Fach",
+        "fr": "Couverture par niveau et discipline",
+        "de": "Abdeckung nach Stufe und Fach",
+        "en": "Coverage by level and subject",
+    },
+    "topics": {
+        "lb": "Transversal Themen",
+        "fr": "Thèmes transversaux",
+        "de": "Querschnittsthemen",
+        "en": "Transversal topics",
+    },
     "items": {"lb": "Elementer", "fr": "éléments", "de": "Elemente", "en": "items"},
-    "legend": {"lb": "Voll Linn: offiziell · gestréchelt: virgeschloen vu moien · klickt op en Element fir et opzemaachen",
-               "fr": "Trait plein : officiel · pointillé : suggéré par moien · cliquez sur un élément pour l'ouvrir",
-               "de": "Durchgezogen: offiziell · gestrichelt: von moien vorgeschlagen · ein Element anklicken, um es zu öffnen",
-               "en": "Solid: official · dashed: suggested by moien · click an item to open it"},
-    "unavailable": {"lb": "D'Programm-Datebank ass net erreechbar", "fr": "La base des programmes est injoignable",
-                    "de": "Die Lehrplan-Datenbank ist nicht erreichbar", "en": "The curriculum database is unreachable"},
+    "legend": {
+        "lb": "Voll Linn: offiziell · gestréchelt: virgeschloen vu moien · klickt op en Element fir et opzemaachen",
+        "fr": "Trait plein : officiel · pointillé : suggéré par moien · cliquez sur un élément pour l'ouvrir",
+        "de": "Durchgezogen: offiziell · gestrichelt: von moien vorgeschlagen · ein Element anklicken, um es zu öffnen",
+        "en": "Solid: official · dashed: suggested by moien · click an item to open it",
+    },
+    "unavailable": {
+        "lb": "D'Programm-Datebank ass net erreechbar",
+        "fr": "La base des programmes est injoignable",
+        "de": "Die Lehrplan-Datenbank ist nicht erreichbar",
+        "en": "The curriculum database is unreachable",
+    },
 }
 
 
@@ -73,12 +119,15 @@ def links_dot(links: q.ItemLinks, lang: str) -> str:
         label = f"{esc(h.code)}\\n{esc(h.label(lang)[:48])}"
         tip = esc(h.statement(lang)[:200])
         # a click on a linked item opens its page (the explorer reads ?item=…; the language travels along)
-        href = "" if h.code == links.item.code else \
-            f', URL="?item={quote(h.code)}&lang={lang}", target="_self"'
+        href = "" if h.code == links.item.code else f', URL="?item={quote(h.code)}&lang={lang}", target="_self"'
         return f'"{esc(h.code)}" [label="{label}", tooltip="{tip}"{href}];'
 
-    lines = ["digraph links {", "rankdir=LR; node [shape=box, style=rounded, fontsize=10, fontname=Helvetica];",
-             f'"{esc(links.item.code)}" [style="rounded,filled", fillcolor="#fde2e4"];', node(links.item)]
+    lines = [
+        "digraph links {",
+        "rankdir=LR; node [shape=box, style=rounded, fontsize=10, fontname=Helvetica];",
+        f'"{esc(links.item.code)}" [style="rounded,filled", fillcolor="#fde2e4"];',
+        node(links.item),
+    ]
     for link in links.official:
         lines.append(node(link.other))
         a, b = (links.item.code, link.other.code) if link.direction == "out" else (link.other.code, links.item.code)
@@ -86,8 +135,10 @@ def links_dot(links: q.ItemLinks, lang: str) -> str:
     for link in links.suggested:
         lines.append(node(link.other))
         score = f"{link.score:.2f}" if link.score is not None else ""
-        lines.append(f'"{esc(links.item.code)}" -> "{esc(link.other.code)}" [style=dashed, color="#888888", '
-                     f'dir=none, label="{esc(link.method)} {score}", fontsize=9];')
+        lines.append(
+            f'"{esc(links.item.code)}" -> "{esc(link.other.code)}" [style=dashed, color="#888888", '
+            f'dir=none, label="{esc(link.method)} {score}", fontsize=9];'
+        )
     lines.append("}")
     return "\n".join(lines)
 
@@ -103,49 +154,86 @@ def explorer_page() -> None:
         st.error(f"{t('unavailable', lang)}: {exc}")
         return
 
-    tab_search, tab_coverage, tab_topics = st.tabs([t("search", lang).split(" (")[0], t("coverage", lang),
-                                                    t("topics", lang)])
+    tab_search, tab_coverage, tab_topics = st.tabs(
+        [t("search", lang).split(" (")[0], t("coverage", lang), t("topics", lang)]
+    )
     with tab_search:
         text = st.text_input(t("search", lang), placeholder=t("search_hint", lang), key="cx-query")
         c1, c2 = st.columns(2)
         subject_codes = [s["code"] for s in subjects]
         level_codes = [lv["code"] for lv in levels]
-        subject = c1.selectbox(t("subject", lang), ["*", *subject_codes], key="cx-subject",
-                               format_func=lambda c: t("all", lang) if c == "*" else
-                               _name(next(s["names"] for s in subjects if s["code"] == c), c, lang))
-        level = c2.selectbox(t("level", lang), ["*", *level_codes], key="cx-level",
-                             format_func=lambda c: t("all", lang) if c == "*" else
-                             _name(next(lv["names"] for lv in levels if lv["code"] == c), c, lang))
+        subject = c1.selectbox(
+            t("subject", lang),
+            ["*", *subject_codes],
+            key="cx-subject",
+            format_func=lambda c: (
+                t("all", lang) if c == "*" else _name(next(s["names"] for s in subjects if s["code"] == c), c, lang)
+            ),
+        )
+        level = c2.selectbox(
+            t("level", lang),
+            ["*", *level_codes],
+            key="cx-level",
+            format_func=lambda c: (
+                t("all", lang) if c == "*" else _name(next(lv["names"] for lv in levels if lv["code"] == c), c, lang)
+            ),
+        )
         hits: list[q.ItemHit] = []
         opened = st.query_params.get("item")  # from a click in a picture of links
         if opened and not text.strip():
             item_page(graph, opened, lang)
         if text.strip():
-            hits = q.search_items(graph, text, limit=20, subjects=() if subject == "*" else (subject,),
-                                  levels=() if level == "*" else (level,))
+            hits = q.search_items(
+                graph,
+                text,
+                limit=20,
+                subjects=() if subject == "*" else (subject,),
+                levels=() if level == "*" else (level,),
+            )
             if not hits:
                 st.info(t("none", lang))
         if hits:
             st.caption(f"{t('results', lang)}: {len(hits)}")
-            table = pd.DataFrame([{"code": h.code, t("subject", lang): h.subject, t("level", lang): h.level,
-                                   t("item", lang): h.statement(lang)} for h in hits])
+            table = pd.DataFrame(
+                [
+                    {
+                        "code": h.code,
+                        t("subject", lang): h.subject,
+                        t("level", lang): h.level,
+                        t("item", lang): h.statement(lang),
+                    }
+                    for h in hits
+                ]
+            )
             st.dataframe(table, hide_index=True, use_container_width=True)
-            code = st.selectbox(t("item", lang), [h.code for h in hits], key="cx-item",
-                                format_func=lambda c: f"{c} — {next(h for h in hits if h.code == c).statement(lang)[:80]}")
+            code = st.selectbox(
+                t("item", lang),
+                [h.code for h in hits],
+                key="cx-item",
+                format_func=lambda c: f"{c} — {next(h for h in hits if h.code == c).statement(lang)[:80]}",
+            )
             if code:
                 item_page(graph, code, lang)
 
     with tab_coverage:
         cov = q.coverage(graph)
-        rows = [{"level": lv, "subject": _name(cov.subject_names.get(sj), sj, lang), "items": cov.count(lv, sj)}
-                for lv in cov.levels for sj in cov.subjects]
+        rows = [
+            {"level": lv, "subject": _name(cov.subject_names.get(sj), sj, lang), "items": cov.count(lv, sj)}
+            for lv in cov.levels
+            for sj in cov.subjects
+        ]
         if rows:
-            chart = alt.Chart(pd.DataFrame(rows)).mark_rect().encode(
-                x=alt.X("level:N", sort=cov.levels, title=t("level", lang)),
-                y=alt.Y("subject:N", title=t("subject", lang)),
-                color=alt.Color("items:Q", scale=alt.Scale(scheme="reds"), title=t("items", lang),
-                                legend=alt.Legend(format="d")),
-                tooltip=["level", "subject", "items"],
+            chart = (
+                alt.Chart(pd.DataFrame(rows))
+                .mark_rect()
+                .encode(
+                    x=alt.X("level:N", sort=cov.levels, title=t("level", lang)),
+                    y=alt.Y("subject:N", title=t("subject", lang)),
+                    color=alt.Color(
+                        "items:Q", scale=alt.Scale(scheme="reds"), title=t("items", lang), legend=alt.Legend(format="d")
+                    ),
+                    tooltip=["level", "subject", "items"],
+                )
             )
             text_layer = chart.mark_text(fontSize=12).encode(text="items:Q", color=alt.value("black"))
             st.altair_chart(chart + text_layer, use_container_width=True)
@@ -153,9 +241,15 @@ def explorer_page() -> None:
     with tab_topics:
         topics = q.transversal_topics(graph)
         if topics:
-            pick = st.selectbox(t("topics", lang), [tp.code for tp in topics], key="cx-topic",
-                                format_func=lambda c: f"{next(tp for tp in topics if tp.code == c).name(lang)} "
-                                                      f"({next(tp for tp in topics if tp.code == c).items} {t('items', lang)})")
+            pick = st.selectbox(
+                t("topics", lang),
+                [tp.code for tp in topics],
+                key="cx-topic",
+                format_func=lambda c: (
+                    f"{next(tp for tp in topics if tp.code == c).name(lang)} "
+                    f"({next(tp for tp in topics if tp.code == c).items} {t('items', lang)})"
+                ),
+            )
             by_subject = q.topic_items(graph, pick)
             cols = st.columns(max(1, len(by_subject)))
             for col, (sj, items) in zip(cols, sorted(by_subject.items())):

@@ -27,39 +27,79 @@ LANGS = ("lb", "fr", "de", "en")
 IDLE_SECONDS = float(os.environ.get("MOIEN_KIOSK_IDLE_SECONDS", "90"))
 
 UI = {
-    "title": {"lb": "Frot eis iwwer d'Sammlung", "fr": "Posez vos questions sur la collection",
-              "de": "Fragen Sie uns zur Sammlung", "en": "Ask us about the collection"},
-    "welcome": {"lb": "Tippt op eng Fro oder schreift Är eege Fro.",
-                "fr": "Touchez une question ou écrivez la vôtre.",
-                "de": "Tippen Sie auf eine Frage oder schreiben Sie Ihre eigene.",
-                "en": "Tap a question or type your own."},
+    "title": {
+        "lb": "Frot eis iwwer d'Sammlung",
+        "fr": "Posez vos questions sur la collection",
+        "de": "Fragen Sie uns zur Sammlung",
+        "en": "Ask us about the collection",
+    },
+    "welcome": {
+        "lb": "Tippt op eng Fro oder schreift Är eege Fro.",
+        "fr": "Touchez une question ou écrivez la vôtre.",
+        "de": "Tippen Sie auf eine Frage oder schreiben Sie Ihre eigene.",
+        "en": "Tap a question or type your own.",
+    },
     "placeholder": {"lb": "Är Fro…", "fr": "Votre question…", "de": "Ihre Frage…", "en": "Your question…"},
     "more": {"lb": "Erziel mer méi", "fr": "Dites-m'en plus", "de": "Erzähl mir mehr", "en": "Tell me more"},
-    "related": {"lb": "Ähnlech Objeten weisen", "fr": "Montrer des objets liés", "de": "Verwandte Objekte zeigen",
-                "en": "Show related objects"},
-    "about": {"lb": "Erziel mer méi iwwer „{title}“", "fr": "Dites-m'en plus sur « {title} »",
-              "de": "Erzähl mir mehr über „{title}“", "en": "Tell me more about “{title}”"},
+    "related": {
+        "lb": "Ähnlech Objeten weisen",
+        "fr": "Montrer des objets liés",
+        "de": "Verwandte Objekte zeigen",
+        "en": "Show related objects",
+    },
+    "about": {
+        "lb": "Erziel mer méi iwwer „{title}“",
+        "fr": "Dites-m'en plus sur « {title} »",
+        "de": "Erzähl mir mehr über „{title}“",
+        "en": "Tell me more about “{title}”",
+    },
     "related_title": {"lb": "Ähnlech Objeten", "fr": "Objets liés", "de": "Verwandte Objekte", "en": "Related objects"},
     "restart": {"lb": "Nei ufänken", "fr": "Recommencer", "de": "Neu beginnen", "en": "Start again"},
-    "thinking": {"lb": "Ech sichen an der Sammlung…", "fr": "Je cherche dans la collection…",
-                 "de": "Ich suche in der Sammlung…", "en": "Searching the collection…"},
-    "idle_note": {"lb": "Fir Är Privatsphär gëtt d'Gespréich no {s} Sekonnen ouni Beréierung geläscht.",
-                  "fr": "Pour votre vie privée, la conversation s'efface après {s} secondes sans contact.",
-                  "de": "Zum Schutz Ihrer Privatsphäre wird das Gespräch nach {s} Sekunden ohne Berührung gelöscht.",
-                  "en": "For your privacy, the conversation is erased after {s} seconds without a touch."},
-    "unavailable": {"lb": "De Kiosk ass am Moment net disponibel.", "fr": "Le kiosque est momentanément indisponible.",
-                    "de": "Der Kiosk ist gerade nicht verfügbar.", "en": "The kiosk is unavailable right now."},
+    "thinking": {
+        "lb": "Ech sichen an der Sammlung…",
+        "fr": "Je cherche dans la collection…",
+        "de": "Ich suche in der Sammlung…",
+        "en": "Searching the collection…",
+    },
+    "idle_note": {
+        "lb": "Fir Är Privatsphär gëtt d'Gespréich no {s} Sekonnen ouni Beréierung geläscht.",
+        "fr": "Pour votre vie privée, la conversation s'efface après {s} secondes sans contact.",
+        "de": "Zum Schutz Ihrer Privatsphäre wird das Gespräch nach {s} Sekunden ohne Berührung gelöscht.",
+        "en": "For your privacy, the conversation is erased after {s} seconds without a touch.",
+    },
+    "unavailable": {
+        "lb": "De Kiosk ass am Moment net disponibel.",
+        "fr": "Le kiosque est momentanément indisponible.",
+        "de": "Der Kiosk ist gerade nicht verfügbar.",
+        "en": "The kiosk is unavailable right now.",
+    },
     "you": {"lb": "Dir", "fr": "Vous", "de": "Sie", "en": "You"},
 }
 SUGGESTIONS = {
-    "lb": ["Wien huet d'Buerg vu Veianen gemoolt?", "Wat ass d'Sprangprëssessioun?",
-           "Hutt dir Fotoe vun der Schmelz?", "Wéi huet eng Karbidluucht funktionéiert?"],
-    "fr": ["Qui a peint le château de Vianden ?", "Qu'est-ce que la procession dansante d'Echternach ?",
-           "Avez-vous des photos des hauts fourneaux ?", "Comment fonctionnait une lampe de mineur ?"],
-    "de": ["Wer hat die Burg Vianden gemalt?", "Was ist die Springprozession?",
-           "Haben Sie Fotos vom Hüttenwerk?", "Wie funktionierte eine Karbidlampe?"],
-    "en": ["Who painted Vianden castle?", "What is the dancing procession of Echternach?",
-           "Do you have photos of the steelworks?", "How did a miner's carbide lamp work?"],
+    "lb": [
+        "Wien huet d'Buerg vu Veianen gemoolt?",
+        "Wat ass d'Sprangprëssessioun?",
+        "Hutt dir Fotoe vun der Schmelz?",
+        "Wéi huet eng Karbidluucht funktionéiert?",
+    ],
+    "fr": [
+        "Qui a peint le château de Vianden ?",
+        "Qu'est-ce que la procession dansante d'Echternach ?",
+        "Avez-vous des photos des hauts fourneaux ?",
+        "Comment fonctionnait une lampe de mineur ?",
+    ],
+    "de": [
+        "Wer hat die Burg Vianden gemalt?",
+        "Was ist die Springprozession?",
+        "Haben Sie Fotos vom Hüttenwerk?",
+        "Wie funktionierte eine Karbidlampe?",
+    ],
+    "en": [
+        "Who painted Vianden castle?",
+        "What is the dancing procession of Echternach?",
+        "Do you have photos of the steelworks?",
+        "How did a miner's carbide lamp work?",
+    ],
 }
 LANG_BUTTONS = {"lb": "Lëtzebuergesch", "fr": "Français", "de": "Deutsch", "en": "English"}
 
@@ -127,15 +167,15 @@ def idle_watch() -> None:
 
 
 def show_turn(turn: dict, lang: str, core, latest: bool) -> None:
-    st.markdown(f"<div class='kiosk-question'>{u('you', lang)}: {_esc(turn['question'])}</div>",
-                unsafe_allow_html=True)
+    st.markdown(f"<div class='kiosk-question'>{u('you', lang)}: {_esc(turn['question'])}</div>", unsafe_allow_html=True)
     cols = st.columns([3, 2]) if turn.get("image") else [st.container()]
     with cols[0]:
         st.markdown(f"<div class='kiosk-answer'>{_esc(turn['answer'])}</div>", unsafe_allow_html=True)
         if turn["sources"]:
             items = " · ".join(f"[{i}] {_esc(s['title'])}" for i, s in enumerate(turn["sources"], 1))
-            st.markdown(f"<div class='kiosk-sources'>{i18n.t('sources', turn['lang'])}: {items}</div>",
-                        unsafe_allow_html=True)
+            st.markdown(
+                f"<div class='kiosk-sources'>{i18n.t('sources', turn['lang'])}: {items}</div>", unsafe_allow_html=True
+            )
         if turn.get("ai"):
             st.caption(i18n.t("ai_label", turn["lang"]))
     if turn.get("image"):
@@ -191,8 +231,9 @@ def main() -> None:
 
     cols = st.columns(4)
     for col, code in zip(cols, LANGS):
-        if col.button(LANG_BUTTONS[code], key=f"lang-{code}", type="primary" if code == lang else "secondary",
-                      width="stretch"):
+        if col.button(
+            LANG_BUTTONS[code], key=f"lang-{code}", type="primary" if code == lang else "secondary", width="stretch"
+        ):
             state.lang = code
             st.rerun()
 
@@ -216,9 +257,17 @@ def main() -> None:
             area[1].image(image, width="stretch")  # the picture shows before the model writes
         with area[0]:
             st.write_stream(turn)
-        state.turns.append({"question": question, "answer": reply.text, "lang": reply.lang, "image": image,
-                            "sources": [{"id": s.id, "title": s.title} for s in reply.sources],
-                            "ai": reply.ai_generated, "kind": reply.kind})
+        state.turns.append(
+            {
+                "question": question,
+                "answer": reply.text,
+                "lang": reply.lang,
+                "image": image,
+                "sources": [{"id": s.id, "title": s.title} for s in reply.sources],
+                "ai": reply.ai_generated,
+                "kind": reply.kind,
+            }
+        )
         touched(state)
         st.rerun()
 
@@ -228,8 +277,7 @@ def main() -> None:
         if latest["sources"]:
             b1, b2 = st.columns(2)
             b1.button(u("more", lang), key="btn-more", on_click=ask, args=(u("more", lang),), width="stretch")
-            b2.button(u("related", lang), key="btn-related", on_click=ask, args=(u("related", lang),),
-                      width="stretch")
+            b2.button(u("related", lang), key="btn-related", on_click=ask, args=(u("related", lang),), width="stretch")
             related = related_of(core, [s["id"] for s in latest["sources"]], lang)
             if related:
                 st.subheader(u("related_title", lang))
@@ -238,8 +286,13 @@ def main() -> None:
                     with tile:
                         if item["image"]:
                             st.image(item["image"], width="stretch")
-                        st.button(item["title"], key=f"rel-{item['id']}", on_click=ask,
-                                  args=(u("about", lang, title=item["title"]),), width="stretch")
+                        st.button(
+                            item["title"],
+                            key=f"rel-{item['id']}",
+                            on_click=ask,
+                            args=(u("about", lang, title=item["title"]),),
+                            width="stretch",
+                        )
         for earlier in reversed(state.turns[:-1][-2:]):
             with st.expander(earlier["question"]):
                 st.write(earlier["answer"])

@@ -20,11 +20,19 @@ from moien.heritage.i18n import field_label, method_label, msg
 LANGS = ("lb", "fr", "de", "en")
 LANG_NAMES = {"lb": "Lëtzebuergesch", "fr": "Français", "de": "Deutsch", "en": "English"}
 UI = {
-    "title": {"lb": "Sammlungen – Personal", "fr": "Collections – espace du personnel",
-              "de": "Sammlungen – Mitarbeiteransicht", "en": "Collections – staff view"},
+    "title": {
+        "lb": "Sammlungen – Personal",
+        "fr": "Collections – espace du personnel",
+        "de": "Sammlungen – Mitarbeiteransicht",
+        "en": "Collections – staff view",
+    },
     "search": {"lb": "Sichen", "fr": "Rechercher", "de": "Suchen", "en": "Search"},
-    "query": {"lb": "Sichbegrëff (all Sprooch)", "fr": "Recherche (toute langue)", "de": "Suchbegriff (jede Sprache)",
-              "en": "Search (any language)"},
+    "query": {
+        "lb": "Sichbegrëff (all Sprooch)",
+        "fr": "Recherche (toute langue)",
+        "de": "Suchbegriff (jede Sprache)",
+        "en": "Search (any language)",
+    },
     "filters": {"lb": "Filteren", "fr": "Filtres", "de": "Filter", "en": "Filters"},
     "type": {"lb": "Typ", "fr": "Type", "de": "Typ", "en": "Type"},
     "place": {"lb": "Plaz", "fr": "Lieu", "de": "Ort", "en": "Place"},
@@ -34,10 +42,18 @@ UI = {
     "results": {"lb": "Resultater", "fr": "Résultats", "de": "Ergebnisse", "en": "Results"},
     "record": {"lb": "Objet", "fr": "Notice", "de": "Datensatz", "en": "Record"},
     "field": {"lb": "Feld", "fr": "Champ", "de": "Feld", "en": "Field"},
-    "stats": {"lb": "{records} Objeten, {enriched} ugereechert", "fr": "{records} notices, {enriched} enrichies",
-              "de": "{records} Datensätze, {enriched} angereichert", "en": "{records} records, {enriched} enriched"},
-    "pick": {"lb": "Wielt e Resultat aus.", "fr": "Choisissez un résultat.", "de": "Wählen Sie ein Ergebnis.",
-             "en": "Pick a result."},
+    "stats": {
+        "lb": "{records} Objeten, {enriched} ugereechert",
+        "fr": "{records} notices, {enriched} enrichies",
+        "de": "{records} Datensätze, {enriched} angereichert",
+        "en": "{records} records, {enriched} enriched",
+    },
+    "pick": {
+        "lb": "Wielt e Resultat aus.",
+        "fr": "Choisissez un résultat.",
+        "de": "Wählen Sie ein Ergebnis.",
+        "en": "Pick a result.",
+    },
     "derived_from": {"lb": "aus", "fr": "de", "de": "aus", "en": "from"},
 }
 
@@ -70,27 +86,41 @@ def render_record(rec, lang: str) -> None:
     for row in side_by_side(rec, lang):
         cols = st.columns([2, 4, 5])
         cols[0].write(row["label"])
-        cols[1].markdown("\n\n".join(f"{s['value']}" + (f" `{s['lang']}`" if s["lang"] else "") for s in row["source"])
-                         or "—")
+        cols[1].markdown(
+            "\n\n".join(f"{s['value']}" + (f" `{s['lang']}`" if s["lang"] else "") for s in row["source"]) or "—"
+        )
         enr = []
         for e in row["enriched"]:
             src = f" ({u('derived_from', lang)} „{e['derived_from']}“)" if e["derived_from"] else ""
-            enr.append(f"*{e['value']}* — {e['kind_label']}{src} · `{e['method']} v{e['version']}` · "
-                       f"{msg('confidence', lang)} {e['confidence']:.2f}")
+            enr.append(
+                f"*{e['value']}* — {e['kind_label']}{src} · `{e['method']} v{e['version']}` · "
+                f"{msg('confidence', lang)} {e['confidence']:.2f}"
+            )
         cols[2].markdown("\n\n".join(enr) or "—")
     related = rec.related()
     if related:
         st.markdown(f"**{field_label('related', lang)}**")
         for e in related[:12]:
             via = f" ({msg('related_via', lang)} {e.data['via']})" if e.data.get("via") else ""
-            if st.button(f"{e.value} — {method_label(e.method, lang)}{via} · {e.confidence:.2f}",
-                         key=f"rel-{e.value}-{e.method}"):
+            if st.button(
+                f"{e.value} — {method_label(e.method, lang)}{via} · {e.confidence:.2f}", key=f"rel-{e.value}-{e.method}"
+            ):
                 st.session_state.selected = e.value
                 st.rerun()
     p = rec.provenance
     st.markdown(f"**{msg('provenance', lang)}**")
-    st.json({"format": p.format, "origin": p.origin, "original_id": p.original_id, "datestamp": p.datestamp,
-             "sets": p.sets, "imported_at": p.imported_at, "importer": p.importer}, expanded=False)
+    st.json(
+        {
+            "format": p.format,
+            "origin": p.origin,
+            "original_id": p.original_id,
+            "datestamp": p.datestamp,
+            "sets": p.sets,
+            "imported_at": p.imported_at,
+            "importer": p.importer,
+        },
+        expanded=False,
+    )
 
 
 def main() -> None:
@@ -99,8 +129,9 @@ def main() -> None:
     state = st.session_state
     state.setdefault("selected", None)
     with st.sidebar:
-        lang = st.selectbox("Sprooch · Langue · Sprache · Language", LANGS, key="lang",
-                            format_func=lambda c: LANG_NAMES[c])
+        lang = st.selectbox(
+            "Sprooch · Langue · Sprache · Language", LANGS, key="lang", format_func=lambda c: LANG_NAMES[c]
+        )
         stats = store.stats()
         st.caption(u("stats", lang, records=stats["records"], enriched=stats["enriched"]))
         query = st.text_input(u("query", lang), key="query")
@@ -108,8 +139,9 @@ def main() -> None:
             type_ = st.text_input(u("type", lang), key="f-type")
             place = st.text_input(u("place", lang), key="f-place")
             provider = st.text_input(u("provider", lang), key="f-provider")
-            rights = st.selectbox(u("rights", lang), ["", "cc0", "public-domain", "cc-by", "cc-by-sa", "in-copyright"],
-                                  key="f-rights")
+            rights = st.selectbox(
+                u("rights", lang), ["", "cc0", "public-domain", "cc-by", "cc-by-sa", "in-copyright"], key="f-rights"
+            )
             years = st.slider(u("years", lang), 1700, 2025, (1700, 2025), key="f-years")
     st.title(u("title", lang))
     left, right = st.columns([2, 3])
@@ -118,10 +150,14 @@ def main() -> None:
             from moien.heritage.index import SearchFilters, get_search
             from moien.heritage.views import summary
 
-            filters = SearchFilters(type=type_ or None, place=place or None, provider=provider or None,
-                                    rights=rights or None,
-                                    year_from=years[0] if years != (1700, 2025) else None,
-                                    year_to=years[1] if years != (1700, 2025) else None)
+            filters = SearchFilters(
+                type=type_ or None,
+                place=place or None,
+                provider=provider or None,
+                rights=rights or None,
+                year_from=years[0] if years != (1700, 2025) else None,
+                year_to=years[1] if years != (1700, 2025) else None,
+            )
             hits = get_search(store, settings.home).search(query, filters, top_k=25)
             recs = store.get_many([h.id for h in hits])
             st.markdown(f"**{u('results', lang)}** ({len(hits)})")

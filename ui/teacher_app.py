@@ -18,54 +18,112 @@ from moien.assistants.core.engine import Core
 from moien.ui.common import get_core
 
 UI = {
-    "title": {"lb": "moien – Assistent fir d'Schoul", "fr": "moien – l'assistant de l'école",
-              "de": "moien – der Schulassistent", "en": "moien – the school assistant"},
+    "title": {
+        "lb": "moien – Assistent fir d'Schoul",
+        "fr": "moien – l'assistant de l'école",
+        "de": "moien – der Schulassistent",
+        "en": "moien – the school assistant",
+    },
     "ui_lang": {"lb": "Sprooch", "fr": "Langue", "de": "Sprache", "en": "Language"},
     "assistant": {"lb": "Assistent", "fr": "Assistant", "de": "Assistent", "en": "Assistant"},
     "auto": {"lb": "Automatesch", "fr": "Automatique", "de": "Automatisch", "en": "Automatic"},
-    "new_chat": {"lb": "Nei Conversatioun", "fr": "Nouvelle conversation", "de": "Neues Gespräch",
-                 "en": "New conversation"},
-    "placeholder": {"lb": "Stellt Är Fro op Lëtzebuergesch, Franséisch, Däitsch oder Englesch…",
-                    "fr": "Posez votre question en luxembourgeois, français, allemand ou anglais…",
-                    "de": "Stellen Sie Ihre Frage auf Luxemburgisch, Französisch, Deutsch oder Englisch…",
-                    "en": "Ask in Luxembourgish, French, German or English…"},
-    "thinking": {"lb": "Ech sichen an de Quellen…", "fr": "Je cherche dans les sources…",
-                 "de": "Ich suche in den Quellen…", "en": "Searching the sources…"},
+    "new_chat": {
+        "lb": "Nei Conversatioun",
+        "fr": "Nouvelle conversation",
+        "de": "Neues Gespräch",
+        "en": "New conversation",
+    },
+    "placeholder": {
+        "lb": "Stellt Är Fro op Lëtzebuergesch, Franséisch, Däitsch oder Englesch…",
+        "fr": "Posez votre question en luxembourgeois, français, allemand ou anglais…",
+        "de": "Stellen Sie Ihre Frage auf Luxemburgisch, Französisch, Deutsch oder Englisch…",
+        "en": "Ask in Luxembourgish, French, German or English…",
+    },
+    "thinking": {
+        "lb": "Ech sichen an de Quellen…",
+        "fr": "Je cherche dans les sources…",
+        "de": "Ich suche in den Quellen…",
+        "en": "Searching the sources…",
+    },
     "model": {"lb": "Modell", "fr": "Modèle", "de": "Modell", "en": "Model"},
-    "download_md": {"lb": "Als Markdown eroflueden", "fr": "Télécharger en Markdown",
-                    "de": "Als Markdown herunterladen", "en": "Download as Markdown"},
-    "download_docx": {"lb": "Als Word eroflueden", "fr": "Télécharger en Word", "de": "Als Word herunterladen",
-                      "en": "Download as Word"},
+    "download_md": {
+        "lb": "Als Markdown eroflueden",
+        "fr": "Télécharger en Markdown",
+        "de": "Als Markdown herunterladen",
+        "en": "Download as Markdown",
+    },
+    "download_docx": {
+        "lb": "Als Word eroflueden",
+        "fr": "Télécharger en Word",
+        "de": "Als Word herunterladen",
+        "en": "Download as Word",
+    },
     "nav_chat": {"lb": "Chat", "fr": "Discussion", "de": "Chat", "en": "Chat"},
-    "builder": {"lb": "Plang fir eng Schoulstonn", "fr": "Plan de séance", "de": "Unterrichtsplan", "en": "Lesson plan"},
-    "explorer": {"lb": "Programmer entdecken", "fr": "Explorer les programmes", "de": "Lehrpläne erkunden",
-                 "en": "Explore curricula"},
+    "builder": {
+        "lb": "Plang fir eng Schoulstonn",
+        "fr": "Plan de séance",
+        "de": "Unterrichtsplan",
+        "en": "Lesson plan",
+    },
+    "explorer": {
+        "lb": "Programmer entdecken",
+        "fr": "Explorer les programmes",
+        "de": "Lehrpläne erkunden",
+        "en": "Explore curricula",
+    },
     "topic": {"lb": "Theema", "fr": "Thème", "de": "Thema", "en": "Topic"},
-    "topic_hint": {"lb": "z. B. de Waasserkreeslaf", "fr": "p. ex. le cycle de l'eau", "de": "z. B. der Wasserkreislauf",
-                   "en": "e.g. the water cycle"},
-    "topic_missing": {"lb": "Gitt w.e.g. en Theema un.", "fr": "Indiquez un thème.", "de": "Bitte geben Sie ein Thema an.",
-                      "en": "Please enter a topic."},
+    "topic_hint": {
+        "lb": "z. B. de Waasserkreeslaf",
+        "fr": "p. ex. le cycle de l'eau",
+        "de": "z. B. der Wasserkreislauf",
+        "en": "e.g. the water cycle",
+    },
+    "topic_missing": {
+        "lb": "Gitt w.e.g. en Theema un.",
+        "fr": "Indiquez un thème.",
+        "de": "Bitte geben Sie ein Thema an.",
+        "en": "Please enter a topic.",
+    },
     "cycle": {"lb": "Zyklus", "fr": "Cycle", "de": "Zyklus", "en": "Cycle"},
-    "duration": {"lb": "Dauer (Minutten)", "fr": "Durée (minutes)", "de": "Dauer (Minuten)", "en": "Duration (minutes)"},
+    "duration": {
+        "lb": "Dauer (Minutten)",
+        "fr": "Durée (minutes)",
+        "de": "Dauer (Minuten)",
+        "en": "Duration (minutes)",
+    },
     "plan_lang": {"lb": "Sprooch vum Plang", "fr": "Langue du plan", "de": "Sprache des Plans", "en": "Plan language"},
-    "with_support": {"lb": "Mat Ënnerstëtzungsplang fir e Schüler", "fr": "Avec un plan de soutien individuel",
-                     "de": "Mit individuellem Förderplan", "en": "With a student support plan"},
+    "with_support": {
+        "lb": "Mat Ënnerstëtzungsplang fir e Schüler",
+        "fr": "Avec un plan de soutien individuel",
+        "de": "Mit individuellem Förderplan",
+        "en": "With a student support plan",
+    },
     "make_plan": {"lb": "Plang maachen", "fr": "Créer le plan", "de": "Plan erstellen", "en": "Create the plan"},
     "refine": {"lb": "Upassen", "fr": "Ajuster", "de": "Anpassen", "en": "Refine"},
     "shorter": {"lb": "Méi kuerz", "fr": "Plus court", "de": "Kürzer", "en": "Shorter"},
-    "adapt_cycle": {"lb": "Fir den Zyklus {n}", "fr": "Pour le cycle {n}", "de": "Für Zyklus {n}", "en": "For cycle {n}"},
-    "translate": {"lb": "An déi Sprooch", "fr": "Dans cette langue", "de": "In diese Sprache", "en": "In this language"},
-    "local": {"lb": "Alles leeft lokal op dësem Server: keng Donnéeë verloossen d'Maschinn.",
-              "fr": "Tout fonctionne localement sur ce serveur : aucune donnée ne quitte la machine.",
-              "de": "Alles läuft lokal auf diesem Server: Keine Daten verlassen die Maschine.",
-              "en": "Everything runs locally on this server: no data leaves the machine."},
+    "adapt_cycle": {
+        "lb": "Fir den Zyklus {n}",
+        "fr": "Pour le cycle {n}",
+        "de": "Für Zyklus {n}",
+        "en": "For cycle {n}",
+    },
+    "translate": {
+        "lb": "An déi Sprooch",
+        "fr": "Dans cette langue",
+        "de": "In diese Sprache",
+        "en": "In this language",
+    },
+    "local": {
+        "lb": "Alles leeft lokal op dësem Server: keng Donnéeë verloossen d'Maschinn.",
+        "fr": "Tout fonctionne localement sur ce serveur : aucune donnée ne quitte la machine.",
+        "de": "Alles läuft lokal auf diesem Server: Keine Daten verlassen die Maschine.",
+        "en": "Everything runs locally on this server: no data leaves the machine.",
+    },
 }
 
 
 def u(key: str, lang: str) -> str:
     return i18n.pick(UI, key, lang)
-
-
 
 
 def render_sources(sources: list[dict], lang: str) -> None:
@@ -90,11 +148,22 @@ def render_attachments(attachments: list[dict], key: str, lang: str) -> None:
         data.pop("removed_outcomes", None)
         plan = lp.parse_plan_data(data)
         c1, c2 = st.columns(2)
-        c1.download_button(u("download_md", lang), att["markdown"] or "", file_name="lesson-plan.md",
-                           mime="text/markdown", key=f"md-{key}-{n}", use_container_width=True)
-        c2.download_button(u("download_docx", lang), lp.to_docx(plan, plan_lang, model, cited),
-                           file_name="lesson-plan.docx", key=f"docx-{key}-{n}", use_container_width=True,
-                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        c1.download_button(
+            u("download_md", lang),
+            att["markdown"] or "",
+            file_name="lesson-plan.md",
+            mime="text/markdown",
+            key=f"md-{key}-{n}",
+            use_container_width=True,
+        )
+        c2.download_button(
+            u("download_docx", lang),
+            lp.to_docx(plan, plan_lang, model, cited),
+            file_name="lesson-plan.docx",
+            key=f"docx-{key}-{n}",
+            use_container_width=True,
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
 
 
 def render_meta(meta: dict, lang: str) -> None:
@@ -106,7 +175,9 @@ def sidebar_common(core: Core) -> str:
     state = st.session_state
     with st.sidebar:
         lang = st.selectbox(
-            u("ui_lang", state.ui_lang), list(i18n.LANGS), key="ui_lang",
+            u("ui_lang", state.ui_lang),
+            list(i18n.LANGS),
+            key="ui_lang",
             format_func=lambda c: i18n.lang_name(c, c).capitalize(),
         )
     return lang
@@ -129,8 +200,13 @@ def show_turn(core: Core, turn, lang: str, key: str) -> dict:
     attachments = [a.model_dump() for a in reply.attachments]
     render_attachments(attachments, key, lang)
     render_meta(meta, lang)
-    return {"role": "assistant", "text": reply.text, "attachments": attachments,
-            "sources": [s.model_dump() for s in reply.sources], "meta": meta}
+    return {
+        "role": "assistant",
+        "text": reply.text,
+        "attachments": attachments,
+        "sources": [s.model_dump() for s in reply.sources],
+        "meta": meta,
+    }
 
 
 def chat_page() -> None:
@@ -140,7 +216,9 @@ def chat_page() -> None:
     with st.sidebar:
         names = ["auto", *core.assistants]
         picked = st.radio(
-            u("assistant", lang), names, key="assistant",
+            u("assistant", lang),
+            names,
+            key="assistant",
             format_func=lambda n: u("auto", lang) if n == "auto" else core.assistants[n].title(lang),
         )
         if st.button(u("new_chat", lang), use_container_width=True):
@@ -167,8 +245,9 @@ def chat_page() -> None:
         st.markdown(question)
     with st.chat_message("assistant"):
         with st.spinner(u("thinking", lang)):
-            turn = core.turn(question, session_id=state.session_id,
-                             assistant=None if picked == "auto" else picked, ui_lang=lang)
+            turn = core.turn(
+                question, session_id=state.session_id, assistant=None if picked == "auto" else picked, ui_lang=lang
+            )
         state.messages.append(show_turn(core, turn, lang, str(len(state.messages))))
 
 
@@ -205,8 +284,12 @@ def builder_page() -> None:
         c1, c2, c3 = st.columns(3)
         cycle = c1.selectbox(u("cycle", lang), [1, 2, 3, 4], index=2)
         minutes = c2.slider(u("duration", lang), 15, 120, 45, step=5)
-        plan_lang = c3.selectbox(u("plan_lang", lang), list(i18n.LANGS), index=list(i18n.LANGS).index(lang),
-                                 format_func=lambda c: i18n.lang_name(c, c).capitalize())
+        plan_lang = c3.selectbox(
+            u("plan_lang", lang),
+            list(i18n.LANGS),
+            index=list(i18n.LANGS).index(lang),
+            format_func=lambda c: i18n.lang_name(c, c).capitalize(),
+        )
         support = st.checkbox(u("with_support", lang))
         submitted = st.form_submit_button(u("make_plan", lang), type="primary")
     request = None
@@ -235,8 +318,13 @@ def builder_page() -> None:
         new_cycle = r2.selectbox(u("cycle", lang), [1, 2, 3, 4], key="refine-cycle", label_visibility="collapsed")
         if r2.button(u("adapt_cycle", lang).format(n=new_cycle), use_container_width=True):
             request = REFINE["cycle"][last_lang].format(n=new_cycle)
-        new_lang = r3.selectbox(u("plan_lang", lang), list(i18n.LANGS), key="refine-lang", label_visibility="collapsed",
-                                format_func=lambda c: i18n.lang_name(c, c).capitalize())
+        new_lang = r3.selectbox(
+            u("plan_lang", lang),
+            list(i18n.LANGS),
+            key="refine-lang",
+            label_visibility="collapsed",
+            format_func=lambda c: i18n.lang_name(c, c).capitalize(),
+        )
         if r3.button(u("translate", lang), use_container_width=True):
             request = REFINE["lang"][new_lang]
 
@@ -261,8 +349,10 @@ def main() -> None:
     asked = st.query_params.get("lang")  # a link inside the app (e.g. the picture of links) keeps the language
     state.setdefault("ui_lang", asked if asked in i18n.LANGS else core.settings.ui_lang)
     lang = sidebar_common(core)
-    pages = [st.Page(chat_page, title=u("nav_chat", lang), icon=":material/forum:", url_path="chat", default=True),
-             st.Page(builder_page, title=u("builder", lang), icon=":material/edit_note:", url_path="lesson-plan")]
+    pages = [
+        st.Page(chat_page, title=u("nav_chat", lang), icon=":material/forum:", url_path="chat", default=True),
+        st.Page(builder_page, title=u("builder", lang), icon=":material/edit_note:", url_path="lesson-plan"),
+    ]
     for extra in extra_pages(lang):
         pages.append(extra)
     page = st.navigation(pages)

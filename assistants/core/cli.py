@@ -22,15 +22,19 @@ app = typer.Typer(
     name="moien",
     help="moien — sovereign, multilingual (lb/fr/de/en) assistants on a locally hosted model.\n\n"
     "Everything runs on this machine: the model, the search indexes and the Neo4j curriculum graph. "
-    "Start with `moien setup`, then `moien ask \"Wéini fänkt d'Schoul un?\"` or `moien serve`.",
+    'Start with `moien setup`, then `moien ask "Wéini fänkt d\'Schoul un?"` or `moien serve`.',
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-model_app = typer.Typer(help="The local language model: list, assemble and verify built-in models.", no_args_is_help=True)
+model_app = typer.Typer(
+    help="The local language model: list, assemble and verify built-in models.", no_args_is_help=True
+)
 neo4j_app = typer.Typer(help="The local Neo4j server that holds the curriculum graph.", no_args_is_help=True)
-opensearch_app = typer.Typer(help="The local OpenSearch node for the heritage search's server backend "
-                             "(MOIEN_HERITAGE__BACKEND=opensearch).", no_args_is_help=True)
+opensearch_app = typer.Typer(
+    help="The local OpenSearch node for the heritage search's server backend (MOIEN_HERITAGE__BACKEND=opensearch).",
+    no_args_is_help=True,
+)
 demo_app = typer.Typer(help="Demo data shipped with moien.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
 app.add_typer(neo4j_app, name="neo4j")
@@ -49,10 +53,29 @@ def _fail(message: str, code: int = 1) -> None:
 # --- ask ------------------------------------------------------------------------------------------
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="Your question, in Luxembourgish, French, German or English. Use - to read it from stdin.")],
-    assistant: Annotated[str | None, typer.Option("--assistant", "-a", help="Which assistant answers (see `moien assistants`); default: routed automatically.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object: text, lang, sources, ai_generated, model, disclosure, assistant, kind.")] = False,
-    ui_lang: Annotated[str | None, typer.Option("--ui-lang", help="Language to fall back on when the question's language is unclear (lb, fr, de, en).")] = None,
+    question: Annotated[
+        str,
+        typer.Argument(help="Your question, in Luxembourgish, French, German or English. Use - to read it from stdin."),
+    ],
+    assistant: Annotated[
+        str | None,
+        typer.Option(
+            "--assistant", "-a", help="Which assistant answers (see `moien assistants`); default: routed automatically."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print one JSON object: text, lang, sources, ai_generated, model, disclosure, assistant, kind.",
+        ),
+    ] = False,
+    ui_lang: Annotated[
+        str | None,
+        typer.Option(
+            "--ui-lang", help="Language to fall back on when the question's language is unclear (lb, fr, de, en)."
+        ),
+    ] = None,
 ) -> None:
     """Ask one question and print the answer with its sources."""
     from moien.assistants.core.engine import Core
@@ -105,12 +128,21 @@ def model_list() -> None:
     for m in BUILTIN_MODELS.values():
         mark = "*" if m.id == s.model.name and not s.model.path else " "
         present = (s.model_cache_dir / m.filename).is_file()
-        out.print(f"{mark} {m.id}  {m.size / 1e9:.2f} GB  {'assembled' if present else 'not assembled'}  — {m.description}")
+        out.print(
+            f"{mark} {m.id}  {m.size / 1e9:.2f} GB  {'assembled' if present else 'not assembled'}  — {m.description}"
+        )
 
 
 def _progress_bar(description: str):
-    progress = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                        TransferSpeedColumn(), TimeRemainingColumn(), console=err, transient=True)
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
     task = progress.add_task(description, total=None)
 
     def update(done: int, total: int) -> None:
@@ -154,8 +186,15 @@ def model_info() -> None:
         m = get_model(get_settings())
     except ModelError as exc:
         _fail(str(exc))
-    out.print(json.dumps({"model": m.model_id, "path": str(getattr(m, "path", "")),
-                          "load_seconds": round(getattr(m, "load_seconds", 0.0), 2)}))
+    out.print(
+        json.dumps(
+            {
+                "model": m.model_id,
+                "path": str(getattr(m, "path", "")),
+                "load_seconds": round(getattr(m, "load_seconds", 0.0), 2),
+            }
+        )
+    )
 
 
 # --- neo4j ----------------------------------------------------------------------------------------
@@ -182,8 +221,10 @@ def neo4j_start() -> None:
     except Neo4jServerError as exc:
         _fail(str(exc))
     applied = get_graph(get_settings()).migrate(MIGRATIONS)
-    out.print(f"Neo4j running at {st.uri} (pid {st.pid}); data in {st.data_dir}"
-              + (f"; applied migrations {', '.join(applied)}" if applied else ""))
+    out.print(
+        f"Neo4j running at {st.uri} (pid {st.pid}); data in {st.data_dir}"
+        + (f"; applied migrations {', '.join(applied)}" if applied else "")
+    )
 
 
 @neo4j_app.command("stop")
@@ -197,8 +238,10 @@ def neo4j_stop() -> None:
 def neo4j_status() -> None:
     """Say whether the local Neo4j server runs, and where."""
     st = _local_neo4j().status()
-    out.print(f"{'running' if st.running else 'stopped'}: {st.uri} pid={st.pid} data={st.data_dir}"
-              + (f" — {st.message}" if st.message else ""))
+    out.print(
+        f"{'running' if st.running else 'stopped'}: {st.uri} pid={st.pid} data={st.data_dir}"
+        + (f" — {st.message}" if st.message else "")
+    )
     raise typer.Exit(0 if st.running else 3)
 
 
@@ -208,8 +251,10 @@ def _local_opensearch():
 
     s = get_settings()
     if s.heritage.opensearch_url:
-        _fail(f"MOIEN_HERITAGE__OPENSEARCH_URL is set ({s.heritage.opensearch_url}): moien does not start a local "
-              "OpenSearch. Unset it to use the local one.")
+        _fail(
+            f"MOIEN_HERITAGE__OPENSEARCH_URL is set ({s.heritage.opensearch_url}): moien does not start a local "
+            "OpenSearch. Unset it to use the local one."
+        )
     try:
         return LocalOpenSearch.from_settings(s)
     except OpenSearchServerError as exc:
@@ -273,15 +318,33 @@ def setup(
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="Port of the Streamlit teacher app.")] = 8501,
-    host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless a reverse proxy fronts it.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to bind; keep 127.0.0.1 unless a reverse proxy fronts it.")
+    ] = "127.0.0.1",
 ) -> None:
     """Start the Streamlit teacher app (chat with sources, assistant picker, four UI languages)."""
     app_file = Path(__file__).resolve().parents[2] / "ui" / "teacher_app.py"
     out.print(f"moien is starting at http://{host}:{port}  (Ctrl+C to stop)")
     env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False"}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", host, "--server.port",
-           str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_file),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
+    ]
     raise typer.Exit(subprocess.call(cmd, env=env))
 
 

@@ -149,8 +149,12 @@ class Core:
         if len(text) > self.settings.max_message_chars:
             lang = self._decide_lang(text[:2000], session, ui_lang).lang
             lang = lang if lang in i18n.LANGS else (session.last_lang or ui_lang)
-            return self._canned(session, lang, "invalid_input",
-                                i18n.t("too_long", lang, length=len(text), limit=self.settings.max_message_chars))
+            return self._canned(
+                session,
+                lang,
+                "invalid_input",
+                i18n.t("too_long", lang, length=len(text), limit=self.settings.max_message_chars),
+            )
         if not text:
             lang = session.last_lang or ui_lang
             return self._canned(session, lang, "invalid_input", i18n.t("empty_message", lang))
@@ -167,43 +171,88 @@ class Core:
         if route.assistant is None:
             if route.unknown:
                 available = ", ".join(self.assistants) or "-"
-                return self._canned(session, lang, "invalid_input",
-                                    i18n.t("unknown_assistant", lang, name=route.unknown, available=available),
-                                    reason=decision.reason)
+                return self._canned(
+                    session,
+                    lang,
+                    "invalid_input",
+                    i18n.t("unknown_assistant", lang, name=route.unknown, available=available),
+                    reason=decision.reason,
+                )
             return self._canned(session, lang, "out_of_scope", self._capabilities(lang), reason=decision.reason)
         helper = self.assistants[route.assistant]
         session.last_assistant = helper.name
 
         state = session.extra.setdefault(helper.name, {})
-        query = Query(text=text, lang=lang, session_id=session.id, history=session.history(), state=state,
-                      intent=route.intent)
+        query = Query(
+            text=text, lang=lang, session_id=session.id, history=session.history(), state=state, intent=route.intent
+        )
         try:
             grounding = helper.ground(query)
         except AssistantUnavailable as exc:
             log.warning("assistant %s unavailable: %s", helper.name, exc.detail)
-            return self._canned(session, lang, "unavailable",
-                                i18n.t("unavailable", lang, service=helper.service_name(lang)),
-                                assistant=helper.name, reason=decision.reason, remember=text)
+            return self._canned(
+                session,
+                lang,
+                "unavailable",
+                i18n.t("unavailable", lang, service=helper.service_name(lang)),
+                assistant=helper.name,
+                reason=decision.reason,
+                remember=text,
+            )
         except Exception as exc:  # a broken plugin or query must not crash the channel
             log.exception("assistant %s failed to ground a query", helper.name)
-            return self._canned(session, lang, "error", i18n.t("error", lang, error=type(exc).__name__),
-                                assistant=helper.name, reason=decision.reason, remember=text)
+            return self._canned(
+                session,
+                lang,
+                "error",
+                i18n.t("error", lang, error=type(exc).__name__),
+                assistant=helper.name,
+                reason=decision.reason,
+                remember=text,
+            )
         if grounding.empty and route.reason == "out_of_scope":
-            return self._canned(session, lang, "out_of_scope", self._capabilities(lang),
-                                assistant=helper.name, reason=decision.reason, remember=text)
+            return self._canned(
+                session,
+                lang,
+                "out_of_scope",
+                self._capabilities(lang),
+                assistant=helper.name,
+                reason=decision.reason,
+                remember=text,
+            )
         if grounding.empty:
-            return self._canned(session, lang, "no_answer", i18n.t("no_answer", lang),
-                                assistant=helper.name, reason=decision.reason, remember=text)
+            return self._canned(
+                session,
+                lang,
+                "no_answer",
+                i18n.t("no_answer", lang),
+                assistant=helper.name,
+                reason=decision.reason,
+                remember=text,
+            )
 
         disclosure = self._disclose(session, lang)
         reply = Reply(
-            text="", lang=lang, sources=grounding.sources, ai_generated=True, model=self.model_id,
-            disclosure=disclosure, assistant=helper.name, kind="answer", lang_reason=decision.reason,
+            text="",
+            lang=lang,
+            sources=grounding.sources,
+            ai_generated=True,
+            model=self.model_id,
+            disclosure=disclosure,
+            assistant=helper.name,
+            kind="answer",
+            lang_reason=decision.reason,
             session_id=session.id,
         )
         stats = GenerationStats()
-        log.info("turn session=%s assistant=%s lang=%s sources=%d", session.id[:8], helper.name, lang,
-                 len(grounding.sources), extra={"message_text": text})
+        log.info(
+            "turn session=%s assistant=%s lang=%s sources=%d",
+            session.id[:8],
+            helper.name,
+            lang,
+            len(grounding.sources),
+            extra={"message_text": text},
+        )
         own = helper.respond(query, grounding, _LazyModel(self))
         if own is not None:
             if own.lang:
@@ -226,25 +275,34 @@ class Core:
         messages: list[ChatMessage] = [{"role": "system", "content": system}]
         for role, content in query.history[-4:]:
             messages.append({"role": role, "content": content})
-        sources = "\n".join(
-            f"[{i}] {passage}" for i, passage in enumerate(grounding.passages, 1)
-        )
+        sources = "\n".join(f"[{i}] {passage}" for i, passage in enumerate(grounding.passages, 1))
         if grounding.instructions:
             sources += "\n\n" + grounding.instructions
-        messages.append({
-            "role": "user",
-            "content": f"Sources:\n{sources}\n\nQuestion: {query.text}\n\nAnswer in {language}, citing sources like [1].",
-        })
+        messages.append(
+            {
+                "role": "user",
+                "content": f"Sources:\n{sources}\n\nQuestion: {query.text}\n\nAnswer in {language}, citing sources like [1].",
+            }
+        )
         return messages
 
-    def _generate(self, reply: Reply, messages: list[ChatMessage], session: Session, text: str,
-                  stats: GenerationStats, started: float, helper: Assistant) -> Iterator[str]:
+    def _generate(
+        self,
+        reply: Reply,
+        messages: list[ChatMessage],
+        session: Session,
+        text: str,
+        stats: GenerationStats,
+        started: float,
+        helper: Assistant,
+    ) -> Iterator[str]:
         parts: list[str] = []
         max_tokens = min(self.settings.model.max_tokens, helper.max_tokens or self.settings.model.max_tokens)
         try:
             model = self.model
-            pieces = model.stream_chat(messages, max_tokens=max_tokens,
-                                       temperature=self.settings.model.temperature, stats=stats)
+            pieces = model.stream_chat(
+                messages, max_tokens=max_tokens, temperature=self.settings.model.temperature, stats=stats
+            )
             if helper.max_words:
                 pieces = cap_words(pieces, helper.max_words)
             for piece in pieces:
@@ -266,8 +324,14 @@ class Core:
         session.turns.append(("user", redact(text)))
         if reply.kind == "answer":
             session.turns.append(("assistant", redact(reply.text)))
-        log.info("turn done session=%s kind=%s tokens=%d ttft=%.2fs total=%.2fs", session.id[:8], reply.kind,
-                 stats.completion_tokens, stats.time_to_first_token, time.perf_counter() - started)
+        log.info(
+            "turn done session=%s kind=%s tokens=%d ttft=%.2fs total=%.2fs",
+            session.id[:8],
+            reply.kind,
+            stats.completion_tokens,
+            stats.time_to_first_token,
+            time.perf_counter() - started,
+        )
 
     def _relay(self, reply: Reply, own, session: Session, text: str, started: float) -> Iterator[str]:
         """Stream an assistant's own response, with the same fault handling as the core's answers."""
@@ -308,15 +372,31 @@ class Core:
         lines = [f"- {a.title(lang)}: {a.description(lang)}" for a in self.assistants.values()]
         return i18n.t("out_of_scope", lang, capabilities="\n".join(lines))
 
-    def _canned(self, session: Session, lang: str, kind: str, text: str, *, assistant: str | None = None,
-                reason: str = "", remember: str | None = None) -> Turn:
+    def _canned(
+        self,
+        session: Session,
+        lang: str,
+        kind: str,
+        text: str,
+        *,
+        assistant: str | None = None,
+        reason: str = "",
+        remember: str | None = None,
+    ) -> Turn:
         """A reply written by people, not by the model (so ``ai_generated`` is false)."""
         if remember:
             session.turns.append(("user", redact(remember)))
         reply = Reply(
-            text=text, lang=lang, sources=[], ai_generated=False, model=self.model_id,
-            disclosure=self._disclose(session, lang), assistant=assistant, kind=kind,  # type: ignore[arg-type]
-            lang_reason=reason, session_id=session.id,
+            text=text,
+            lang=lang,
+            sources=[],
+            ai_generated=False,
+            model=self.model_id,
+            disclosure=self._disclose(session, lang),
+            assistant=assistant,
+            kind=kind,  # type: ignore[arg-type]
+            lang_reason=reason,
+            session_id=session.id,
         )
         return Turn(reply, iter([text]))
 

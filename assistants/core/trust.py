@@ -21,7 +21,12 @@ _PII_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
     ("IBAN", re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,4})?\b")),
     ("MATRICULE", re.compile(r"\b(?:19|20)\d{2}\s?\d{4}\s?\d{5}\b")),
-    ("PHONE", re.compile(r"(?<!\w)(?:\+|00)\d{2,3}[\s./-]?\d{2,4}(?:[\s./-]?\d{2,4}){1,4}\b|\b\d{3}[\s./-]\d{3}[\s./-]\d{3}\b")),
+    (
+        "PHONE",
+        re.compile(
+            r"(?<!\w)(?:\+|00)\d{2,3}[\s./-]?\d{2,4}(?:[\s./-]?\d{2,4}){1,4}\b|\b\d{3}[\s./-]\d{3}[\s./-]\d{3}\b"
+        ),
+    ),
 ]
 
 

@@ -25,7 +25,7 @@ curriculum_app = typer.Typer(
         "Examples:\n\n"
         "  moien curriculum import programme.json --format case\n\n"
         "  moien curriculum import concepts.ttl --format rdf --mapping skos\n\n"
-        "  moien curriculum search \"Wéi erkläert een de Waasserkreeslaf?\"\n\n"
+        '  moien curriculum search "Wéi erkläert een de Waasserkreeslaf?"\n\n'
         "  moien curriculum show MA-C3-02 --json\n\n"
         "  moien curriculum links MA-C3-04\n\n"
         "Suggested links are moien's proposals (score, method, provenance), never part of the official curriculum."
@@ -42,87 +42,151 @@ LANGS = ("fr", "de", "en", "lb")
 #: What the commands print, in the four languages (``--lang``, default the configured UI language).
 #: Statements are shown in that language where the curriculum has them, else in the original.
 MSG: dict[str, dict[str, str]] = {
-    "no_match": {"lb": "Keen Element passt.", "fr": "Aucun élément ne correspond.", "de": "Kein Element passt.",
-                 "en": "No item matches."},
-    "nothing_written": {"lb": "Näischt gouf geschriwwen: de Graph ass wéi virdrun.",
-                        "fr": "Rien n'a été écrit : le graphe est tel qu'avant.",
-                        "de": "Nichts wurde geschrieben: der Graph ist unverändert.",
-                        "en": "Nothing was written: the graph is as it was."},
-    "no_item": {"lb": "keen Element mam Code {code!r}; probéiert `moien curriculum search {code}`",
-                "fr": "aucun élément avec le code {code!r} ; essayez `moien curriculum search {code}`",
-                "de": "kein Element mit dem Code {code!r}; versuchen Sie `moien curriculum search {code}`",
-                "en": "no item with code {code!r}; try `moien curriculum search {code}`"},
-    "official_of": {"lb": "Offiziell Verbindunge vu {code}", "fr": "Liens officiels de {code}",
-                    "de": "Offizielle Verknüpfungen von {code}", "en": "Official links of {code}"},
-    "from_curriculum": {"lb": "(aus dem Programm)", "fr": "(du programme)", "de": "(aus dem Lehrplan)",
-                        "en": "(from the curriculum)"},
+    "no_match": {
+        "lb": "Keen Element passt.",
+        "fr": "Aucun élément ne correspond.",
+        "de": "Kein Element passt.",
+        "en": "No item matches.",
+    },
+    "nothing_written": {
+        "lb": "Näischt gouf geschriwwen: de Graph ass wéi virdrun.",
+        "fr": "Rien n'a été écrit : le graphe est tel qu'avant.",
+        "de": "Nichts wurde geschrieben: der Graph ist unverändert.",
+        "en": "Nothing was written: the graph is as it was.",
+    },
+    "no_item": {
+        "lb": "keen Element mam Code {code!r}; probéiert `moien curriculum search {code}`",
+        "fr": "aucun élément avec le code {code!r} ; essayez `moien curriculum search {code}`",
+        "de": "kein Element mit dem Code {code!r}; versuchen Sie `moien curriculum search {code}`",
+        "en": "no item with code {code!r}; try `moien curriculum search {code}`",
+    },
+    "official_of": {
+        "lb": "Offiziell Verbindunge vu {code}",
+        "fr": "Liens officiels de {code}",
+        "de": "Offizielle Verknüpfungen von {code}",
+        "en": "Official links of {code}",
+    },
+    "from_curriculum": {
+        "lb": "(aus dem Programm)",
+        "fr": "(du programme)",
+        "de": "(aus dem Lehrplan)",
+        "en": "(from the curriculum)",
+    },
     "none": {"lb": "keng", "fr": "aucun", "de": "keine", "en": "none"},
-    "suggested_head": {"lb": "Virschléi vu moien — net offiziell", "fr": "Suggestions de moien — non officielles",
-                       "de": "Vorschläge von moien — nicht offiziell", "en": "Suggested by moien — not official"},
-    "accepted_by_review": {"lb": "bei der Iwwerpréiwung ugeholl", "fr": "acceptée à la relecture",
-                           "de": "bei der Prüfung angenommen", "en": "accepted by review"},
-    "suggested": {"lb": "waarden op Iwwerpréiwung", "fr": "en attente de relecture", "de": "warten auf Prüfung",
-                  "en": "waiting for review"},
+    "suggested_head": {
+        "lb": "Virschléi vu moien — net offiziell",
+        "fr": "Suggestions de moien — non officielles",
+        "de": "Vorschläge von moien — nicht offiziell",
+        "en": "Suggested by moien — not official",
+    },
+    "accepted_by_review": {
+        "lb": "bei der Iwwerpréiwung ugeholl",
+        "fr": "acceptée à la relecture",
+        "de": "bei der Prüfung angenommen",
+        "en": "accepted by review",
+    },
+    "suggested": {
+        "lb": "waarden op Iwwerpréiwung",
+        "fr": "en attente de relecture",
+        "de": "warten auf Prüfung",
+        "en": "waiting for review",
+    },
     "accepted": {"lb": "ugeholl", "fr": "acceptées", "de": "angenommen", "en": "accepted"},
     "rejected": {"lb": "refuséiert", "fr": "refusées", "de": "abgelehnt", "en": "rejected"},
-    "review_head": {"lb": "{n} virgeschloe Verbindungen — {status} (Propositioune vu moien, net offiziell)",
-                    "fr": "{n} liens suggérés — {status} (propositions de moien, non officielles)",
-                    "de": "{n} vorgeschlagene Verknüpfungen — {status} (Vorschläge von moien, nicht offiziell)",
-                    "en": "{n} suggested links — {status} (moien's proposals, not official)"},
-    "review_hint": {"lb": "Decidéiert mat: moien curriculum review CODE CODE --accept | --reject [--note …]",
-                    "fr": "Décidez avec : moien curriculum review CODE CODE --accept | --reject [--note …]",
-                    "de": "Entscheiden mit: moien curriculum review CODE CODE --accept | --reject [--note …]",
-                    "en": "Decide with: moien curriculum review CODE CODE --accept | --reject [--note …]"},
-    "reviewed": {"lb": "{a} ↔ {b}: {status} ({n}); bleift e Virschlag, net Deel vum offiziellen Programm.",
-                 "fr": "{a} ↔ {b} : {status} ({n}) ; reste une suggestion, ne fait pas partie du programme officiel.",
-                 "de": "{a} ↔ {b}: {status} ({n}); bleibt ein Vorschlag, nicht Teil des offiziellen Lehrplans.",
-                 "en": "{a} ↔ {b}: {status} ({n}); still a suggestion, not part of the official curriculum."},
+    "review_head": {
+        "lb": "{n} virgeschloe Verbindungen — {status} (Propositioune vu moien, net offiziell)",
+        "fr": "{n} liens suggérés — {status} (propositions de moien, non officielles)",
+        "de": "{n} vorgeschlagene Verknüpfungen — {status} (Vorschläge von moien, nicht offiziell)",
+        "en": "{n} suggested links — {status} (moien's proposals, not official)",
+    },
+    "review_hint": {
+        "lb": "Decidéiert mat: moien curriculum review CODE CODE --accept | --reject [--note …]",
+        "fr": "Décidez avec : moien curriculum review CODE CODE --accept | --reject [--note …]",
+        "de": "Entscheiden mit: moien curriculum review CODE CODE --accept | --reject [--note …]",
+        "en": "Decide with: moien curriculum review CODE CODE --accept | --reject [--note …]",
+    },
+    "reviewed": {
+        "lb": "{a} ↔ {b}: {status} ({n}); bleift e Virschlag, net Deel vum offiziellen Programm.",
+        "fr": "{a} ↔ {b} : {status} ({n}) ; reste une suggestion, ne fait pas partie du programme officiel.",
+        "de": "{a} ↔ {b}: {status} ({n}); bleibt ein Vorschlag, nicht Teil des offiziellen Lehrplans.",
+        "en": "{a} ↔ {b}: {status} ({n}); still a suggestion, not part of the official curriculum.",
+    },
     "level": {"lb": "Niveau", "fr": "niveau", "de": "Stufe", "en": "level"},
     "subject": {"lb": "Fach", "fr": "matière", "de": "Fach", "en": "subject"},
     "statement": {"lb": "Formuléierung", "fr": "énoncé", "de": "Formulierung", "en": "statement"},
     "matched": {"lb": "fonnt iwwer", "fr": "trouvé par", "de": "gefunden über", "en": "matched"},
     "path": {"lb": "Wee", "fr": "chemin", "de": "Pfad", "en": "path"},
     "retired": {"lb": "zréckgezunn", "fr": "retiré", "de": "zurückgezogen", "en": "retired"},
-    "topics": {"lb": "transversal Themen", "fr": "thèmes transversaux", "de": "Querschnittsthemen",
-               "en": "transversal topics"},
+    "topics": {
+        "lb": "transversal Themen",
+        "fr": "thèmes transversaux",
+        "de": "Querschnittsthemen",
+        "en": "transversal topics",
+    },
     "children": {"lb": "Ënnerelementer", "fr": "sous-éléments", "de": "Unterelemente", "en": "children"},
     "progression": {"lb": "Progressioun", "fr": "progression", "de": "Progression", "en": "progression"},
-    "history": {"lb": "Versiounen: {n} méi al", "fr": "historique : {n} version(s) antérieure(s)",
-                "de": "Verlauf: {n} frühere Version(en)", "en": "history: {n} earlier version(s)"},
+    "history": {
+        "lb": "Versiounen: {n} méi al",
+        "fr": "historique : {n} version(s) antérieure(s)",
+        "de": "Verlauf: {n} frühere Version(en)",
+        "en": "history: {n} earlier version(s)",
+    },
     "items": {"lb": "{n} Elementer", "fr": "{n} éléments", "de": "{n} Elemente", "en": "{n} items"},
-    "embedded": {"lb": "{n} Element(er) embedded", "fr": "{n} élément(s) vectorisé(s)",
-                 "de": "{n} Element(e) eingebettet", "en": "embedded {n} item(s)"},
-    "all_embedded": {"lb": "All Elementer sinn schonn embedded", "fr": "Tous les éléments sont déjà vectorisés",
-                     "de": "Alle Elemente sind schon eingebettet", "en": "every item is already embedded"},
+    "embedded": {
+        "lb": "{n} Element(er) embedded",
+        "fr": "{n} élément(s) vectorisé(s)",
+        "de": "{n} Element(e) eingebettet",
+        "en": "embedded {n} item(s)",
+    },
+    "all_embedded": {
+        "lb": "All Elementer sinn schonn embedded",
+        "fr": "Tous les éléments sont déjà vectorisés",
+        "de": "Alle Elemente sind schon eingebettet",
+        "en": "every item is already embedded",
+    },
     "import_noop": {
         "lb": "{fw} ({title}) aus {file}: näischt geännert — {unchanged} Elementer onverännert, de Graph entsprécht der Datei (näischt geschriwwen).",
         "fr": "{fw} ({title}) depuis {file} : rien n'a changé — {unchanged} éléments inchangés, le graphe correspond déjà au fichier (aucune écriture).",
         "de": "{fw} ({title}) aus {file}: nichts geändert — {unchanged} Elemente unverändert, der Graph entspricht der Datei (nichts geschrieben).",
-        "en": "{fw} ({title}) from {file}: nothing changed — {unchanged} items unchanged, the graph already matches this file (no write)."},
+        "en": "{fw} ({title}) from {file}: nothing changed — {unchanged} items unchanged, the graph already matches this file (no write).",
+    },
     "import_diff": {
         "lb": "{fw} ({title}) aus {file}: {added} dobäi, {changed} geännert, {retired} zréckgezunn, {restored} erëm aktiv, {unchanged} onverännert; Verbindungen +{la}/−{lr} (Import {imp}).",
         "fr": "{fw} ({title}) depuis {file} : {added} ajoutés, {changed} modifiés, {retired} retirés, {restored} rétablis, {unchanged} inchangés ; liens +{la}/−{lr} (import {imp}).",
         "de": "{fw} ({title}) aus {file}: {added} neu, {changed} geändert, {retired} zurückgezogen, {restored} wiederhergestellt, {unchanged} unverändert; Verknüpfungen +{la}/−{lr} (Import {imp}).",
-        "en": "{fw} ({title}) from {file}: {added} added, {changed} changed, {retired} retired, {restored} restored, {unchanged} unchanged; links +{la}/−{lr} (import {imp})."},
+        "en": "{fw} ({title}) from {file}: {added} added, {changed} changed, {retired} retired, {restored} restored, {unchanged} unchanged; links +{la}/−{lr} (import {imp}).",
+    },
     "dry_run": {"lb": "[Probelaf] ", "fr": "[essai à blanc] ", "de": "[Probelauf] ", "en": "[dry run] "},
-    "review_no_item": {"lb": "keen aktivt Element mam Code {code!r}; kuckt mat `moien curriculum search` no",
-                       "fr": "aucun élément actif avec le code {code!r} ; vérifiez avec `moien curriculum search`",
-                       "de": "kein aktives Element mit dem Code {code!r}; prüfen Sie mit `moien curriculum search`",
-                       "en": "no active item with the code {code!r}; check it with `moien curriculum search`"},
-    "review_no_link": {"lb": "moien huet keng Verbindung tëscht {a} a {b} virgeschloen; `moien curriculum review` weist d'Virschléi",
-                       "fr": "moien n'a suggéré aucun lien entre {a} et {b} ; `moien curriculum review` liste les suggestions",
-                       "de": "moien hat keine Verknüpfung zwischen {a} und {b} vorgeschlagen; `moien curriculum review` listet die Vorschläge",
-                       "en": "moien has suggested no link between {a} and {b}; list the suggestions with `moien curriculum review`"},
-    "review_two_codes": {"lb": "gitt déi zwee Element-Coden vun der Verbindung un, z. B. `moien curriculum review MA-C3-04 SC-C3-02 --accept`",
-                         "fr": "donnez les deux codes d'éléments du lien, p. ex. `moien curriculum review MA-C3-04 SC-C3-02 --accept`",
-                         "de": "geben Sie die beiden Element-Codes der Verknüpfung an, z. B. `moien curriculum review MA-C3-04 SC-C3-02 --accept`",
-                         "en": "give the two item codes of the link to review, e.g. `moien curriculum review MA-C3-04 SC-C3-02 --accept`"},
-    "review_one_decision": {"lb": "sot wat mat der Verbindung geschitt: --accept, --reject oder --undo (eent dovun)",
-                            "fr": "dites quoi faire du lien : --accept, --reject ou --undo (un seul)",
-                            "de": "sagen Sie, was mit der Verknüpfung geschehen soll: --accept, --reject oder --undo (eines davon)",
-                            "en": "say what to do with the link: --accept, --reject or --undo (one of them)"},
-    "review_status": {"lb": "--status ass suggested, accepted oder rejected", "fr": "--status vaut suggested, accepted ou rejected",
-                      "de": "--status ist suggested, accepted oder rejected", "en": "--status is suggested, accepted or rejected"},
+    "review_no_item": {
+        "lb": "keen aktivt Element mam Code {code!r}; kuckt mat `moien curriculum search` no",
+        "fr": "aucun élément actif avec le code {code!r} ; vérifiez avec `moien curriculum search`",
+        "de": "kein aktives Element mit dem Code {code!r}; prüfen Sie mit `moien curriculum search`",
+        "en": "no active item with the code {code!r}; check it with `moien curriculum search`",
+    },
+    "review_no_link": {
+        "lb": "moien huet keng Verbindung tëscht {a} a {b} virgeschloen; `moien curriculum review` weist d'Virschléi",
+        "fr": "moien n'a suggéré aucun lien entre {a} et {b} ; `moien curriculum review` liste les suggestions",
+        "de": "moien hat keine Verknüpfung zwischen {a} und {b} vorgeschlagen; `moien curriculum review` listet die Vorschläge",
+        "en": "moien has suggested no link between {a} and {b}; list the suggestions with `moien curriculum review`",
+    },
+    "review_two_codes": {
+        "lb": "gitt déi zwee Element-Coden vun der Verbindung un, z. B. `moien curriculum review MA-C3-04 SC-C3-02 --accept`",
+        "fr": "donnez les deux codes d'éléments du lien, p. ex. `moien curriculum review MA-C3-04 SC-C3-02 --accept`",
+        "de": "geben Sie die beiden Element-Codes der Verknüpfung an, z. B. `moien curriculum review MA-C3-04 SC-C3-02 --accept`",
+        "en": "give the two item codes of the link to review, e.g. `moien curriculum review MA-C3-04 SC-C3-02 --accept`",
+    },
+    "review_one_decision": {
+        "lb": "sot wat mat der Verbindung geschitt: --accept, --reject oder --undo (eent dovun)",
+        "fr": "dites quoi faire du lien : --accept, --reject ou --undo (un seul)",
+        "de": "sagen Sie, was mit der Verknüpfung geschehen soll: --accept, --reject oder --undo (eines davon)",
+        "en": "say what to do with the link: --accept, --reject or --undo (one of them)",
+    },
+    "review_status": {
+        "lb": "--status ass suggested, accepted oder rejected",
+        "fr": "--status vaut suggested, accepted ou rejected",
+        "de": "--status ist suggested, accepted oder rejected",
+        "en": "--status is suggested, accepted or rejected",
+    },
 }
 
 
@@ -136,9 +200,23 @@ def describe_import(report, lang: str, dry_run: bool = False) -> str:
     """An import's diff summary in ``lang``."""
     r = report
     args = {"fw": r.framework_id, "title": r.framework_title, "file": Path(r.source).name}
-    text = (m("import_noop", lang, unchanged=r.unchanged, **args) if r.noop else
-            m("import_diff", lang, added=r.added, changed=r.changed, retired=r.retired, restored=r.restored,
-              unchanged=r.unchanged, la=r.links_added, lr=r.links_removed, imp=r.import_id or "—", **args))
+    text = (
+        m("import_noop", lang, unchanged=r.unchanged, **args)
+        if r.noop
+        else m(
+            "import_diff",
+            lang,
+            added=r.added,
+            changed=r.changed,
+            retired=r.retired,
+            restored=r.restored,
+            unchanged=r.unchanged,
+            la=r.links_added,
+            lr=r.links_removed,
+            imp=r.import_id or "—",
+            **args,
+        )
+    )
     return (m("dry_run", lang) if dry_run else "") + text
 
 
@@ -192,8 +270,12 @@ def _emit(data) -> None:
 
 
 def _lang_option():
-    return typer.Option("--lang", "-l", help="Language of messages and statements: lb, fr, de or en "
-                                             "(default: the configured UI language, MOIEN_UI_LANG).")
+    return typer.Option(
+        "--lang",
+        "-l",
+        help="Language of messages and statements: lb, fr, de or en "
+        "(default: the configured UI language, MOIEN_UI_LANG).",
+    )
 
 
 def _check_lang(lang: str | None) -> str:
@@ -210,11 +292,22 @@ def _check_lang(lang: str | None) -> str:
 # ------------------------------------------------------------------------------------------------ import
 @curriculum_app.command("import")
 def import_cmd(
-    path: Annotated[Path, typer.Argument(help="The curriculum file: CASE JSON, RDF (Turtle, RDF/XML, JSON-LD) or CSV.")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="case, rdf or csv (default: guessed from the file name).")] = None,
-    mapping: Annotated[str | None, typer.Option("--mapping", "-m", help="RDF only: a mapping file, or a built-in one: skos (default), case-jsonld.")] = None,
+    path: Annotated[
+        Path, typer.Argument(help="The curriculum file: CASE JSON, RDF (Turtle, RDF/XML, JSON-LD) or CSV.")
+    ],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="case, rdf or csv (default: guessed from the file name).")
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--mapping", "-m", help="RDF only: a mapping file, or a built-in one: skos (default), case-jsonld."
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show the diff; write nothing.")] = False,
-    no_embed: Annotated[bool, typer.Option("--no-embed", help="Do not compute embeddings for new or changed items now.")] = False,
+    no_embed: Annotated[
+        bool, typer.Option("--no-embed", help="Do not compute embeddings for new or changed items now.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the diff of each framework as JSON.")] = False,
     lang: Annotated[str | None, _lang_option()] = None,
 ) -> None:
@@ -231,9 +324,19 @@ def import_cmd(
         _fail(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     graph = _graph()
     try:
-        reports = _run(lambda: import_file(graph, path, fmt, mapping=mapping, progress=not as_json,
-                                           console=err, dry_run=dry_run, embed=not no_embed,
-                                           describe=lambda r: describe_import(r, lang, dry_run)))
+        reports = _run(
+            lambda: import_file(
+                graph,
+                path,
+                fmt,
+                mapping=mapping,
+                progress=not as_json,
+                console=err,
+                dry_run=dry_run,
+                embed=not no_embed,
+                describe=lambda r: describe_import(r, lang, dry_run),
+            )
+        )
     except CurriculumImportError as exc:
         _fail(f"{exc}\n{m('nothing_written', lang)}")
     if as_json:
@@ -243,12 +346,22 @@ def import_cmd(
 # ------------------------------------------------------------------------------------------------ search
 @curriculum_app.command("search")
 def search_cmd(
-    query: Annotated[str, typer.Argument(help="What to look for, in Luxembourgish, French, German or English, or an item code.")],
+    query: Annotated[
+        str, typer.Argument(help="What to look for, in Luxembourgish, French, German or English, or an item code.")
+    ],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100, help="How many items.")] = 10,
-    subject: Annotated[list[str] | None, typer.Option("--subject", "-s", help="Only this subject code (repeatable).")] = None,
-    level: Annotated[list[str] | None, typer.Option("--level", help="Only this level code, e.g. C3 or 7e (repeatable).")] = None,
-    item_type: Annotated[list[str] | None, typer.Option("--type", "-t", help="Only this item type, e.g. Competency (repeatable).")] = None,
-    only_lang: Annotated[list[str] | None, typer.Option("--has-lang", help="Only items that have a statement in this language.")] = None,
+    subject: Annotated[
+        list[str] | None, typer.Option("--subject", "-s", help="Only this subject code (repeatable).")
+    ] = None,
+    level: Annotated[
+        list[str] | None, typer.Option("--level", help="Only this level code, e.g. C3 or 7e (repeatable).")
+    ] = None,
+    item_type: Annotated[
+        list[str] | None, typer.Option("--type", "-t", help="Only this item type, e.g. Competency (repeatable).")
+    ] = None,
+    only_lang: Annotated[
+        list[str] | None, typer.Option("--has-lang", help="Only items that have a statement in this language.")
+    ] = None,
     mode: Annotated[str, typer.Option("--mode", help="hybrid (default), text or vector.")] = "hybrid",
     lang: Annotated[str | None, _lang_option()] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the hits as one JSON object.")] = False,
@@ -261,9 +374,18 @@ def search_cmd(
         _fail("--mode: use hybrid, text or vector")
     graph = _graph()
     try:
-        hits = _run(lambda: search_items(graph, query, limit=limit, subjects=tuple(subject or ()),
-                                         levels=tuple(level or ()), types=tuple(item_type or ()),
-                                         langs=tuple(only_lang or ()), mode=mode))
+        hits = _run(
+            lambda: search_items(
+                graph,
+                query,
+                limit=limit,
+                subjects=tuple(subject or ()),
+                levels=tuple(level or ()),
+                types=tuple(item_type or ()),
+                langs=tuple(only_lang or ()),
+                mode=mode,
+            )
+        )
     except RuntimeError as exc:  # vector mode without the embedding model
         _fail(str(exc))
     if as_json:
@@ -284,7 +406,9 @@ def search_cmd(
 @curriculum_app.command("show")
 def show_cmd(
     code: Annotated[str, typer.Argument(help="The item's code, e.g. MA-C3-02.")],
-    framework: Annotated[str | None, typer.Option("--framework", help="The framework id, where several use the code.")] = None,
+    framework: Annotated[
+        str | None, typer.Option("--framework", help="The framework id, where several use the code.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the item as one JSON object.")] = False,
     lang: Annotated[str | None, _lang_option()] = None,
 ) -> None:
@@ -299,14 +423,23 @@ def show_cmd(
     prog = _run(lambda: progression(graph, code))
     history = _run(lambda: item_history(graph, code, framework=framework))
     if as_json:
-        _emit({"item": b.item.to_dict(), "path": [a.code for a in b.ancestors], "children": [c.code for c in b.children],
-               "before": [p.code for p in prog.before] if prog else [], "after": [p.code for p in prog.after] if prog else [],
-               "history": history})
+        _emit(
+            {
+                "item": b.item.to_dict(),
+                "path": [a.code for a in b.ancestors],
+                "children": [c.code for c in b.children],
+                "before": [p.code for p in prog.before] if prog else [],
+                "after": [p.code for p in prog.after] if prog else [],
+                "history": history,
+            }
+        )
         return
     it = b.item
-    out.print(f"[bold]{it.code}[/]  {it.type or ''}  {m('level', ui)} {', '.join(it.levels) or '—'}  "
-              f"{m('subject', ui)} {it.subject or '—'}" + (f"  [red]({m('retired', ui)})[/]" if it.retired else ""),
-              highlight=False)
+    out.print(
+        f"[bold]{it.code}[/]  {it.type or ''}  {m('level', ui)} {', '.join(it.levels) or '—'}  "
+        f"{m('subject', ui)} {it.subject or '—'}" + (f"  [red]({m('retired', ui)})[/]" if it.retired else ""),
+        highlight=False,
+    )
     if b.ancestors:
         out.print(f"{m('path', ui)}: " + " › ".join(a.code for a in b.ancestors), highlight=False)
     for lang in LANGS:
@@ -317,8 +450,11 @@ def show_cmd(
     if b.children:
         out.print(f"{m('children', ui)}: " + ", ".join(c.code for c in b.children), highlight=False)
     if prog and (prog.before or prog.after):
-        out.print(f"{m('progression', ui)}: " + " → ".join([p.code for p in prog.before] + [f"[bold]{it.code}[/]"]
-                                               + [p.code for p in prog.after]), highlight=False)
+        out.print(
+            f"{m('progression', ui)}: "
+            + " → ".join([p.code for p in prog.before] + [f"[bold]{it.code}[/]"] + [p.code for p in prog.after]),
+            highlight=False,
+        )
     if history:
         out.print(m("history", ui, n=len(history)), highlight=False)
 
@@ -328,7 +464,9 @@ def show_cmd(
 def links_cmd(
     code: Annotated[str, typer.Argument(help="The item's code.")],
     lang: Annotated[str | None, _lang_option()] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print official and suggested links as one JSON object.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print official and suggested links as one JSON object.")
+    ] = False,
 ) -> None:
     """An item's official links (from the curriculum) and, apart, moien's suggested cross-curricular links."""
     from moien.curriculum_graph.queries import item_links
@@ -352,14 +490,20 @@ def links_cmd(
         why = f" [{', '.join(link.evidence)}]" if link.evidence else ""
         if link.status == "accepted":
             why += f" — {m('accepted_by_review', lang)}"
-        out.print(f"  {link.other.code} ({link.other.subject}) score {link.score:.2f} via {link.method}{why}: "
-                  f"{link.other.statement(lang)}", highlight=False)
+        out.print(
+            f"  {link.other.code} ({link.other.subject}) score {link.score:.2f} via {link.method}{why}: "
+            f"{link.other.statement(lang)}",
+            highlight=False,
+        )
 
 
 # ------------------------------------------------------------------------------------------------ more
 @curriculum_app.command("suggest")
 def suggest_cmd(
-    method: Annotated[list[str] | None, typer.Option("--method", help="shared-topic, shared-keywords, embedding (repeatable; default all).")] = None,
+    method: Annotated[
+        list[str] | None,
+        typer.Option("--method", help="shared-topic, shared-keywords, embedding (repeatable; default all)."),
+    ] = None,
     top_k: Annotated[int, typer.Option("--top-k", min=1, max=20, help="Suggestions kept per item and method.")] = 3,
     framework: Annotated[str | None, typer.Option("--framework", help="Only items of this framework.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
@@ -384,12 +528,19 @@ def review_cmd(
     code_a: Annotated[str | None, typer.Argument(help="Code of one item of the suggested link.")] = None,
     code_b: Annotated[str | None, typer.Argument(help="Code of the other item.")] = None,
     accept: Annotated[bool, typer.Option("--accept", help="The team finds this link useful.")] = False,
-    reject: Annotated[bool, typer.Option("--reject", help="The link is wrong or unhelpful; never suggest it again.")] = False,
+    reject: Annotated[
+        bool, typer.Option("--reject", help="The link is wrong or unhelpful; never suggest it again.")
+    ] = False,
     undo: Annotated[bool, typer.Option("--undo", help="Back to 'suggested' (waiting for review).")] = False,
     method: Annotated[str | None, typer.Option("--method", help="Only the suggestion of this method.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="Why (kept with the decision).")] = None,
-    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Who decided: a team or role, e.g. 'cycle 3 team' (no personal names needed).")] = None,
-    status: Annotated[str, typer.Option("--status", help="What to list: suggested (waiting), accepted or rejected.")] = "suggested",
+    reviewer: Annotated[
+        str | None,
+        typer.Option("--reviewer", help="Who decided: a team or role, e.g. 'cycle 3 team' (no personal names needed)."),
+    ] = None,
+    status: Annotated[
+        str, typer.Option("--status", help="What to list: suggested (waiting), accepted or rejected.")
+    ] = "suggested",
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="How many to list.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
     lang: Annotated[str | None, _lang_option()] = None,
@@ -421,8 +572,11 @@ def review_cmd(
         out.print(f"[bold yellow]{m('review_head', lang, n=len(rows), status=m(status, lang))}[/]", highlight=False)
         for r in rows:
             why = f" [{', '.join(r['evidence'])}]" if r["evidence"] else ""
-            out.print(f"  {r['from_code']} ({r['from_subject']}) ↔ {r['to_code']} ({r['to_subject']})  "
-                      f"score {r['score']:.2f} via {r['method']}{why}", highlight=False)
+            out.print(
+                f"  {r['from_code']} ({r['from_subject']}) ↔ {r['to_code']} ({r['to_subject']})  "
+                f"score {r['score']:.2f} via {r['method']}{why}",
+                highlight=False,
+            )
         if rows and status == "suggested":
             out.print(m("review_hint", lang), highlight=False)
         return
@@ -476,7 +630,9 @@ def coverage_cmd(
 
 @curriculum_app.command("topics")
 def topics_cmd(
-    topic: Annotated[str | None, typer.Argument(help="A topic code, e.g. sustainability: list its items by subject.")] = None,
+    topic: Annotated[
+        str | None, typer.Argument(help="A topic code, e.g. sustainability: list its items by subject.")
+    ] = None,
     lang: Annotated[str | None, _lang_option()] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:

@@ -109,35 +109,57 @@ LABELS = {
     "level": {"lb": "Niveau", "fr": "Niveau", "de": "Stufe", "en": "Level"},
     "subject": {"lb": "Fach", "fr": "Discipline", "de": "Fach", "en": "Subject"},
     "duration": {"lb": "Dauer", "fr": "Durée", "de": "Dauer", "en": "Duration"},
-    "outcomes": {"lb": "Léierziler (Programm)", "fr": "Objectifs (programme)", "de": "Lernziele (Lehrplan)",
-                 "en": "Learning outcomes (curriculum)"},
+    "outcomes": {
+        "lb": "Léierziler (Programm)",
+        "fr": "Objectifs (programme)",
+        "de": "Lernziele (Lehrplan)",
+        "en": "Learning outcomes (curriculum)",
+    },
     "prior": {"lb": "Virwëssen", "fr": "Prérequis", "de": "Vorwissen", "en": "Prior knowledge"},
     "points": {"lb": "Wichteg Punkten", "fr": "Points clés", "de": "Kernpunkte", "en": "Key learning points"},
-    "misconceptions": {"lb": "Heefeg Mëssverständnisser", "fr": "Idées reçues fréquentes",
-                       "de": "Häufige Fehlvorstellungen", "en": "Common misconceptions"},
+    "misconceptions": {
+        "lb": "Heefeg Mëssverständnisser",
+        "fr": "Idées reçues fréquentes",
+        "de": "Häufige Fehlvorstellungen",
+        "en": "Common misconceptions",
+    },
     "keywords": {"lb": "Schlësselwierder", "fr": "Mots clés", "de": "Schlüsselwörter", "en": "Keywords"},
     "cycles": {"lb": "Oflaf", "fr": "Déroulement", "de": "Ablauf", "en": "Learning cycles"},
     "check": {"lb": "Kontroll", "fr": "Vérification", "de": "Verständnischeck", "en": "Check for understanding"},
     "starter": {"lb": "Ufangsquiz", "fr": "Quiz de départ", "de": "Einstiegsquiz", "en": "Starter quiz"},
     "exit": {"lb": "Ofschlossquiz", "fr": "Quiz de sortie", "de": "Abschlussquiz", "en": "Exit quiz"},
-    "differentiation": {"lb": "Differenzéierung", "fr": "Différenciation", "de": "Differenzierung",
-                        "en": "Differentiation"},
+    "differentiation": {
+        "lb": "Differenzéierung",
+        "fr": "Différenciation",
+        "de": "Differenzierung",
+        "en": "Differentiation",
+    },
     "support": {"lb": "Ënnerstëtzung", "fr": "Soutien", "de": "Unterstützung", "en": "Support"},
     "core": {"lb": "Basis", "fr": "Socle", "de": "Basis", "en": "Core"},
     "extension": {"lb": "Erweiderung", "fr": "Approfondissement", "de": "Erweiterung", "en": "Extension"},
-    "ssp": {"lb": "Ënnerstëtzungsplang fir e Schüler", "fr": "Plan de soutien individuel",
-            "de": "Individueller Förderplan", "en": "Student support plan"},
+    "ssp": {
+        "lb": "Ënnerstëtzungsplang fir e Schüler",
+        "fr": "Plan de soutien individuel",
+        "de": "Individueller Förderplan",
+        "en": "Student support plan",
+    },
     "needs": {"lb": "Besoinen", "fr": "Besoins", "de": "Bedarf", "en": "Needs"},
     "goals": {"lb": "Ziler", "fr": "Objectifs", "de": "Ziele", "en": "Goals"},
     "adjustments": {"lb": "Upassungen", "fr": "Aménagements", "de": "Anpassungen", "en": "Adjustments"},
     "review": {"lb": "Iwwerpréiwung", "fr": "Bilan", "de": "Überprüfung", "en": "Review"},
     "minutes": {"lb": "Min.", "fr": "min", "de": "Min.", "en": "min"},
-    "ai": {"lb": "Generéiert vun enger KI ({model}) — vun enger Enseignante oder engem Enseignant ze iwwerpréiwen.",
-           "fr": "Généré par une IA ({model}) — à relire par l'enseignant·e.",
-           "de": "Von einer KI erzeugt ({model}) — bitte von der Lehrkraft prüfen.",
-           "en": "AI-generated ({model}) — to be reviewed by the teacher."},
-    "cited": {"lb": "Zitéiert Elementer vum Programm", "fr": "Éléments du programme cités",
-              "de": "Zitierte Lehrplanelemente", "en": "Cited curriculum items"},
+    "ai": {
+        "lb": "Generéiert vun enger KI ({model}) — vun enger Enseignante oder engem Enseignant ze iwwerpréiwen.",
+        "fr": "Généré par une IA ({model}) — à relire par l'enseignant·e.",
+        "de": "Von einer KI erzeugt ({model}) — bitte von der Lehrkraft prüfen.",
+        "en": "AI-generated ({model}) — to be reviewed by the teacher.",
+    },
+    "cited": {
+        "lb": "Zitéiert Elementer vum Programm",
+        "fr": "Éléments du programme cités",
+        "de": "Zitierte Lehrplanelemente",
+        "en": "Cited curriculum items",
+    },
 }
 
 
@@ -148,29 +170,52 @@ def label(key: str, lang: str) -> str:
 def to_markdown(plan: LessonPlan, lang: str, model: str, cited: dict[str, str]) -> str:
     """The plan as Markdown, with the AI label and the cited curriculum items (code → statement)."""
     L = lambda k: label(k, lang)  # noqa: E731
-    out = [f"# {plan.title}", "", f"> {L('ai').format(model=model)}", "",
-           f"**{L('level')}:** {plan.level} · **{L('subject')}:** {plan.subject} · "
-           f"**{L('duration')}:** {plan.duration_minutes} {L('minutes')}", "",
-           f"## {L('outcomes')}"]
+    out = [
+        f"# {plan.title}",
+        "",
+        f"> {L('ai').format(model=model)}",
+        "",
+        f"**{L('level')}:** {plan.level} · **{L('subject')}:** {plan.subject} · "
+        f"**{L('duration')}:** {plan.duration_minutes} {L('minutes')}",
+        "",
+        f"## {L('outcomes')}",
+    ]
     out += [f"- **{c}** — {cited.get(c, '')}" for c in plan.learning_outcomes]
     out += ["", f"## {L('prior')}", *[f"- {p}" for p in plan.prior_knowledge]]
     out += ["", f"## {L('points')}", *[f"- {p}" for p in plan.key_learning_points]]
     out += ["", f"## {L('misconceptions')}", *[f"- {m.misconception} → {m.response}" for m in plan.misconceptions]]
     out += ["", f"## {L('keywords')}", *[f"- **{k.keyword}**: {k.definition}" for k in plan.keywords]]
-    out += ["", f"## {L('starter')}", *[f"{i}. {q.question} — *{q.answer}*" for i, q in enumerate(plan.starter_quiz, 1)]]
+    out += [
+        "",
+        f"## {L('starter')}",
+        *[f"{i}. {q.question} — *{q.answer}*" for i, q in enumerate(plan.starter_quiz, 1)],
+    ]
     out += ["", f"## {L('cycles')}"]
     for i, c in enumerate(plan.cycles, 1):
-        out += [f"### {i}. {c.title} ({c.minutes} {L('minutes')})", *[f"- {a}" for a in c.activities],
-                f"- *{L('check')}:* {c.check_for_understanding}"]
+        out += [
+            f"### {i}. {c.title} ({c.minutes} {L('minutes')})",
+            *[f"- {a}" for a in c.activities],
+            f"- *{L('check')}:* {c.check_for_understanding}",
+        ]
     out += ["", f"## {L('exit')}", *[f"{i}. {q.question} — *{q.answer}*" for i, q in enumerate(plan.exit_quiz, 1)]]
     d = plan.differentiation
-    out += ["", f"## {L('differentiation')}", f"- **{L('support')}:** {d.support}", f"- **{L('core')}:** {d.core}",
-            f"- **{L('extension')}:** {d.extension}"]
+    out += [
+        "",
+        f"## {L('differentiation')}",
+        f"- **{L('support')}:** {d.support}",
+        f"- **{L('core')}:** {d.core}",
+        f"- **{L('extension')}:** {d.extension}",
+    ]
     ssp = getattr(plan, "student_support_plan", None)
     if ssp:
-        out += ["", f"## {L('ssp')}", f"- **{L('needs')}:** {ssp.needs}",
-                f"- **{L('goals')}:** " + "; ".join(ssp.goals),
-                f"- **{L('adjustments')}:** " + "; ".join(ssp.adjustments), f"- **{L('review')}:** {ssp.review}"]
+        out += [
+            "",
+            f"## {L('ssp')}",
+            f"- **{L('needs')}:** {ssp.needs}",
+            f"- **{L('goals')}:** " + "; ".join(ssp.goals),
+            f"- **{L('adjustments')}:** " + "; ".join(ssp.adjustments),
+            f"- **{L('review')}:** {ssp.review}",
+        ]
     out += ["", f"## {L('cited')}", *[f"- {c}: {s}" for c, s in cited.items()], ""]
     return "\n".join(out)
 

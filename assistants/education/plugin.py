@@ -50,9 +50,20 @@ SHORTER = re.compile(r"\b(shorter|plus court|moins long|kürzer|kuerzer|méi kue
 LEVEL = re.compile(r"\b(?:cycle|zyklus|cycles)\s*([1-4])\b", re.IGNORECASE)
 TARGET_LANG = [
     ("de", re.compile(r"\b(in german|en allemand|auf deutsch|op däitsch|op daitsch)\b", re.IGNORECASE)),
-    ("fr", re.compile(r"\b(in french|en français|en francais|auf französisch|op franséisch|op franseisch)\b", re.IGNORECASE)),
+    (
+        "fr",
+        re.compile(
+            r"\b(in french|en français|en francais|auf französisch|op franséisch|op franseisch)\b", re.IGNORECASE
+        ),
+    ),
     ("en", re.compile(r"\b(in english|en anglais|auf englisch|op englesch)\b", re.IGNORECASE)),
-    ("lb", re.compile(r"\b(in luxembourgish|en luxembourgeois|auf luxemburgisch|op lëtzebuergesch|op letzebuergesch)\b", re.IGNORECASE)),
+    (
+        "lb",
+        re.compile(
+            r"\b(in luxembourgish|en luxembourgeois|auf luxemburgisch|op lëtzebuergesch|op letzebuergesch)\b",
+            re.IGNORECASE,
+        ),
+    ),
 ]
 PLAN_TOKENS = 1400
 
@@ -109,8 +120,10 @@ class EducationAssistant(Assistant):
         return HERE / "nlu.yml"
 
     def instructions(self, lang: str) -> str:
-        return ("You help teachers. Each source is a curriculum item; cite it by its number and mention its "
-                "code (for example MA-C3-02).")
+        return (
+            "You help teachers. Each source is a curriculum item; cite it by its number and mention its "
+            "code (for example MA-C3-02)."
+        )
 
     def ground(self, query: Query) -> Grounding:
         plan = query.state.get("plan")
@@ -120,15 +133,27 @@ class EducationAssistant(Assistant):
             return Grounding(sources=sources, passages=list(query.state.get("plan_passages", [])))
         try:
             graph = get_graph(self.settings)
-            hits = search_items(graph, query.text, limit=self.limit, min_score=self.min_score,
-                                stopwords=STOPWORDS, types=("Competency",))
+            hits = search_items(
+                graph,
+                query.text,
+                limit=self.limit,
+                min_score=self.min_score,
+                stopwords=STOPWORDS,
+                types=("Competency",),
+            )
         except GraphUnavailable as exc:
             raise AssistantUnavailable("neo4j", str(exc)) from exc
         sources, passages = [], []
         for h in hits:
             statement = h.statement(query.lang)
-            sources.append(Source(id=h.code, title=f"{h.code} — {statement}",
-                                  uri=f"urn:moien:curriculum:{h.id}", snippet=h.statement("fr")))
+            sources.append(
+                Source(
+                    id=h.code,
+                    title=f"{h.code} — {statement}",
+                    uri=f"urn:moien:curriculum:{h.id}",
+                    snippet=h.statement("fr"),
+                )
+            )
             extra = []
             if h.level:
                 extra.append(f"level {h.level}")
@@ -155,8 +180,12 @@ class EducationAssistant(Assistant):
         return response
 
     def _plan_messages(self, query: Query, grounding: Grounding, lang: str, change: dict, with_support: bool):
-        language = {"lb": "Luxembourgish (Lëtzebuergesch)", "fr": "French (français)", "de": "German (Deutsch)",
-                    "en": "English"}[lang]
+        language = {
+            "lb": "Luxembourgish (Lëtzebuergesch)",
+            "fr": "French (français)",
+            "de": "German (Deutsch)",
+            "en": "English",
+        }[lang]
         system = (
             "You are moien, a lesson-planning assistant for teachers in Luxembourg. Write the lesson plan as JSON "
             f"with every text in {language}. learning_outcomes must list only codes of the curriculum items given "
@@ -169,8 +198,10 @@ class EducationAssistant(Assistant):
             # A small model copies rather than translates a plan it is shown: write it anew in the new
             # language from the same items, keeping the level and length the teacher had.
             minutes = previous["duration_minutes"] * (2 / 3 if change.get("shorter") else 1)
-            user += (f"Teacher's request: a lesson plan on the same topic for level "
-                     f"{change.get('level') or previous['level']}, {int(minutes)} minutes, written in {language}.")
+            user += (
+                f"Teacher's request: a lesson plan on the same topic for level "
+                f"{change.get('level') or previous['level']}, {int(minutes)} minutes, written in {language}."
+            )
         elif change and previous:
             wishes = []
             if change.get("shorter"):
@@ -179,8 +210,10 @@ class EducationAssistant(Assistant):
                 wishes.append(f"adapt it for level {change['level']}")
             if change.get("lang"):
                 wishes.append(f"write it in {language}")
-            user += (f"Previous plan:\n{json.dumps(query.state['plan'], ensure_ascii=False)}\n\n"
-                     f"Teacher's request: {query.text}\nRevise the plan: {'; '.join(wishes)}.")
+            user += (
+                f"Previous plan:\n{json.dumps(query.state['plan'], ensure_ascii=False)}\n\n"
+                f"Teacher's request: {query.text}\nRevise the plan: {'; '.join(wishes)}."
+            )
         else:
             user += f"Teacher's request: {query.text}"
             if with_support:
@@ -190,8 +223,9 @@ class EducationAssistant(Assistant):
     def _plan_chunks(self, query, grounding, model, lang, change, with_support, response) -> Iterator[str]:
         yield PROGRESS[lang]
         messages = self._plan_messages(query, grounding, lang, change, with_support)
-        raw = "".join(model.stream_json(messages, lp.json_schema(with_support), max_tokens=PLAN_TOKENS,
-                                        temperature=0.2))
+        raw = "".join(
+            model.stream_json(messages, lp.json_schema(with_support), max_tokens=PLAN_TOKENS, temperature=0.2)
+        )
         plan = lp.parse_plan(raw, with_support)
         if change.get("level"):
             plan.level = change["level"]
@@ -210,13 +244,20 @@ class EducationAssistant(Assistant):
         if removed:
             markdown += "\n" + REMOVED[lang].format(codes=", ".join(removed)) + "\n"
         data = plan.model_dump()
-        query.state.update(plan=data, plan_lang=lang, with_support=with_support,
-                           plan_sources=[s.model_dump() for s in grounding.sources],
-                           plan_passages=list(grounding.passages))
-        response.attachments.append(Attachment(type="lesson_plan", data={**data, "lang": lang, "cited": cited,
-                                                                          "removed_outcomes": removed,
-                                                                          "model": model_id},
-                                               markdown=markdown))
+        query.state.update(
+            plan=data,
+            plan_lang=lang,
+            with_support=with_support,
+            plan_sources=[s.model_dump() for s in grounding.sources],
+            plan_passages=list(grounding.passages),
+        )
+        response.attachments.append(
+            Attachment(
+                type="lesson_plan",
+                data={**data, "lang": lang, "cited": cited, "removed_outcomes": removed, "model": model_id},
+                markdown=markdown,
+            )
+        )
         yield markdown
 
 

@@ -106,7 +106,12 @@ class GeneralAssistant(Assistant):
         "de": "beantwortet Fragen zu den Diensten und Dokumenten der Verwaltung, mit Quellen",
         "en": "answers questions about the administration's services and documents, with sources",
     }
-    service_names = {"lb": "Dokumentsich", "fr": "recherche documentaire", "de": "Dokumentensuche", "en": "document search"}
+    service_names = {
+        "lb": "Dokumentsich",
+        "fr": "recherche documentaire",
+        "de": "Dokumentensuche",
+        "en": "document search",
+    }
 
     def __init__(self, docs_dir: Path | None = None, top_k: int = 3, min_score: float = 1.5) -> None:
         self.docs_dir = Path(docs_dir) if docs_dir else DEMO_DOCS

@@ -23,7 +23,7 @@ app = typer.Typer(
     help="Heritage collections: import (OAI-PMH, Dublin Core, EDM, LIDO, METS/MODS, CSV/JSON), enrich with "
     "provenance, search in four languages, show records, run the museum kiosk.\n\n"
     "Everything is stored under $MOIEN_HOME/heritage. Start with `moien heritage demo`, then "
-    "`moien heritage search \"Buerg Veianen\"` or `moien heritage kiosk`.",
+    '`moien heritage search "Buerg Veianen"` or `moien heritage kiosk`.',
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -31,8 +31,9 @@ app = typer.Typer(
 err = Console(stderr=True)
 out = Console()
 
-LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of labels and messages (lb, fr, de, en); "
-                                                                "default: MOIEN_UI_LANG.")]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="Language of labels and messages (lb, fr, de, en); default: MOIEN_UI_LANG.")
+]
 
 
 def _settings():
@@ -61,8 +62,15 @@ class _Bars:
     """Rich progress bars on stderr, one per phase (import, enrichment, embeddings, links, index)."""
 
     def __init__(self, enabled: bool = True) -> None:
-        self.progress = Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=err, transient=True, disable=not enabled)
+        self.progress = Progress(
+            TextColumn("{task.description:<12}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not enabled,
+        )
         self.tasks: dict[str, int] = {}
 
     def __enter__(self):
@@ -82,14 +90,29 @@ class _Bars:
 @app.command("import")
 def import_(
     source: Annotated[str, typer.Argument(help="A file, a folder of files, or an OAI-PMH base URL (https://…).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="auto, oai-pmh, oai_dc, dc, edm, lido, mets, csv or json "
-                                                             "(auto: from the URL, the suffix or the XML root).")] = "auto",
-    mapping: Annotated[Path | None, typer.Option(help="Field mapping (YAML/JSON) for CSV and JSON; see docs/heritage.md.")] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="auto, oai-pmh, oai_dc, dc, edm, lido, mets, csv or json "
+            "(auto: from the URL, the suffix or the XML root).",
+        ),
+    ] = "auto",
+    mapping: Annotated[
+        Path | None, typer.Option(help="Field mapping (YAML/JSON) for CSV and JSON; see docs/heritage.md.")
+    ] = None,
     set_spec: Annotated[str | None, typer.Option("--set", help="OAI-PMH: harvest only this set.")] = None,
-    from_: Annotated[str | None, typer.Option("--from", help="OAI-PMH: records changed on or after this date "
-                                                               "(default: since the last complete harvest).")] = None,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="OAI-PMH: records changed on or after this date (default: since the last complete harvest)."
+        ),
+    ] = None,
     until: Annotated[str | None, typer.Option(help="OAI-PMH: records changed on or before this date.")] = None,
-    restart: Annotated[bool, typer.Option(help="OAI-PMH: ignore the saved checkpoint and harvest from the start.")] = False,
+    restart: Annotated[
+        bool, typer.Option(help="OAI-PMH: ignore the saved checkpoint and harvest from the start.")
+    ] = False,
     retries: Annotated[int, typer.Option(help="OAI-PMH: retries per request on network errors and HTTP 429/5xx.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print the import report as one JSON object.")] = False,
     lang: LangOpt = None,
@@ -115,11 +138,20 @@ def import_(
                 from moien.heritage.harvest import harvest
 
                 with OAIClient(source, retries=retries) as client:
-                    report = harvest(store, source, set_spec=set_spec, from_=from_, until=until, restart=restart,
-                                     client=client, progress=lambda d, t: bars.update("harvest", d, t))
+                    report = harvest(
+                        store,
+                        source,
+                        set_spec=set_spec,
+                        from_=from_,
+                        until=until,
+                        restart=restart,
+                        client=client,
+                        progress=lambda d, t: bars.update("harvest", d, t),
+                    )
             else:
-                report = import_path(store, Path(source), fmt, mapping,
-                                     progress=lambda d, t: bars.update("import", d, t))
+                report = import_path(
+                    store, Path(source), fmt, mapping, progress=lambda d, t: bars.update("import", d, t)
+                )
     except ImportFailed as exc:
         _fail(str(exc))
     if as_json:
@@ -128,10 +160,23 @@ def import_(
         if report.resumed:
             err.print(msg("resumed", lang))
         for rid, reason in report.errors:
-            err.print(f"[yellow]{msg('record_error', lang)}:[/] {rid} — {reason_text(reason, lang)}", highlight=False,
-                      soft_wrap=True)
-        out.print(msg("imported", lang, read=report.read, new=report.new, updated=report.updated,
-                      unchanged=report.unchanged, errors=len(report.errors), seconds=report.seconds))
+            err.print(
+                f"[yellow]{msg('record_error', lang)}:[/] {rid} — {reason_text(reason, lang)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        out.print(
+            msg(
+                "imported",
+                lang,
+                read=report.read,
+                new=report.new,
+                updated=report.updated,
+                unchanged=report.unchanged,
+                errors=len(report.errors),
+                seconds=report.seconds,
+            )
+        )
     raise typer.Exit(3 if report.errors else 0)
 
 
@@ -152,8 +197,9 @@ def identify(url: Annotated[str, typer.Argument(help="OAI-PMH base URL.")]) -> N
 # --- enrich / index -------------------------------------------------------------------------------
 @app.command()
 def enrich(
-    steps: Annotated[str, typer.Option(help="Comma-separated steps: language, dates, authority, keywords, "
-                                            "embeddings, links.")] = "language,dates,authority,keywords,embeddings,links",
+    steps: Annotated[
+        str, typer.Option(help="Comma-separated steps: language, dates, authority, keywords, embeddings, links.")
+    ] = "language,dates,authority,keywords,embeddings,links",
     force: Annotated[bool, typer.Option(help="Enrich every record again, not only new and changed ones.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     lang: LangOpt = None,
@@ -169,8 +215,9 @@ def enrich(
     lang = _lang(lang)
     try:
         with _Bars(not as_json) as bars:
-            report = run(_store(), [s.strip() for s in steps.split(",") if s.strip()], force=force,
-                         progress=bars.update)
+            report = run(
+                _store(), [s.strip() for s in steps.split(",") if s.strip()], force=force, progress=bars.update
+            )
     except ValueError as exc:
         _fail(str(exc))
     if as_json:
@@ -182,8 +229,10 @@ def enrich(
 
 @app.command()
 def index(
-    embeddings: Annotated[bool, typer.Option(help="Also embed records with multilingual e5 (slower to build; "
-                                                  "finds records across languages).")] = True,
+    embeddings: Annotated[
+        bool,
+        typer.Option(help="Also embed records with multilingual e5 (slower to build; finds records across languages)."),
+    ] = True,
     lang: LangOpt = None,
 ) -> None:
     """Build the search index (BM25 + embeddings) under $MOIEN_HOME/heritage/index, or in OpenSearch when
@@ -199,8 +248,16 @@ def index(
         _fail(str(exc))
     except ModuleNotFoundError as exc:
         _fail(f"{exc.name} is not installed: install moien with its 'opensearch' extra (`make install` does).")
-    out.print(msg("indexed", lang, records=m["records"], terms=m["terms"], seconds=m["seconds"],
-                  emb=msg("yes" if m["embeddings"] else "no", lang)))
+    out.print(
+        msg(
+            "indexed",
+            lang,
+            records=m["records"],
+            terms=m["terms"],
+            seconds=m["seconds"],
+            emb=msg("yes" if m["embeddings"] else "no", lang),
+        )
+    )
 
 
 @app.command()
@@ -220,13 +277,21 @@ def images(
 
     lang = _lang(lang)
     with _Bars(enabled=not as_json) as bars:
-        rep = cache_images(_store(), _settings().home, force=force,
-                           progress=lambda d, t: bars.update("images", d, t))
+        rep = cache_images(_store(), _settings().home, force=force, progress=lambda d, t: bars.update("images", d, t))
     if as_json:
         out.print_json(json.dumps(rep.as_dict(), ensure_ascii=False))
     else:
-        out.print(msg("images_cached", lang, fetched=rep.fetched, already=rep.already, failed=len(rep.failed),
-                      none=rep.records_without_remote), highlight=False)
+        out.print(
+            msg(
+                "images_cached",
+                lang,
+                fetched=rep.fetched,
+                already=rep.already,
+                failed=len(rep.failed),
+                none=rep.records_without_remote,
+            ),
+            highlight=False,
+        )
         for rid, url, reason in rep.failed[:20]:
             err.print(msg("image_failed", lang, id=rid, url=url, reason=reason), highlight=False)
     if rep.failed and not rep.fetched and not rep.already:
@@ -237,12 +302,25 @@ def images(
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What to look for, in Luxembourgish, French, German or English.")],
-    type_: Annotated[str | None, typer.Option("--type", help="Only this type (IMAGE, TEXT, 3D, or a word: Foto, affiche…).")] = None,
-    place: Annotated[str | None, typer.Option(help="Only records about this place (any language: Veianen, Vianden).")] = None,
-    provider: Annotated[str | None, typer.Option(help="Only from this institution or aggregator (part of its name).")] = None,
-    rights: Annotated[str | None, typer.Option(help="Only with these rights: cc0, public-domain, cc-by, in-copyright, or part of a URI.")] = None,
-    year_from: Annotated[int | None, typer.Option("--from-year", help="Only records whose date reaches this year or later.")] = None,
-    year_to: Annotated[int | None, typer.Option("--to-year", help="Only records whose date begins this year or earlier.")] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="Only this type (IMAGE, TEXT, 3D, or a word: Foto, affiche…).")
+    ] = None,
+    place: Annotated[
+        str | None, typer.Option(help="Only records about this place (any language: Veianen, Vianden).")
+    ] = None,
+    provider: Annotated[
+        str | None, typer.Option(help="Only from this institution or aggregator (part of its name).")
+    ] = None,
+    rights: Annotated[
+        str | None,
+        typer.Option(help="Only with these rights: cc0, public-domain, cc-by, in-copyright, or part of a URI."),
+    ] = None,
+    year_from: Annotated[
+        int | None, typer.Option("--from-year", help="Only records whose date reaches this year or later.")
+    ] = None,
+    year_to: Annotated[
+        int | None, typer.Option("--to-year", help="Only records whose date begins this year or earlier.")
+    ] = None,
     limit: Annotated[int, typer.Option(help="How many results.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object: query, filters, results.")] = False,
     lang: LangOpt = None,
@@ -257,8 +335,9 @@ def search(
 
     lang = _lang(lang)
     store = _store()
-    filters = SearchFilters(type=type_, place=place, provider=provider, rights=rights, year_from=year_from,
-                            year_to=year_to)
+    filters = SearchFilters(
+        type=type_, place=place, provider=provider, rights=rights, year_from=year_from, year_to=year_to
+    )
     try:
         hits = get_search(store, _settings().home).search(query, filters, top_k=limit)
     except IndexMissing as exc:
@@ -266,8 +345,16 @@ def search(
     recs = store.get_many([h.id for h in hits])
     results = [{**summary(recs[h.id], lang), **h.to_dict()} for h in hits if h.id in recs]
     if as_json:
-        print(json.dumps({"query": query, "filters": {k: v for k, v in asdict(filters).items() if v is not None},
-                          "results": results}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "query": query,
+                    "filters": {k: v for k, v in asdict(filters).items() if v is not None},
+                    "results": results,
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     if not results:
         out.print(msg("no_results", lang))
@@ -276,15 +363,18 @@ def search(
     for col in ("#", "id", "title", "date", "type", "place", "score"):
         table.add_column(col)
     for i, r in enumerate(results, 1):
-        table.add_row(str(i), r["id"], r["title"][:60], r["date"] or "", r["type"] or "", r["place"] or "",
-                      f"{r['score']:.3f}")
+        table.add_row(
+            str(i), r["id"], r["title"][:60], r["date"] or "", r["type"] or "", r["place"] or "", f"{r['score']:.3f}"
+        )
     out.print(table)
 
 
 @app.command()
 def show(
     record_id: Annotated[str, typer.Argument(help="The record's id (or a unique end of it, e.g. h01).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the record: source values, enrichments, provenance.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the record: source values, enrichments, provenance.")
+    ] = False,
     lang: LangOpt = None,
 ) -> None:
     """Show a record: source values and, beside them, the enrichments with method, version and confidence."""
@@ -299,16 +389,20 @@ def show(
     if as_json:
         print(json.dumps(rec.public_dict(), ensure_ascii=False))
         return
-    out.print(f"[bold]{rec.title(lang)}[/]  ({rec.id})" + (f"  [red]{msg('deleted', lang)}[/]" if rec.deleted else ""),
-              highlight=False)
+    out.print(
+        f"[bold]{rec.title(lang)}[/]  ({rec.id})" + (f"  [red]{msg('deleted', lang)}[/]" if rec.deleted else ""),
+        highlight=False,
+    )
     table = Table(show_header=True, header_style="bold", box=None)
     table.add_column("")
     table.add_column(msg("source", lang))
     table.add_column(msg("enriched", lang))
     for row in side_by_side(rec, lang):
         src = "\n".join(f"{s['value']}" + (f" [{s['lang']}]" if s["lang"] else "") for s in row["source"])
-        enr = "\n".join(f"{e['value']} ({e['kind_label']}; {e['method']} {e['version']}; {e['confidence']:.2f})"
-                        for e in row["enriched"])
+        enr = "\n".join(
+            f"{e['value']} ({e['kind_label']}; {e['method']} {e['version']}; {e['confidence']:.2f})"
+            for e in row["enriched"]
+        )
         table.add_row(row["label"], src, enr)
     out.print(table, highlight=False)
     related = rec.related()
@@ -318,8 +412,12 @@ def show(
             via = f" ({msg('related_via', lang)} {e.data['via']})" if e.data.get("via") else ""
             out.print(f"  {e.value}: {method_label(e.method, lang)}{via}, {e.confidence:.2f}", highlight=False)
     p = rec.provenance
-    out.print(f"\n[bold]{msg('provenance', lang)}[/]: {p.format} · {p.origin} · {p.original_id}"
-              + (f" · {p.datestamp}" if p.datestamp else "") + f" · {p.imported_at} · {p.importer}", highlight=False)
+    out.print(
+        f"\n[bold]{msg('provenance', lang)}[/]: {p.format} · {p.origin} · {p.original_id}"
+        + (f" · {p.datestamp}" if p.datestamp else "")
+        + f" · {p.imported_at} · {p.importer}",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -355,9 +453,25 @@ def demo(
 def _streamlit(app_file: str, port: int, host: str, extra_env: dict | None = None) -> None:
     path = Path(__file__).resolve().parents[2] / "ui" / app_file
     env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", **(extra_env or {})}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(path), "--server.address", host, "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
-           "--client.toolbarMode", "minimal"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(path),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
+    ]
     out.print(f"http://{host}:{port}  (Ctrl+C)")
     raise typer.Exit(subprocess.call(cmd, env=env))
 
@@ -365,7 +479,9 @@ def _streamlit(app_file: str, port: int, host: str, extra_env: dict | None = Non
 @app.command()
 def kiosk(
     port: Annotated[int, typer.Option(help="Port of the kiosk app.")] = 8502,
-    host: Annotated[str, typer.Option(help="Address to bind (the kiosk's own browser usually runs on the same machine).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to bind (the kiosk's own browser usually runs on the same machine).")
+    ] = "127.0.0.1",
     idle: Annotated[int, typer.Option(help="Seconds without a touch before the conversation is wiped.")] = 90,
 ) -> None:
     """Start the full-screen visitor kiosk (four languages, large type, images, idle reset; works offline)."""

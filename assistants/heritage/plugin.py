@@ -46,14 +46,20 @@ RELATED = re.compile(
 )
 #: Words that only carry the follow-up itself ("zeig mir verwandte Objekte", "show me other things"): when
 #: nothing else is left, the follow-up is about the object last shown.
-FOLLOW_UP_FILLER = frozenset("""
+FOLLOW_UP_FILLER = frozenset(
+    """
     object objects objet objets objekt objekte objeten item items thing things sache sachen saachen chose choses
     stuck stucke show montre montrez montrer zeig zeige zeigen weis weist weisen please svp bitte wgl more plus mehr
     mei weider other others autre autres andere anderen aner anerer this ceci cela das dat dest dieses about sur
     uber iwwer it lui ihm him her dazu doriwwer davon
-""".split())
-LANG_NAMES = {"lb": "Luxembourgish (Lëtzebuergesch)", "fr": "French (français)", "de": "German (Deutsch)",
-              "en": "English"}
+""".split()
+)
+LANG_NAMES = {
+    "lb": "Luxembourgish (Lëtzebuergesch)",
+    "fr": "French (français)",
+    "de": "German (Deutsch)",
+    "en": "English",
+}
 KIOSK_RULE = "You are the guide of a museum, answering visitors at a kiosk."
 
 
@@ -62,16 +68,24 @@ class HeritageAssistant(Assistant):
     order = 30
     max_words = MAX_WORDS  # kiosk answers: short and plain (the core cuts at a full sentence)
     max_tokens = 200
-    titles = {"lb": "Patrimoine a Sammlungen", "fr": "Patrimoine et collections", "de": "Kulturerbe und Sammlungen",
-              "en": "Heritage collections"}
+    titles = {
+        "lb": "Patrimoine a Sammlungen",
+        "fr": "Patrimoine et collections",
+        "de": "Kulturerbe und Sammlungen",
+        "en": "Heritage collections",
+    }
     descriptions = {
         "lb": "beäntwert Froen iwwer d'Objeten aus de Sammlungen (Fotoen, Postkaarten, Biller, Zeitungen), mat Quellen",
         "fr": "répond aux questions sur les objets des collections (photos, cartes postales, tableaux, journaux), avec sources",
         "de": "beantwortet Fragen zu den Objekten der Sammlungen (Fotos, Postkarten, Gemälde, Zeitungen), mit Quellen",
         "en": "answers questions about the objects in the collections (photos, postcards, paintings, newspapers), with sources",
     }
-    service_names = {"lb": "Sammlungssich", "fr": "recherche dans les collections", "de": "Sammlungssuche",
-                     "en": "collection search"}
+    service_names = {
+        "lb": "Sammlungssich",
+        "fr": "recherche dans les collections",
+        "de": "Sammlungssuche",
+        "en": "collection search",
+    }
 
     def __init__(self, settings) -> None:
         self.settings = settings
@@ -103,10 +117,12 @@ class HeritageAssistant(Assistant):
         return HERE / "nlu.yml"
 
     def instructions(self, lang: str) -> str:
-        return (f"{KIOSK_RULE} Each source is a record of the collection. Answer in at "
-                f"most {MAX_WORDS} words, in two or three plain sentences: no lists, no headings, no markdown. Say "
-                "only what the records say; name the object and cite its number like [1]. If a source is marked "
-                "'enriched', say it is an estimate.")
+        return (
+            f"{KIOSK_RULE} Each source is a record of the collection. Answer in at "
+            f"most {MAX_WORDS} words, in two or three plain sentences: no lists, no headings, no markdown. Say "
+            "only what the records say; name the object and cite its number like [1]. If a source is marked "
+            "'enriched', say it is an estimate."
+        )
 
     # -- grounding ----------------------------------------------------------------------------------
     def ground(self, query: Query) -> Grounding:
@@ -132,8 +148,9 @@ class HeritageAssistant(Assistant):
             if focus is None and query.state.get("focus"):
                 focus = store.get(query.state["focus"])
             if focus is not None and kind == "more":
-                return self._grounding([focus], query, detailed=True,
-                                       note="The visitor asks to hear more about this object.")
+                return self._grounding(
+                    [focus], query, detailed=True, note="The visitor asks to hear more about this object."
+                )
             if focus is not None and kind == "related":
                 links = focus.related()
                 related_ids = list(dict.fromkeys(e.value for e in links))[:MAX_SOURCES]
@@ -143,9 +160,14 @@ class HeritageAssistant(Assistant):
                     how = {}
                     for e in links:
                         how.setdefault(e.value, e)
-                    note = ("The visitor asks for objects related to " + focus.title(query.lang) + ". "
-                            + " ".join(f"[{n}] is related by {how[r.id].method.replace('-', ' ')}."
-                                       for n, r in enumerate(recs, 1)))
+                    note = (
+                        "The visitor asks for objects related to "
+                        + focus.title(query.lang)
+                        + ". "
+                        + " ".join(
+                            f"[{n}] is related by {how[r.id].method.replace('-', ' ')}." for n, r in enumerate(recs, 1)
+                        )
+                    )
                     query.state["focus"] = focus.id
                     return self._grounding(recs, query, note=note, keep_focus=True)
         recs = self._search(query.text, MAX_SOURCES)
@@ -163,8 +185,11 @@ class HeritageAssistant(Assistant):
 
     @staticmethod
     def relevant(hit) -> bool:
-        lexical = hit.bm25 >= MIN_BM25 and hit.matched_terms >= 1 and \
-            hit.matched_terms / max(hit.query_terms, 1) >= MIN_MATCHED_SHARE
+        lexical = (
+            hit.bm25 >= MIN_BM25
+            and hit.matched_terms >= 1
+            and hit.matched_terms / max(hit.query_terms, 1) >= MIN_MATCHED_SHARE
+        )
         return lexical or hit.cosine >= MIN_COSINE
 
     @staticmethod
@@ -175,17 +200,23 @@ class HeritageAssistant(Assistant):
             return "more"
         return None
 
-    def _grounding(self, recs, query: Query, *, detailed: bool = False, note: str = "",
-                   keep_focus: bool = False) -> Grounding:
+    def _grounding(
+        self, recs, query: Query, *, detailed: bool = False, note: str = "", keep_focus: bool = False
+    ) -> Grounding:
         from moien.heritage.views import date_label
 
         sources, passages = [], []
         for rec in recs:
             title = rec.title(query.lang)
             date = date_label(rec)
-            sources.append(Source(id=rec.id, title=f"{title} ({date})" if date else title,
-                                  uri=rec.text("is_shown_at") or f"urn:moien:heritage:{rec.id}",
-                                  snippet=rec.text("description", query.lang)[:240]))
+            sources.append(
+                Source(
+                    id=rec.id,
+                    title=f"{title} ({date})" if date else title,
+                    uri=rec.text("is_shown_at") or f"urn:moien:heritage:{rec.id}",
+                    snippet=rec.text("description", query.lang)[:240],
+                )
+            )
             passages.append(f"{sources[-1].title}: {passage(rec, query.lang, detailed=detailed)}")
         if recs:
             query.state["shown"] = [r.id for r in recs]
@@ -202,8 +233,14 @@ def passage(rec, lang: str, *, detailed: bool = False) -> str:
     """What the model reads about a record: its source values, then what enrichment added, marked so."""
     limit = 1200 if detailed else 300
     parts = []
-    for f, label in (("type", "Type"), ("date", "Date"), ("creator", "Creator"), ("place", "Place"),
-                     ("medium", "Material"), ("extent", "Size")):
+    for f, label in (
+        ("type", "Type"),
+        ("date", "Date"),
+        ("creator", "Creator"),
+        ("place", "Place"),
+        ("medium", "Material"),
+        ("extent", "Size"),
+    ):
         vals = list(dict.fromkeys(rec.texts(f)))[:2]
         if vals:
             parts.append(f"{label}: {', '.join(vals)}")

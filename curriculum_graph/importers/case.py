@@ -133,8 +133,11 @@ class _Checker:
                 return {"identifier": None, "uri": uri.strip(), "title": value.get("title")}
             self.err(f"{path}.{key}.identifier", "is missing or not a string", anchor)
             return None
-        return {"identifier": ident.strip(), "uri": uri.strip() if isinstance(uri, str) else None,
-                "title": value.get("title")}
+        return {
+            "identifier": ident.strip(),
+            "uri": uri.strip() if isinstance(uri, str) else None,
+            "title": value.get("title"),
+        }
 
     def links(self, obj: dict, key: str, path: str, anchor: str | None) -> list[dict]:
         value = obj.get(key)
@@ -198,8 +201,9 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
     if isinstance(data, dict) and "CFPackage" in data and "CFDocument" not in data:
         data = data["CFPackage"]
     if not isinstance(data, dict) or not isinstance(data.get("CFDocument"), dict):
-        errs.error("a CASE package is a JSON object with a CFDocument object, CFItems and CFAssociations",
-                   field="CFDocument")
+        errs.error(
+            "a CASE package is a JSON object with a CFDocument object, CFItems and CFAssociations", field="CFDocument"
+        )
         errs.raise_if_any()
     doc = data["CFDocument"]
     doc_id = chk.string(doc, "identifier", "CFDocument", None, required=True)
@@ -232,6 +236,7 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
         ttitle = chk.string(t, "title", p, ident, required=True)
         if ident and ttitle:
             item_types[ident] = ttitle
+
     def read_definitions(kind: str, default_code) -> tuple[dict[str, Definition], dict[str, str]]:
         """CFSubjects or CFConcepts: definitions by code, and code by identifier, code, title (and keywords)."""
         defs: dict[str, Definition] = {}
@@ -245,8 +250,12 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
             code = chk.string(d, "hierarchyCode", p, ident) or default_code(title)
             names = chk.lang_map(_ext(d).get("title"), f"{p}.extensions.{EXT}.title", ident)
             names.setdefault((doc.get("language") or "fr").lower()[:2], title)
-            defs[code] = Definition(code, {k: v for k, v in names.items() if k in LANGS},
-                                    uri=chk.string(d, "uri", p, ident), identifier=ident)
+            defs[code] = Definition(
+                code,
+                {k: v for k, v in names.items() if k in LANGS},
+                uri=chk.string(d, "uri", p, ident),
+                identifier=ident,
+            )
             keys = [ident, code.lower(), title.lower()]
             kw = d.get("keywords")
             if isinstance(kw, str):
@@ -267,11 +276,14 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
         if link["identifier"] in subject_by_key:
             doc_subjects.append(subject_by_key[link["identifier"]])
     fw = FrameworkRecord(
-        id=doc_id or "", title=title or "", uri=doc_uri,
+        id=doc_id or "",
+        title=title or "",
+        uri=doc_uri,
         titles=chk.lang_map(_ext(doc).get("title"), f"CFDocument.extensions.{EXT}.title", doc_anchor),
         publisher=chk.string(doc, "publisher", "CFDocument", doc_anchor),
         creator=chk.string(doc, "creator", "CFDocument", doc_anchor),
-        version=chk.string(doc, "version", "CFDocument", doc_anchor), language=doc_lang,
+        version=chk.string(doc, "version", "CFDocument", doc_anchor),
+        language=doc_lang,
         description=chk.string(doc, "description", "CFDocument", doc_anchor),
         adoption_status=chk.string(doc, "adoptionStatus", "CFDocument", doc_anchor),
         status_start=chk.when(doc, "statusStartDate", "CFDocument", doc_anchor, datetime_=False),
@@ -355,16 +367,29 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
             uri_to_id[uri] = ident
         if statement is None:
             continue
-        items.append(ItemRecord(
-            id=ident, code=code, statement=statement, language=lang, uri=uri, type=itype,
-            statements={k: v for k, v in statements.items() if k in LANGS}, labels={k: v for k, v in labels.items() if k in LANGS},
-            notes=notes, keywords=keywords, subjects=list(dict.fromkeys(item_subjects)),
-            levels=list(dict.fromkeys(levels)), levels_raw=levels_raw, topics=list(dict.fromkeys(item_topics)),
-            list_enum=chk.string(raw, "listEnumeration", p, anchor),
-            status_start=chk.when(raw, "statusStartDate", p, anchor, datetime_=False),
-            status_end=chk.when(raw, "statusEndDate", p, anchor, datetime_=False),
-            last_change=chk.when(raw, "lastChangeDateTime", p, anchor), where=p,
-        ))
+        items.append(
+            ItemRecord(
+                id=ident,
+                code=code,
+                statement=statement,
+                language=lang,
+                uri=uri,
+                type=itype,
+                statements={k: v for k, v in statements.items() if k in LANGS},
+                labels={k: v for k, v in labels.items() if k in LANGS},
+                notes=notes,
+                keywords=keywords,
+                subjects=list(dict.fromkeys(item_subjects)),
+                levels=list(dict.fromkeys(levels)),
+                levels_raw=levels_raw,
+                topics=list(dict.fromkeys(item_topics)),
+                list_enum=chk.string(raw, "listEnumeration", p, anchor),
+                status_start=chk.when(raw, "statusStartDate", p, anchor, datetime_=False),
+                status_end=chk.when(raw, "statusEndDate", p, anchor, datetime_=False),
+                last_change=chk.when(raw, "lastChangeDateTime", p, anchor),
+                where=p,
+            )
+        )
     if not data.get("CFItems"):
         errs.warn("the package has no CFItems")
 
@@ -381,8 +406,11 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
         anchor = ident
         atype = chk.string(raw, "associationType", p, anchor, required=True)
         if atype and atype not in ASSOCIATION_TYPES and not atype.startswith("ext:"):
-            chk.err(f"{p}.associationType", f"{atype!r} is not a CASE association type "
-                    f"({', '.join(ASSOCIATION_TYPES)}, or ext:… for an extension)", anchor)
+            chk.err(
+                f"{p}.associationType",
+                f"{atype!r} is not a CASE association type ({', '.join(ASSOCIATION_TYPES)}, or ext:… for an extension)",
+                anchor,
+            )
             atype = None
         origin = chk.link(raw, "originNodeURI", p, anchor, required=True)
         dest = chk.link(raw, "destinationNodeURI", p, anchor, required=True)
@@ -403,8 +431,19 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
             continue
         if d in doc_keys or (dest["uri"] and dest["uri"] in doc_keys):
             continue  # "top-level item": the tree's roots are the items without a parent
-        assocs.append(AssociationRecord(ident, atype, o, d, seq, origin_uri=origin["uri"], destination_uri=dest["uri"],
-                                        notes=chk.string(raw, "notes", p, anchor), where=p))
+        assocs.append(
+            AssociationRecord(
+                ident,
+                atype,
+                o,
+                d,
+                seq,
+                origin_uri=origin["uri"],
+                destination_uri=dest["uri"],
+                notes=chk.string(raw, "notes", p, anchor),
+                where=p,
+            )
+        )
     errs.raise_if_any()
     for it in items:
         for s in it.subjects:
@@ -441,16 +480,37 @@ def to_case(pkg: Package, *, base_uri: str = "urn:moien:case:", last_change: str
         lang = it.language or doc_lang
         others = {k: v for k, v in it.statements.items() if k != lang}
         entry: dict[str, Any] = {
-            "identifier": it.id, "uri": it.uri or uri("CFItems", it.id), "fullStatement": it.statement,
-            "humanCodingScheme": it.code, "CFItemType": it.type,
-            "CFItemTypeURI": {"title": it.type, "identifier": type_ids[it.type], "uri": uri("CFItemTypes", type_ids[it.type])} if it.type else None,
-            "language": lang, "educationLevel": it.levels + [r for r in it.levels_raw if r not in it.levels] or None,
+            "identifier": it.id,
+            "uri": it.uri or uri("CFItems", it.id),
+            "fullStatement": it.statement,
+            "humanCodingScheme": it.code,
+            "CFItemType": it.type,
+            "CFItemTypeURI": {
+                "title": it.type,
+                "identifier": type_ids[it.type],
+                "uri": uri("CFItemTypes", type_ids[it.type]),
+            }
+            if it.type
+            else None,
+            "language": lang,
+            "educationLevel": it.levels + [r for r in it.levels_raw if r not in it.levels] or None,
             "subject": [subj[s].names.get(doc_lang, s) if s in subj else s for s in it.subjects] or None,
-            "subjectURI": [{"title": subj[s].names.get(doc_lang, s), "identifier": subj_ids[s], "uri": uri("CFSubjects", subj_ids[s])}
-                           for s in it.subjects if s in subj] or None,
+            "subjectURI": [
+                {
+                    "title": subj[s].names.get(doc_lang, s),
+                    "identifier": subj_ids[s],
+                    "uri": uri("CFSubjects", subj_ids[s]),
+                }
+                for s in it.subjects
+                if s in subj
+            ]
+            or None,
             "conceptKeywords": list(it.topics) + list(it.keywords) or None,
-            "notes": it.notes, "listEnumeration": it.list_enum, "statusStartDate": it.status_start,
-            "statusEndDate": it.status_end, "CFDocumentURI": doc_link,
+            "notes": it.notes,
+            "listEnumeration": it.list_enum,
+            "statusStartDate": it.status_start,
+            "statusEndDate": it.status_end,
+            "CFDocumentURI": doc_link,
             "lastChangeDateTime": it.last_change or last_change,
         }
         ext: dict[str, Any] = {}
@@ -467,38 +527,101 @@ def to_case(pkg: Package, *, base_uri: str = "urn:moien:case:", last_change: str
     roots = [it for it in pkg.items if it.id not in has_parent]
     for n, it in enumerate(roots, start=1):
         ident = stable_id(fw.id, it.id, "isChildOf", fw.id)
-        assocs.append({"identifier": ident, "uri": uri("CFAssociations", ident), "associationType": "isChildOf",
-                       "sequenceNumber": n, "originNodeURI": {"title": it.code, "identifier": it.id, "uri": it.uri or uri("CFItems", it.id)},
-                       "destinationNodeURI": doc_link, "CFDocumentURI": doc_link, "lastChangeDateTime": last_change})
+        assocs.append(
+            {
+                "identifier": ident,
+                "uri": uri("CFAssociations", ident),
+                "associationType": "isChildOf",
+                "sequenceNumber": n,
+                "originNodeURI": {"title": it.code, "identifier": it.id, "uri": it.uri or uri("CFItems", it.id)},
+                "destinationNodeURI": doc_link,
+                "CFDocumentURI": doc_link,
+                "lastChangeDateTime": last_change,
+            }
+        )
     for a in pkg.associations:
-        entry = {"identifier": a.id, "uri": uri("CFAssociations", a.id), "associationType": a.type,
-                 "sequenceNumber": a.sequence,
-                 "originNodeURI": {"title": titles_of.get(a.origin, a.origin), "identifier": a.origin, "uri": a.origin_uri or uri("CFItems", a.origin)},
-                 "destinationNodeURI": {"title": titles_of.get(a.destination, a.destination), "identifier": a.destination,
-                                        "uri": a.destination_uri or uri("CFItems", a.destination)},
-                 "CFDocumentURI": doc_link, "lastChangeDateTime": last_change}
+        entry = {
+            "identifier": a.id,
+            "uri": uri("CFAssociations", a.id),
+            "associationType": a.type,
+            "sequenceNumber": a.sequence,
+            "originNodeURI": {
+                "title": titles_of.get(a.origin, a.origin),
+                "identifier": a.origin,
+                "uri": a.origin_uri or uri("CFItems", a.origin),
+            },
+            "destinationNodeURI": {
+                "title": titles_of.get(a.destination, a.destination),
+                "identifier": a.destination,
+                "uri": a.destination_uri or uri("CFItems", a.destination),
+            },
+            "CFDocumentURI": doc_link,
+            "lastChangeDateTime": last_change,
+        }
         assocs.append({k: v for k, v in entry.items() if v is not None})
     document = {
-        "identifier": fw.id, "uri": doc_link["uri"], "creator": fw.creator or fw.publisher or "unknown", "title": fw.title,
-        "lastChangeDateTime": fw.last_change or last_change, "publisher": fw.publisher, "description": fw.description,
-        "language": doc_lang, "version": fw.version, "adoptionStatus": fw.adoption_status, "caseVersion": "1.1",
+        "identifier": fw.id,
+        "uri": doc_link["uri"],
+        "creator": fw.creator or fw.publisher or "unknown",
+        "title": fw.title,
+        "lastChangeDateTime": fw.last_change or last_change,
+        "publisher": fw.publisher,
+        "description": fw.description,
+        "language": doc_lang,
+        "version": fw.version,
+        "adoptionStatus": fw.adoption_status,
+        "caseVersion": "1.1",
         "subject": [subj[s].names.get(doc_lang, s) for s in fw.subjects if s in subj] or None,
-        "subjectURI": [{"title": subj[s].names.get(doc_lang, s), "identifier": subj_ids[s], "uri": uri("CFSubjects", subj_ids[s])}
-                       for s in fw.subjects if s in subj] or None,
-        "officialSourceURL": fw.official_source_url, "statusStartDate": fw.status_start, "statusEndDate": fw.status_end,
+        "subjectURI": [
+            {"title": subj[s].names.get(doc_lang, s), "identifier": subj_ids[s], "uri": uri("CFSubjects", subj_ids[s])}
+            for s in fw.subjects
+            if s in subj
+        ]
+        or None,
+        "officialSourceURL": fw.official_source_url,
+        "statusStartDate": fw.status_start,
+        "statusEndDate": fw.status_end,
         "extensions": {EXT: {"title": dict(sorted(fw.titles.items()))}} if fw.titles else None,
     }
     definitions = {
-        "CFItemTypes": [{"identifier": type_ids[t], "uri": uri("CFItemTypes", type_ids[t]), "title": t,
-                         "description": t, "hierarchyCode": t, "lastChangeDateTime": last_change} for t in types],
-        "CFSubjects": [{"identifier": subj_ids[c], "uri": uri("CFSubjects", subj_ids[c]), "title": d.names.get(doc_lang, c),
-                        "hierarchyCode": c, "lastChangeDateTime": last_change,
-                        **({"extensions": {EXT: {"title": dict(sorted(d.names.items()))}}} if d.names else {})}
-                       for c, d in subj.items()],
-        "CFConcepts": [{"identifier": topic_ids[c], "uri": uri("CFConcepts", topic_ids[c]), "title": d.names.get(doc_lang, c),
-                        "keywords": c, "hierarchyCode": c, "lastChangeDateTime": last_change,
-                        **({"extensions": {EXT: {"title": dict(sorted(d.names.items()))}}} if d.names else {})}
-                       for c, d in pkg.topics.items()],
+        "CFItemTypes": [
+            {
+                "identifier": type_ids[t],
+                "uri": uri("CFItemTypes", type_ids[t]),
+                "title": t,
+                "description": t,
+                "hierarchyCode": t,
+                "lastChangeDateTime": last_change,
+            }
+            for t in types
+        ],
+        "CFSubjects": [
+            {
+                "identifier": subj_ids[c],
+                "uri": uri("CFSubjects", subj_ids[c]),
+                "title": d.names.get(doc_lang, c),
+                "hierarchyCode": c,
+                "lastChangeDateTime": last_change,
+                **({"extensions": {EXT: {"title": dict(sorted(d.names.items()))}}} if d.names else {}),
+            }
+            for c, d in subj.items()
+        ],
+        "CFConcepts": [
+            {
+                "identifier": topic_ids[c],
+                "uri": uri("CFConcepts", topic_ids[c]),
+                "title": d.names.get(doc_lang, c),
+                "keywords": c,
+                "hierarchyCode": c,
+                "lastChangeDateTime": last_change,
+                **({"extensions": {EXT: {"title": dict(sorted(d.names.items()))}}} if d.names else {}),
+            }
+            for c, d in pkg.topics.items()
+        ],
     }
-    return {"CFDocument": {k: v for k, v in document.items() if v is not None}, "CFItems": items,
-            "CFAssociations": assocs, "CFDefinitions": definitions}
+    return {
+        "CFDocument": {k: v for k, v in document.items() if v is not None},
+        "CFItems": items,
+        "CFAssociations": assocs,
+        "CFDefinitions": definitions,
+    }

@@ -45,13 +45,43 @@ from moien.curriculum_graph.model import (
 from moien.curriculum_graph.schema import ASSOCIATION_TYPES, LANGS
 
 COLUMNS = {
-    "code", "identifier", "uri", "parent_code", "subject", "level", "type", "language", "statement",
-    *(f"statement_{lang}" for lang in LANGS), *(f"label_{lang}" for lang in LANGS),
-    "topics", "precedes", "related", "peers", "associations", "keywords", "notes",
+    "code",
+    "identifier",
+    "uri",
+    "parent_code",
+    "subject",
+    "level",
+    "type",
+    "language",
+    "statement",
+    *(f"statement_{lang}" for lang in LANGS),
+    *(f"label_{lang}" for lang in LANGS),
+    "topics",
+    "precedes",
+    "related",
+    "peers",
+    "associations",
+    "keywords",
+    "notes",
 }
-META_KEYS = {"framework_id", "title", "publisher", "creator", "version", "language", "languages", "uri",
-             "description", "adoption_status", "status_start", "status_end", "official_source_url",
-             "subject", "topic", *(f"title_{lang}" for lang in LANGS)}
+META_KEYS = {
+    "framework_id",
+    "title",
+    "publisher",
+    "creator",
+    "version",
+    "language",
+    "languages",
+    "uri",
+    "description",
+    "adoption_status",
+    "status_start",
+    "status_end",
+    "official_source_url",
+    "subject",
+    "topic",
+    *(f"title_{lang}" for lang in LANGS),
+}
 _SPLIT = re.compile(r"\s*;\s*")
 _TOPIC_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -114,13 +144,19 @@ def parse_csv(path: str | Path, *, framework_id: str | None = None) -> Package:
     header_line = skip + 1
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
-        errs.error(f"unknown column(s) {', '.join(repr(u) for u in unknown)}; the columns are: "
-                   + ", ".join(sorted(COLUMNS)), line=header_line, field="header")
+        errs.error(
+            f"unknown column(s) {', '.join(repr(u) for u in unknown)}; the columns are: " + ", ".join(sorted(COLUMNS)),
+            line=header_line,
+            field="header",
+        )
     if "code" not in header:
         errs.error("the header has no 'code' column", line=header_line, field="header")
     if not any(h == "statement" or h.startswith("statement_") for h in header):
-        errs.error("the header has no statement column (statement_fr, statement_de, statement_en, "
-                   "statement_lb or statement)", line=header_line, field="header")
+        errs.error(
+            "the header has no statement column (statement_fr, statement_de, statement_en, statement_lb or statement)",
+            line=header_line,
+            field="header",
+        )
     dupes = {h for h in header if header.count(h) > 1 and h}
     if dupes:
         errs.error(f"column(s) {', '.join(sorted(dupes))} appear twice", line=header_line, field="header")
@@ -129,12 +165,20 @@ def parse_csv(path: str | Path, *, framework_id: str | None = None) -> Package:
     fid = framework_id or meta.get("framework_id") or re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem)
     default_lang = meta.get("language") or "fr"
     fw = FrameworkRecord(
-        id=fid, title=meta.get("title") or fid, uri=meta.get("uri"),
+        id=fid,
+        title=meta.get("title") or fid,
+        uri=meta.get("uri"),
         titles={lang: meta[f"title_{lang}"] for lang in LANGS if meta.get(f"title_{lang}")},
-        publisher=meta.get("publisher"), creator=meta.get("creator"), version=meta.get("version"),
-        language=default_lang, description=meta.get("description"), adoption_status=meta.get("adoption_status"),
-        status_start=meta.get("status_start"), status_end=meta.get("status_end"),
-        official_source_url=meta.get("official_source_url"), subjects=sorted(subjects),
+        publisher=meta.get("publisher"),
+        creator=meta.get("creator"),
+        version=meta.get("version"),
+        language=default_lang,
+        description=meta.get("description"),
+        adoption_status=meta.get("adoption_status"),
+        status_start=meta.get("status_start"),
+        status_end=meta.get("status_end"),
+        official_source_url=meta.get("official_source_url"),
+        subjects=sorted(subjects),
     )
     if default_lang in LANGS:
         fw.titles.setdefault(default_lang, fw.title)
@@ -147,8 +191,11 @@ def parse_csv(path: str | Path, *, framework_id: str | None = None) -> Package:
         if not any(c.strip() for c in raw):
             continue
         if len(raw) != len(header):
-            errs.error(f"{len(raw)} fields where the header has {len(header)} (a missing or extra "
-                       f"'{delimiter}'? quote fields that contain it)", line=start)
+            errs.error(
+                f"{len(raw)} fields where the header has {len(header)} (a missing or extra "
+                f"'{delimiter}'? quote fields that contain it)",
+                line=start,
+            )
             continue
         rows.append((start, {h: (v or "").strip() for h, v in zip(header, raw)}))
     if not rows and not errs.errors:
@@ -191,7 +238,9 @@ def parse_csv(path: str | Path, *, framework_id: str | None = None) -> Package:
         statements = {l_: r[f"statement_{l_}"] for l_ in LANGS if r.get(f"statement_{l_}")}
         original = r.get("statement") or statements.get(lang) or next(iter(statements.values()), "")
         if not original:
-            errs.error("no statement in any language", line=line, field="statement_" + lang if lang in LANGS else "statement")
+            errs.error(
+                "no statement in any language", line=line, field="statement_" + lang if lang in LANGS else "statement"
+            )
             continue
         if lang in LANGS:
             statements.setdefault(lang, original)
@@ -199,9 +248,12 @@ def parse_csv(path: str | Path, *, framework_id: str | None = None) -> Package:
         for value in _list(r.get("level")):
             found = resolve_level(value)
             if not found:
-                errs.error(f"unknown level {value!r}; use a code such as C1–C4, 7e–1re, 7C, 5G, 4G-GCG "
-                           f"(all: {', '.join(list(LEVELS)[:12])}, …) or a grade like KS2 / 05",
-                           line=line, field="level")
+                errs.error(
+                    f"unknown level {value!r}; use a code such as C1–C4, 7e–1re, 7C, 5G, 4G-GCG "
+                    f"(all: {', '.join(list(LEVELS)[:12])}, …) or a grade like KS2 / 05",
+                    line=line,
+                    field="level",
+                )
             levels.extend(found)
             if found != (value,):
                 raw_levels.append(value)
@@ -209,14 +261,25 @@ def parse_csv(path: str | Path, *, framework_id: str | None = None) -> Package:
         for t in item_topics:
             if not _TOPIC_CODE.match(t):
                 errs.error(f"topic {t!r} is not a code (letters, digits, '-', '_' or '.')", line=line, field="topics")
-        items.append(ItemRecord(
-            id=id_of[code], code=code, statement=original, language=lang, uri=r.get("uri") or None,
-            type=r.get("type") or "Competency", statements=statements,
-            labels={l_: r[f"label_{l_}"] for l_ in LANGS if r.get(f"label_{l_}")},
-            notes=r.get("notes") or None, keywords=_list(r.get("keywords")),
-            subjects=_list(r.get("subject")), levels=list(dict.fromkeys(levels)), levels_raw=raw_levels,
-            topics=item_topics, where=f"line {line}",
-        ))
+        items.append(
+            ItemRecord(
+                id=id_of[code],
+                code=code,
+                statement=original,
+                language=lang,
+                uri=r.get("uri") or None,
+                type=r.get("type") or "Competency",
+                statements=statements,
+                labels={l_: r[f"label_{l_}"] for l_ in LANGS if r.get(f"label_{l_}")},
+                notes=r.get("notes") or None,
+                keywords=_list(r.get("keywords")),
+                subjects=_list(r.get("subject")),
+                levels=list(dict.fromkeys(levels)),
+                levels_raw=raw_levels,
+                topics=item_topics,
+                where=f"line {line}",
+            )
+        )
         parent = r.get("parent_code")
         if parent:
             if parent == code:
@@ -231,8 +294,12 @@ def parse_csv(path: str | Path, *, framework_id: str | None = None) -> Package:
             atype, _, dest = spec.partition(":")
             atype = atype.strip()
             if not dest or (atype not in ASSOCIATION_TYPES and not atype.startswith("ext:")):
-                errs.error(f"{spec!r} is not 'type:code' with a CASE association type "
-                           f"({', '.join(ASSOCIATION_TYPES)} or ext:…)", line=line, field="associations")
+                errs.error(
+                    f"{spec!r} is not 'type:code' with a CASE association type "
+                    f"({', '.join(ASSOCIATION_TYPES)} or ext:…)",
+                    line=line,
+                    field="associations",
+                )
                 continue
             link(line, "associations", atype, code, dest.strip())
     errs.raise_if_any()

@@ -59,12 +59,48 @@ from moien.curriculum_graph.schema import ASSOCIATION_TYPES, LANGS
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 BUILTIN_MAPPINGS = {"skos": MAPPINGS_DIR / "skos.yaml", "case-jsonld": MAPPINGS_DIR / "case-jsonld.yaml"}
-_FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".n3": "n3", ".nt": "nt", ".rdf": "xml", ".owl": "xml",
-            ".xml": "xml", ".jsonld": "json-ld", ".json": "json-ld", ".trig": "trig", ".nq": "nquads"}
+_FORMATS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".n3": "n3",
+    ".nt": "nt",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".trig": "trig",
+    ".nq": "nquads",
+}
 _TOP_KEYS = {"name", "prefixes", "language", "jsonld_contexts", "framework", "item", "relations", "associations"}
-_FW_KEYS = {"class", "member_of", "id", "title", "version", "publisher", "creator", "description", "language", "default"}
-_ITEM_KEYS = {"class", "member_of", "id", "code", "statement", "label", "notes", "keywords", "type", "subject",
-              "level", "topics", "framework", "language"}
+_FW_KEYS = {
+    "class",
+    "member_of",
+    "id",
+    "title",
+    "version",
+    "publisher",
+    "creator",
+    "description",
+    "language",
+    "default",
+}
+_ITEM_KEYS = {
+    "class",
+    "member_of",
+    "id",
+    "code",
+    "statement",
+    "label",
+    "notes",
+    "keywords",
+    "type",
+    "subject",
+    "level",
+    "topics",
+    "framework",
+    "language",
+}
 _ASSOC_KEYS = {"class", "member_of", "id", "type", "origin", "destination", "sequence"}
 
 
@@ -81,16 +117,20 @@ class Mapping:
             raise CurriculumImportError(path, f"cannot read the mapping file: {exc.strerror or exc}") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            raise CurriculumImportError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                                        line=mark.line + 1 if mark else None) from None
+            raise CurriculumImportError(
+                path, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=mark.line + 1 if mark else None
+            ) from None
         if not isinstance(raw, dict):
             raise CurriculumImportError(path, "a mapping is a YAML object with framework:, item: and relations:")
         self._check_keys(raw, _TOP_KEYS, "")
         self.name = str(raw.get("name") or path.stem)
         self.prefixes: dict[str, str] = {
-            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "skos": "http://www.w3.org/2004/02/skos/core#", "dct": "http://purl.org/dc/terms/",
-            "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            "skos": "http://www.w3.org/2004/02/skos/core#",
+            "dct": "http://purl.org/dc/terms/",
+            "owl": "http://www.w3.org/2002/07/owl#",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
         }
         prefixes = raw.get("prefixes") or {}
         if not isinstance(prefixes, dict):
@@ -106,8 +146,9 @@ class Mapping:
         self._check_keys(item, _ITEM_KEYS, "item")
         if not (item.get("class") or item.get("member_of")):
             raise CurriculumImportError(path, "needs class: or member_of:", field="item")
-        self.framework = {k: self._props(v, f"framework.{k}") if k not in ("id", "default") else v
-                          for k, v in fw.items()}
+        self.framework = {
+            k: self._props(v, f"framework.{k}") if k not in ("id", "default") else v for k, v in fw.items()
+        }
         self.item = {k: self._props(v, f"item.{k}") if k != "id" else v for k, v in item.items()}
         for section in (self.framework, self.item):
             ident = section.get("id")
@@ -120,8 +161,11 @@ class Mapping:
                 inverse = bool(spec.get("inverse"))
                 spec = spec.get("type")
             if spec not in ASSOCIATION_TYPES and not str(spec).startswith("ext:"):
-                raise CurriculumImportError(path, f"{spec!r} is not a CASE association type "
-                                            f"({', '.join(ASSOCIATION_TYPES)} or ext:…)", field=f"relations.{pred}")
+                raise CurriculumImportError(
+                    path,
+                    f"{spec!r} is not a CASE association type ({', '.join(ASSOCIATION_TYPES)} or ext:…)",
+                    field=f"relations.{pred}",
+                )
             self.relations.append((self.expand(pred, f"relations.{pred}"), str(spec), inverse))
         assoc = raw.get("associations")
         self.associations = None
@@ -137,8 +181,11 @@ class Mapping:
             raise CurriculumImportError(self.path, "must be an object", field=where or "mapping")
         for key in obj:
             if key not in allowed:
-                raise CurriculumImportError(self.path, f"unknown key {key!r}; allowed: {', '.join(sorted(allowed))}",
-                                            field=f"{where}.{key}" if where else str(key))
+                raise CurriculumImportError(
+                    self.path,
+                    f"unknown key {key!r}; allowed: {', '.join(sorted(allowed))}",
+                    field=f"{where}.{key}" if where else str(key),
+                )
 
     def expand(self, name: str, where: str) -> str:
         name = str(name)
@@ -149,7 +196,9 @@ class Mapping:
         prefix, sep, local = name.partition(":")
         if sep and prefix in self.prefixes:
             return self.prefixes[prefix] + local
-        raise CurriculumImportError(self.path, f"{name!r} has no known prefix (declare it under prefixes:)", field=where)
+        raise CurriculumImportError(
+            self.path, f"{name!r} has no known prefix (declare it under prefixes:)", field=where
+        )
 
     def _props(self, value: Any, where: str) -> Any:
         if isinstance(value, dict):
@@ -157,7 +206,9 @@ class Mapping:
                 return {"const": value["const"]}
             if where.endswith("default"):
                 return value
-            raise CurriculumImportError(self.path, "must be a property, a list of properties or {const: …}", field=where)
+            raise CurriculumImportError(
+                self.path, "must be a property, a list of properties or {const: …}", field=where
+            )
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
@@ -179,8 +230,9 @@ def _load_graph(path: Path, mapping: Mapping, errs: ErrorCollector):
 
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise CurriculumImportError(path, f"cannot tell the RDF syntax from {path.suffix!r} "
-                                    f"(use one of {', '.join(sorted(_FORMATS))})")
+        raise CurriculumImportError(
+            path, f"cannot tell the RDF syntax from {path.suffix!r} (use one of {', '.join(sorted(_FORMATS))})"
+        )
     g = rdflib.Graph()
     try:
         if fmt == "json-ld":
@@ -197,20 +249,25 @@ def _load_graph(path: Path, mapping: Mapping, errs: ErrorCollector):
         line = getattr(exc, "lines", None) or getattr(exc, "line", None)
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         m = re.search(r"line (\d+)", str(exc))
-        raise CurriculumImportError(path, f"not valid {fmt}: {msg}",
-                                    line=int(line) if isinstance(line, int) else int(m.group(1)) if m else None) from None
+        raise CurriculumImportError(
+            path, f"not valid {fmt}: {msg}", line=int(line) if isinstance(line, int) else int(m.group(1)) if m else None
+        ) from None
     return g
 
 
 def _localise_contexts(data: Any, mapping: Mapping, path: Path) -> Any:
     """Replace remote @context URLs by the mapping's local copies; refuse any other remote context."""
+
     def fix(ctx):
         if isinstance(ctx, str) and re.match(r"^https?://", ctx):
             local = mapping.contexts.get(ctx)
             if local is None:
-                raise CurriculumImportError(path, f"the JSON-LD @context {ctx} would have to be downloaded; "
-                                            "add it under jsonld_contexts: in the mapping (a local copy)",
-                                            field="@context")
+                raise CurriculumImportError(
+                    path,
+                    f"the JSON-LD @context {ctx} would have to be downloaded; "
+                    "add it under jsonld_contexts: in the mapping (a local copy)",
+                    field="@context",
+                )
             return json.loads(local.read_text(encoding="utf-8"))["@context"]
         if isinstance(ctx, list):
             return [fix(c) for c in ctx]
@@ -246,8 +303,11 @@ def parse_rdf(path: str | Path, mapping: str | Path | None = None) -> list[Packa
     def text(v) -> str:
         if isinstance(v, Literal):
             return str(v).strip()
-        for p in ("http://www.w3.org/2004/02/skos/core#notation", "http://www.w3.org/2004/02/skos/core#prefLabel",
-                  "http://www.w3.org/2000/01/rdf-schema#label"):
+        for p in (
+            "http://www.w3.org/2004/02/skos/core#notation",
+            "http://www.w3.org/2004/02/skos/core#prefLabel",
+            "http://www.w3.org/2000/01/rdf-schema#label",
+        ):
             for o in g.objects(v, URIRef(p)):
                 return str(o).strip()
         s = str(v)
@@ -293,10 +353,15 @@ def parse_rdf(path: str | Path, mapping: str | Path | None = None) -> list[Packa
         titles = lang_texts(node, m.framework.get("title"), m.language)
         lang = first(node, m.framework.get("language")) or m.language
         frameworks[fid] = FrameworkRecord(
-            id=fid, title=titles.get(lang) or next(iter(titles.values()), fid), uri=str(node) if isinstance(node, URIRef) else None,
-            titles={k: v for k, v in titles.items() if k in LANGS}, version=first(node, m.framework.get("version")),
-            publisher=first(node, m.framework.get("publisher")), creator=first(node, m.framework.get("creator")),
-            description=first(node, m.framework.get("description")), language=lang,
+            id=fid,
+            title=titles.get(lang) or next(iter(titles.values()), fid),
+            uri=str(node) if isinstance(node, URIRef) else None,
+            titles={k: v for k, v in titles.items() if k in LANGS},
+            version=first(node, m.framework.get("version")),
+            publisher=first(node, m.framework.get("publisher")),
+            creator=first(node, m.framework.get("creator")),
+            description=first(node, m.framework.get("description")),
+            language=lang,
         )
         fw_of_node[node] = fid
     default = m.framework.get("default") or {}
@@ -311,8 +376,11 @@ def parse_rdf(path: str | Path, mapping: str | Path | None = None) -> list[Packa
     topics: dict[str, Definition] = {}
     nodes = select(m.item)
     if not nodes:
-        errs.error(f"no item found: no node of class {', '.join(m.item.get('class') or [])} "
-                   f"(mapping {m.path.name}); is it the right mapping for this file?", field="item.class")
+        errs.error(
+            f"no item found: no node of class {', '.join(m.item.get('class') or [])} "
+            f"(mapping {m.path.name}); is it the right mapping for this file?",
+            field="item.class",
+        )
         errs.raise_if_any()
     for node in nodes:
         iid = ident(node, m.item)
@@ -349,6 +417,7 @@ def parse_rdf(path: str | Path, mapping: str | Path | None = None) -> list[Packa
             levels.extend(found)
             if found != (t,):
                 raw_levels.append(t)
+
         def codes_of(field: str, defs: dict[str, Definition]) -> list[str]:
             """The item's subject or topic codes; a new one becomes a definition (names from its skos:prefLabel)."""
             out = []
@@ -356,21 +425,39 @@ def parse_rdf(path: str | Path, mapping: str | Path | None = None) -> list[Packa
                 code = text(v)
                 out.append(code)
                 if code not in defs:
-                    names = lang_texts(v, [m.expand("skos:prefLabel", "")], m.language) if not isinstance(v, Literal) else {}
-                    defs[code] = Definition(code, {k: x for k, x in names.items() if k in LANGS},
-                                            uri=str(v) if isinstance(v, URIRef) else None)
+                    names = (
+                        lang_texts(v, [m.expand("skos:prefLabel", "")], m.language)
+                        if not isinstance(v, Literal)
+                        else {}
+                    )
+                    defs[code] = Definition(
+                        code,
+                        {k: x for k, x in names.items() if k in LANGS},
+                        uri=str(v) if isinstance(v, URIRef) else None,
+                    )
             return out
 
         item_subjects = codes_of("subject", subjects)
         item_topics = codes_of("topics", topics)
-        items_by_fw.setdefault(fid, []).append(ItemRecord(
-            id=iid, code=code, statement=original, language=lang, uri=str(node) if isinstance(node, URIRef) else None,
-            type=first(node, m.item.get("type")), statements={k: v for k, v in statements.items() if k in LANGS},
-            labels={k: v for k, v in lang_texts(node, m.item.get("label"), lang).items() if k in LANGS},
-            notes=first(node, m.item.get("notes")), keywords=[text(v) for v in values(node, m.item.get("keywords"))],
-            subjects=list(dict.fromkeys(item_subjects)), levels=list(dict.fromkeys(levels)), levels_raw=raw_levels,
-            topics=list(dict.fromkeys(item_topics)), where=where,
-        ))
+        items_by_fw.setdefault(fid, []).append(
+            ItemRecord(
+                id=iid,
+                code=code,
+                statement=original,
+                language=lang,
+                uri=str(node) if isinstance(node, URIRef) else None,
+                type=first(node, m.item.get("type")),
+                statements={k: v for k, v in statements.items() if k in LANGS},
+                labels={k: v for k, v in lang_texts(node, m.item.get("label"), lang).items() if k in LANGS},
+                notes=first(node, m.item.get("notes")),
+                keywords=[text(v) for v in values(node, m.item.get("keywords"))],
+                subjects=list(dict.fromkeys(item_subjects)),
+                levels=list(dict.fromkeys(levels)),
+                levels_raw=raw_levels,
+                topics=list(dict.fromkeys(item_topics)),
+                where=where,
+            )
+        )
     errs.raise_if_any()
 
     # official links
@@ -391,9 +478,18 @@ def parse_rdf(path: str | Path, mapping: str | Path | None = None) -> list[Packa
     def add(atype: str, origin: str, dest: str, seq: int | None, where: str, aid: str | None = None) -> None:
         fid = fw_of_item.get(origin) or fw_of_item.get(dest) or default_id
         rid = aid or stable_id(fid, origin, atype, dest)
-        assocs.setdefault(fid, []).append(AssociationRecord(rid, atype, origin, dest, seq, where=where,
-                                                            destination_uri=dest if dest.startswith("http") else None,
-                                                            origin_uri=origin if origin.startswith("http") else None))
+        assocs.setdefault(fid, []).append(
+            AssociationRecord(
+                rid,
+                atype,
+                origin,
+                dest,
+                seq,
+                where=where,
+                destination_uri=dest if dest.startswith("http") else None,
+                origin_uri=origin if origin.startswith("http") else None,
+            )
+        )
 
     fw_nodes_set = set(fw_of_node)
     for pred, atype, inverse in m.relations:
@@ -420,24 +516,38 @@ def parse_rdf(path: str | Path, mapping: str | Path | None = None) -> list[Packa
                 continue
             origin, dest = resolve(o_vals[0]), resolve(d_vals[0])
             if origin is None or dest is None:
-                errs.error(f"association {where}: cannot resolve its origin or destination", field="associations.origin")
+                errs.error(
+                    f"association {where}: cannot resolve its origin or destination", field="associations.origin"
+                )
                 continue
             if dest in frameworks or o_vals[0] in fw_nodes_set or d_vals[0] in fw_nodes_set:
                 continue  # isChildOf the document: a top-level item
             seq_txt = first(node, spec.get("sequence"))
             seq = int(seq_txt) if seq_txt and seq_txt.lstrip("-").isdigit() else None
-            aid = ident(node, spec) if spec.get("id") not in (None, "iri") else (str(node) if isinstance(node, URIRef) else None)
+            aid = (
+                ident(node, spec)
+                if spec.get("id") not in (None, "iri")
+                else (str(node) if isinstance(node, URIRef) else None)
+            )
             add(atype, origin, dest, seq, where, aid)
     errs.raise_if_any()
 
     packages = []
     for fid, its in items_by_fw.items():
-        fw = frameworks.get(fid) or FrameworkRecord(id=fid, title=str(default.get("title") or f"{path.name} ({m.name})"),
-                                                    language=m.language)
+        fw = frameworks.get(fid) or FrameworkRecord(
+            id=fid, title=str(default.get("title") or f"{path.name} ({m.name})"), language=m.language
+        )
         fw.languages = sorted({lang for it in its for lang in it.statements})
-        pkg = Package(fw, its, assocs.get(fid, []), {k: v for k, v in subjects.items() if any(k in it.subjects for it in its)},
-                      {k: v for k, v in topics.items() if any(k in it.topics for it in its)},
-                      source=str(path), source_format=f"rdf:{m.path.stem}", warnings=list(errs.warnings))
+        pkg = Package(
+            fw,
+            its,
+            assocs.get(fid, []),
+            {k: v for k, v in subjects.items() if any(k in it.subjects for it in its)},
+            {k: v for k, v in topics.items() if any(k in it.topics for it in its)},
+            source=str(path),
+            source_format=f"rdf:{m.path.stem}",
+            warnings=list(errs.warnings),
+        )
         inherit_from_parents(pkg)
         packages.append(pkg)
     return packages

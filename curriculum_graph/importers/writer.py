@@ -67,8 +67,16 @@ class ImportReport:
 
     @property
     def noop(self) -> bool:
-        return not (self.added or self.changed or self.retired or self.restored or self.links_added
-                    or self.links_removed or self.definitions_written or self.framework_changed)
+        return not (
+            self.added
+            or self.changed
+            or self.retired
+            or self.restored
+            or self.links_added
+            or self.links_removed
+            or self.definitions_written
+            or self.framework_changed
+        )
 
     @property
     def items(self) -> int:
@@ -77,8 +85,10 @@ class ImportReport:
     def summary(self) -> str:
         head = f"{self.framework_id} ({self.framework_title}) from {Path(self.source).name}"
         if self.noop:
-            return (f"{head}: nothing changed — {self.unchanged} items unchanged, the graph already matches "
-                    "this file (no write).")
+            return (
+                f"{head}: nothing changed — {self.unchanged} items unchanged, the graph already matches "
+                "this file (no write)."
+            )
         parts = [f"{self.added} added", f"{self.changed} changed", f"{self.retired} retired"]
         if self.restored:
             parts.append(f"{self.restored} restored")
@@ -144,28 +154,37 @@ def plan(graph: Graph, pkg: Package, *, file_ids: set[str], file_uris: dict[str,
     row = graph.read(
         "MATCH (f:Framework {id: $id}) RETURN f.content_hash AS h, f.retired AS retired, f.items_digest AS items, "
         "f.links_digest AS links, f.links_count AS nlinks, "
-        "COUNT { MATCH (i:Item {framework: $id}) WHERE i.retired IS NULL } AS active", id=fw.id)
+        "COUNT { MATCH (i:Item {framework: $id}) WHERE i.retired IS NULL } AS active",
+        id=fw.id,
+    )
     framework_props = None
     if not row or row[0]["h"] != new_fhash or row[0]["retired"]:
         framework_props = {**new_fprops, "content_hash": new_fhash, "retired": None, "retired_at": None}
         report.framework_changed = True
-    elif (row[0]["items"] == items_digest and row[0]["links"] == links_digest and row[0]["active"] == len(hashes)
-          and _links_declared(graph, fw.id) == row[0]["nlinks"]):
+    elif (
+        row[0]["items"] == items_digest
+        and row[0]["links"] == links_digest
+        and row[0]["active"] == len(hashes)
+        and _links_declared(graph, fw.id) == row[0]["nlinks"]
+    ):
         # Fast path: the last import of this framework wrote exactly this content and nothing was removed
         # since — no need to read every item back.
         report.unchanged = len(hashes)
         subjects = _changed_defs(graph, "Subject", pkg.subjects)
         topics = _changed_defs(graph, "TransversalTopic", pkg.topics)
         report.definitions_written = len(subjects) + len(topics)
-        return _Plan(pkg, report, None, [], [], [], [], [], {}, subjects, topics, items_digest, links_digest,
-                     row[0]["nlinks"])
+        return _Plan(
+            pkg, report, None, [], [], [], [], [], {}, subjects, topics, items_digest, links_digest, row[0]["nlinks"]
+        )
 
     # -- items
     ids = [it.id for it in pkg.items]
     existing: dict[str, dict] = {}
-    for r in graph.read("MATCH (i:Item {framework: $fid}) "
-                        "RETURN i.id AS id, i.content_hash AS h, i.framework AS fw, i.retired IS NOT NULL AS retired",
-                        fid=fw.id):
+    for r in graph.read(
+        "MATCH (i:Item {framework: $fid}) "
+        "RETURN i.id AS id, i.content_hash AS h, i.framework AS fw, i.retired IS NOT NULL AS retired",
+        fid=fw.id,
+    ):
         existing[r["id"]] = r
     active_in_graph = {i for i, r in existing.items() if not r["retired"]}
     retired_in_graph = {i for i, r in existing.items() if r["retired"]}
@@ -184,8 +203,14 @@ def plan(graph: Graph, pkg: Package, *, file_ids: set[str], file_uris: dict[str,
     for it in pkg.items:
         h = hashes[it.id]
         old = existing.get(it.id)
-        row = {"id": it.id, "hash": h, "props": props[it.id], "subjects": it.subjects, "levels": it.levels,
-               "topics": it.topics}
+        row = {
+            "id": it.id,
+            "hash": h,
+            "props": props[it.id],
+            "subjects": it.subjects,
+            "levels": it.levels,
+            "topics": it.topics,
+        }
         if old is None:
             report.added += 1
             upserts.append({**row, "new": True})
@@ -213,14 +238,17 @@ def plan(graph: Graph, pkg: Package, *, file_ids: set[str], file_uris: dict[str,
     unknown_ends = sorted(e for e in ends if e not in file_ids)
     in_graph: set[str] = set()
     for chunk in _batches(unknown_ends, 20000):
-        in_graph |= {r["id"] for r in graph.read(
-            "UNWIND $ids AS id MATCH (i:Item {id: id}) RETURN i.id AS id", ids=chunk)}
+        in_graph |= {
+            r["id"] for r in graph.read("UNWIND $ids AS id MATCH (i:Item {id: id}) RETURN i.id AS id", ids=chunk)
+        }
     # an end given by URI only (another framework's item): look it up by uri
     by_uri = {}
     uris = sorted({file_uris[e] for e in unknown_ends if e not in in_graph and e in file_uris})
     if uris:
-        by_uri = {r["uri"]: r["id"] for r in graph.read(
-            "UNWIND $uris AS u MATCH (i:Item {uri: u}) RETURN i.uri AS uri, i.id AS id", uris=uris)}
+        by_uri = {
+            r["uri"]: r["id"]
+            for r in graph.read("UNWIND $uris AS u MATCH (i:Item {uri: u}) RETURN i.uri AS uri, i.id AS id", uris=uris)
+        }
     retired_now = (retired_in_graph - {r["id"] for r in upserts}) | set(retire_ids)
 
     def resolve(end: str) -> str | None:
@@ -233,21 +261,30 @@ def plan(graph: Graph, pkg: Package, *, file_ids: set[str], file_uris: dict[str,
     for a in pkg.associations:
         o, d = resolve(a.origin), resolve(a.destination)
         if o is None:
-            problems.append(CurriculumImportError(
-                pkg.source, f"the origin {a.origin!r} of this {a.type} link is neither in the file nor in the graph",
-                field=f"{a.where}.originNodeURI" if a.where.startswith("CFAssociations") else a.where))
+            problems.append(
+                CurriculumImportError(
+                    pkg.source,
+                    f"the origin {a.origin!r} of this {a.type} link is neither in the file nor in the graph",
+                    field=f"{a.where}.originNodeURI" if a.where.startswith("CFAssociations") else a.where,
+                )
+            )
             continue
         if d is None:
-            report.warnings.append(f"{a.where}: {a.type} link to {a.destination!r} skipped — that item is not in "
-                                   "the file or the graph (import its framework, then re-import this one)")
+            report.warnings.append(
+                f"{a.where}: {a.type} link to {a.destination!r} skipped — that item is not in "
+                "the file or the graph (import its framework, then re-import this one)"
+            )
             continue
         wanted[a.id] = AssociationRecord(a.id, a.type, o, d, a.sequence)
     if problems:
         if len(problems) == 1:
             raise problems[0]
-        raise CurriculumImportError(pkg.source, f"{len(problems)} links point nowhere; nothing was imported:\n  "
-                                    + "\n  ".join(str(p) for p in problems[:20]),
-                                    field=problems[0].field)
+        raise CurriculumImportError(
+            pkg.source,
+            f"{len(problems)} links point nowhere; nothing was imported:\n  "
+            + "\n  ".join(str(p) for p in problems[:20]),
+            field=problems[0].field,
+        )
 
     official = "|".join(OFFICIAL_REL_TYPES)
     have: dict[str, dict] = {}
@@ -262,7 +299,8 @@ def plan(graph: Graph, pkg: Package, *, file_ids: set[str], file_uris: dict[str,
         for r in graph.read(
             f"UNWIND $ids AS oid MATCH (a:Item {{id: oid}})-[r:{official}]->(b:Item) WHERE r.framework = $fid "
             "RETURN r.id AS id, r.association_type AS type, a.id AS origin, b.id AS destination, r.sequence AS seq",
-            ids=chunk, fid=fw.id,
+            ids=chunk,
+            fid=fw.id,
         ):
             have[r["id"]] = r
     for oid in {a.origin for a in wanted.values()} & set(existing):
@@ -270,23 +308,35 @@ def plan(graph: Graph, pkg: Package, *, file_ids: set[str], file_uris: dict[str,
             for r in graph.read(
                 f"MATCH (a:Item {{id: $oid}})-[r:{official}]->(b:Item) WHERE r.framework = $fid "
                 "RETURN r.id AS id, r.association_type AS type, a.id AS origin, b.id AS destination, r.sequence AS seq",
-                oid=oid, fid=fw.id,
+                oid=oid,
+                fid=fw.id,
             ):
                 have[r["id"]] = r
     links_remove, links_add = [], defaultdict(list)
     for rid, r in have.items():
         w = wanted.get(rid)
-        if w is not None and (w.type, w.origin, w.destination, w.sequence) == (r["type"], r["origin"], r["destination"], r["seq"]):
+        if w is not None and (w.type, w.origin, w.destination, w.sequence) == (
+            r["type"],
+            r["origin"],
+            r["destination"],
+            r["seq"],
+        ):
             continue
         if w is None and (r["origin"] in retired_now or r["destination"] in retired_now):
             continue  # a link of a retired item stays, as history
         links_remove.append({"id": rid, "origin": r["origin"], "destination": r["destination"]})
     for rid, w in wanted.items():
         r = have.get(rid)
-        if r is not None and (w.type, w.origin, w.destination, w.sequence) == (r["type"], r["origin"], r["destination"], r["seq"]):
+        if r is not None and (w.type, w.origin, w.destination, w.sequence) == (
+            r["type"],
+            r["origin"],
+            r["destination"],
+            r["seq"],
+        ):
             continue
-        links_add[rel_type(w.type)].append({"id": rid, "type": w.type, "origin": w.origin,
-                                           "destination": w.destination, "seq": w.sequence})
+        links_add[rel_type(w.type)].append(
+            {"id": rid, "type": w.type, "origin": w.origin, "destination": w.destination, "seq": w.sequence}
+        )
     report.links_removed = len(links_remove)
     report.links_added = sum(len(v) for v in links_add.values())
 
@@ -295,15 +345,30 @@ def plan(graph: Graph, pkg: Package, *, file_ids: set[str], file_uris: dict[str,
     topics = _changed_defs(graph, "TransversalTopic", pkg.topics)
     report.definitions_written = len(subjects) + len(topics)
     skipped = len(wanted) < len(pkg.associations)  # links left out now must be looked at again next time
-    return _Plan(pkg, report, framework_props, upserts, snapshot_ids, relink_ids, retire_ids, links_remove,
-                 dict(links_add), subjects, topics, items_digest, None if skipped else links_digest,
-                 len(have) - len(links_remove) + report.links_added)
+    return _Plan(
+        pkg,
+        report,
+        framework_props,
+        upserts,
+        snapshot_ids,
+        relink_ids,
+        retire_ids,
+        links_remove,
+        dict(links_add),
+        subjects,
+        topics,
+        items_digest,
+        None if skipped else links_digest,
+        len(have) - len(links_remove) + report.links_added,
+    )
 
 
 def _links_declared(graph: Graph, fid: str) -> int:
     official = "|".join(OFFICIAL_REL_TYPES)
-    return graph.read(f"MATCH (:Item {{framework: $fid}})-[r:{official}]->(:Item) WHERE r.framework = $fid "
-                      "RETURN count(r) AS n", fid=fid)[0]["n"]
+    return graph.read(
+        f"MATCH (:Item {{framework: $fid}})-[r:{official}]->(:Item) WHERE r.framework = $fid RETURN count(r) AS n",
+        fid=fid,
+    )[0]["n"]
 
 
 def _changed_defs(graph: Graph, label: str, defs: dict) -> list[dict]:
@@ -311,8 +376,12 @@ def _changed_defs(graph: Graph, label: str, defs: dict) -> list[dict]:
     assert label in ("Subject", "TransversalTopic")
     if not defs:
         return []
-    current = {r["code"]: r["p"] for r in graph.read(
-        f"MATCH (n:{label}) WHERE n.code IN $codes RETURN n.code AS code, properties(n) AS p", codes=list(defs))}
+    current = {
+        r["code"]: r["p"]
+        for r in graph.read(
+            f"MATCH (n:{label}) WHERE n.code IN $codes RETURN n.code AS code, properties(n) AS p", codes=list(defs)
+        )
+    }
     out = []
     for code, d in defs.items():
         props = d.properties()
@@ -329,8 +398,10 @@ def apply(graph: Graph, plans: list[_Plan], *, source: str, file_sha256: str, pr
     for p in plans:
         if not p.report.noop:
             p.report.import_id = uuid.uuid4().hex[:16]
-    total = sum(len(p.upserts) + len(p.retire_ids) + len(p.links_remove)
-                + sum(len(v) for v in p.links_add.values()) for p in plans)
+    total = sum(
+        len(p.upserts) + len(p.retire_ids) + len(p.links_remove) + sum(len(v) for v in p.links_add.values())
+        for p in plans
+    )
     task = progress.add_task("writing", total=max(total, 1)) if progress else None
 
     def advance(n: int) -> None:
@@ -346,7 +417,8 @@ def apply(graph: Graph, plans: list[_Plan], *, source: str, file_sha256: str, pr
                 "SET n.order = l.order, n.stage = l.stage, n.track = l.track, n.age_min = l.age_min, "
                 "n.age_max = l.age_max, n.name_fr = l.name_fr, n.name_de = l.name_de, n.name_en = l.name_en, "
                 "n.name_lb = l.name_lb, n.catalogue = $v",
-                rows=level_rows(), v=LEVEL_CATALOGUE_VERSION,
+                rows=level_rows(),
+                v=LEVEL_CATALOGUE_VERSION,
             )
             tx.run(
                 "UNWIND $rows AS l MATCH (n:Level {code: l.code}) "
@@ -369,8 +441,12 @@ def apply(graph: Graph, plans: list[_Plan], *, source: str, file_sha256: str, pr
             fid, imp = p.pkg.framework.id, p.report.import_id
             params = {"fid": fid, "now": now, "imp": imp}
             if p.framework_props is not None:
-                tx.run("MERGE (f:Framework {id: $fid}) ON CREATE SET f.created_at = $now "
-                       "SET f += $props, f.updated_at = $now", props=p.framework_props, **params)
+                tx.run(
+                    "MERGE (f:Framework {id: $fid}) ON CREATE SET f.created_at = $now "
+                    "SET f += $props, f.updated_at = $now",
+                    props=p.framework_props,
+                    **params,
+                )
             for label, rows in (("Subject", p.subjects), ("TransversalTopic", p.topics)):
                 if rows:
                     tx.run(f"UNWIND $rows AS r MERGE (n:{label} {{code: r.code}}) SET n += r.props", rows=rows)
@@ -383,11 +459,15 @@ def apply(graph: Graph, plans: list[_Plan], *, source: str, file_sha256: str, pr
                     "v.valid_to = $now, v.superseded_by = $imp "
                     "REMOVE v.embedding, v.embedding_hash "
                     "CREATE (i)-[:HAS_VERSION]->(v)",
-                    ids=batch, **params,
+                    ids=batch,
+                    **params,
                 )
             for batch in _batches(p.relink_ids):
-                tx.run("UNWIND $ids AS id MATCH (i:Item {id: id})-[r:IN_FRAMEWORK|IN_SUBJECT|FOR_LEVEL|ADDRESSES|PART_OF]->() "
-                       "DELETE r", ids=batch)
+                tx.run(
+                    "UNWIND $ids AS id MATCH (i:Item {id: id})-[r:IN_FRAMEWORK|IN_SUBJECT|FOR_LEVEL|ADDRESSES|PART_OF]->() "
+                    "DELETE r",
+                    ids=batch,
+                )
             for batch in _batches(p.upserts):
                 new = [r for r in batch if r.get("new")]
                 old = [r for r in batch if not r.get("new")]
@@ -397,7 +477,8 @@ def apply(graph: Graph, plans: list[_Plan], *, source: str, file_sha256: str, pr
                         "CREATE (i:Item {id: row.id}) SET i += row.props, i.framework = $fid, "
                         "i.content_hash = row.hash, i.created_at = $now, i.updated_at = $now, i.version = 1, "
                         "i.import_id = $imp CREATE (i)-[:IN_FRAMEWORK]->(f)",
-                        rows=new, **params,
+                        rows=new,
+                        **params,
                     )
                 if old:
                     tx.run(
@@ -405,60 +486,103 @@ def apply(graph: Graph, plans: list[_Plan], *, source: str, file_sha256: str, pr
                         "SET i += row.props, i.framework = $fid, i.content_hash = row.hash, i.updated_at = $now, "
                         "i.import_id = $imp, i.version = coalesce(i.version, 1) + 1 "
                         "REMOVE i.retired, i.retired_at, i.retired_by CREATE (i)-[:IN_FRAMEWORK]->(f)",
-                        rows=old, **params,
+                        rows=old,
+                        **params,
                     )
-                for rel, label, key, field_ in (("IN_SUBJECT", "Subject", "code", "subjects"),
-                                                ("FOR_LEVEL", "Level", "code", "levels"),
-                                                ("ADDRESSES", "TransversalTopic", "code", "topics")):
+                for rel, label, key, field_ in (
+                    ("IN_SUBJECT", "Subject", "code", "subjects"),
+                    ("FOR_LEVEL", "Level", "code", "levels"),
+                    ("ADDRESSES", "TransversalTopic", "code", "topics"),
+                ):
                     pairs = [[r["id"], v] for r in batch for v in dict.fromkeys(r[field_])]
                     if not pairs:
                         continue
                     if label != "Level":
                         # subjects and topics named only by code get a node (names come from definitions)
-                        tx.run(f"UNWIND $codes AS c MERGE (:{label} {{{key}: c}})",
-                               codes=sorted({v for _, v in pairs}))
-                    tx.run(f"UNWIND $pairs AS p MATCH (i:Item {{id: p[0]}}), (n:{label} {{{key}: p[1]}}) "
-                           f"CREATE (i)-[:{rel}]->(n)", pairs=pairs)
+                        tx.run(f"UNWIND $codes AS c MERGE (:{label} {{{key}: c}})", codes=sorted({v for _, v in pairs}))
+                    tx.run(
+                        f"UNWIND $pairs AS p MATCH (i:Item {{id: p[0]}}), (n:{label} {{{key}: p[1]}}) "
+                        f"CREATE (i)-[:{rel}]->(n)",
+                        pairs=pairs,
+                    )
                 advance(len(batch))
             for batch in _batches(p.retire_ids):
-                tx.run("UNWIND $ids AS id MATCH (i:Item {id: id}) "
-                       "SET i.retired = true, i.retired_at = $now, i.retired_by = $imp", ids=batch, **params)
+                tx.run(
+                    "UNWIND $ids AS id MATCH (i:Item {id: id}) "
+                    "SET i.retired = true, i.retired_at = $now, i.retired_by = $imp",
+                    ids=batch,
+                    **params,
+                )
                 advance(len(batch))
             for batch in _batches(p.links_remove):
-                tx.run("UNWIND $rows AS x MATCH (a:Item {id: x.origin})-[r]->(b:Item {id: x.destination}) "
-                       "WHERE r.id = x.id AND r.framework = $fid DELETE r", rows=batch, fid=fid)
+                tx.run(
+                    "UNWIND $rows AS x MATCH (a:Item {id: x.origin})-[r]->(b:Item {id: x.destination}) "
+                    "WHERE r.id = x.id AND r.framework = $fid DELETE r",
+                    rows=batch,
+                    fid=fid,
+                )
                 advance(len(batch))
             for rtype, rows in p.links_add.items():
                 assert rtype in ASSOCIATION_TYPES.values()  # whitelist: the type is never user text
                 for batch in _batches(rows):
-                    tx.run(f"UNWIND $rows AS x MATCH (a:Item {{id: x.origin}}), (b:Item {{id: x.destination}}) "
-                           f"CREATE (a)-[r:{rtype}]->(b) SET r.id = x.id, r.association_type = x.type, "
-                           "r.framework = $fid, r.sequence = x.seq",
-                           rows=batch, **params)
+                    tx.run(
+                        f"UNWIND $rows AS x MATCH (a:Item {{id: x.origin}}), (b:Item {{id: x.destination}}) "
+                        f"CREATE (a)-[r:{rtype}]->(b) SET r.id = x.id, r.association_type = x.type, "
+                        "r.framework = $fid, r.sequence = x.seq",
+                        rows=batch,
+                        **params,
+                    )
                     advance(len(batch))
-            tx.run("MATCH (f:Framework {id: $fid}) SET f.items_digest = $items, f.links_digest = $links, "
-                   "f.links_count = $n", fid=fid, items=p.items_digest, links=p.links_digest, n=p.links_count)
+            tx.run(
+                "MATCH (f:Framework {id: $fid}) SET f.items_digest = $items, f.links_digest = $links, "
+                "f.links_count = $n",
+                fid=fid,
+                items=p.items_digest,
+                links=p.links_digest,
+                n=p.links_count,
+            )
             r = p.report
             tx.run(
                 "MATCH (f:Framework {id: $fid}) CREATE (m:Import {id: $imp}) "
                 "SET m.at = $now, m.file = $file, m.sha256 = $sha, m.format = $fmt, m.added = $a, m.changed = $c, "
                 "m.retired = $ret, m.restored = $res, m.unchanged = $u, m.links_added = $la, "
                 "m.links_removed = $lr CREATE (m)-[:IMPORTED]->(f) SET f.last_import = $imp",
-                file=source, sha=file_sha256, fmt=r.format, a=r.added, c=r.changed, ret=r.retired, res=r.restored,
-                u=r.unchanged, la=r.links_added, lr=r.links_removed, **params,
+                file=source,
+                sha=file_sha256,
+                fmt=r.format,
+                a=r.added,
+                c=r.changed,
+                ret=r.retired,
+                res=r.restored,
+                u=r.unchanged,
+                la=r.links_added,
+                lr=r.links_removed,
+                **params,
             )
 
     graph.run_in_transaction(work)
 
 
-def write_packages(graph: Graph, packages: list[Package], *, source: str | Path, file_sha256: str = "",
-                   progress=None, dry_run: bool = False) -> list[ImportReport]:
+def write_packages(
+    graph: Graph,
+    packages: list[Package],
+    *,
+    source: str | Path,
+    file_sha256: str = "",
+    progress=None,
+    dry_run: bool = False,
+) -> list[ImportReport]:
     """Plan every package (reads), then write all that changed in one transaction."""
     t0 = time.perf_counter()
     graph.migrate(MIGRATIONS)
     file_ids = {it.id for p in packages for it in p.items}
-    file_uris = {end: uri for p in packages for a in p.associations
-                 for end, uri in ((a.origin, a.origin_uri), (a.destination, a.destination_uri)) if uri}
+    file_uris = {
+        end: uri
+        for p in packages
+        for a in p.associations
+        for end, uri in ((a.origin, a.origin_uri), (a.destination, a.destination_uri))
+        if uri
+    }
     plans = [plan(graph, p, file_ids=file_ids, file_uris=file_uris) for p in packages]
     if not dry_run and any(not p.report.noop for p in plans):
         try:
@@ -468,9 +592,11 @@ def write_packages(graph: Graph, packages: list[Package], *, source: str | Path,
             if "MemoryPoolOutOfMemory" in code or "TransactionMemoryLimit" in code or "OutOfMemory" in code:
                 items = sum(len(p.upserts) for p in plans)
                 raise CurriculumImportError(
-                    source, f"writing {items} items in one transaction needs more memory than Neo4j allows a "
+                    source,
+                    f"writing {items} items in one transaction needs more memory than Neo4j allows a "
                     "transaction (dbms.memory.transaction.total.max, 70% of the heap); nothing was written. "
-                    "Give Neo4j a larger heap (MOIEN_NEO4J__HEAP=4g for ~60,000 items) and import again.") from None
+                    "Give Neo4j a larger heap (MOIEN_NEO4J__HEAP=4g for ~60,000 items) and import again.",
+                ) from None
             raise
     elapsed = time.perf_counter() - t0
     for p in plans:
@@ -484,4 +610,3 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-

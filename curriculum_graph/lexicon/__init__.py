@@ -27,8 +27,11 @@ def table() -> dict[str, tuple[str, ...]]:
     with PATH.open(encoding="utf-8") as f:
         rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
         for row in rows:
-            targets = tuple(dict.fromkeys(t.strip() for col in ("fr", "de", "en")
-                                          for t in (row.get(col) or "").split("|") if t.strip()))
+            targets = tuple(
+                dict.fromkeys(
+                    t.strip() for col in ("fr", "de", "en") for t in (row.get(col) or "").split("|") if t.strip()
+                )
+            )
             for form in (row.get("lb") or "").split("|"):
                 if form.strip():
                     out[fold(form.strip())] = targets

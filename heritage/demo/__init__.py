@@ -42,20 +42,26 @@ def write_embeddings(store) -> int:
     cached = store.embeddings(ids)
     recs = store.get_many(ids)
     keep = [rid for rid in ids if rid in cached and cached[rid][0] == text_hash(record_text(recs[rid]))]
-    np.savez_compressed(EMBEDDINGS, ids=np.array(keep), hashes=np.array([cached[r][0] for r in keep]),
-                        vectors=np.stack([cached[r][1] for r in keep]).astype(np.float16))
+    np.savez_compressed(
+        EMBEDDINGS,
+        ids=np.array(keep),
+        hashes=np.array([cached[r][0] for r in keep]),
+        vectors=np.stack([cached[r][1] for r in keep]).astype(np.float16),
+    )
     return len(keep)
 
 
-def load_demo(store, home: Path, *, embeddings: bool = True,
-              progress: Callable[[str, int, int | None], None] | None = None) -> dict:
+def load_demo(
+    store, home: Path, *, embeddings: bool = True, progress: Callable[[str, int, int | None], None] | None = None
+) -> dict:
     """Import the demo collection, enrich it and build the search index; returns a summary."""
     from moien.heritage.enrich import STEPS, enrich
     from moien.heritage.importers import import_path
     from moien.heritage.index import HeritageIndex, IndexMissing, build_index, index_dir
 
-    report = import_path(store, COLLECTION, "json", MAPPING,
-                         progress=(lambda d, t: progress("import", d, t)) if progress else None)
+    report = import_path(
+        store, COLLECTION, "json", MAPPING, progress=(lambda d, t: progress("import", d, t)) if progress else None
+    )
     if embeddings:
         seed_embeddings(store)
     steps = STEPS if embeddings else tuple(s for s in STEPS if s != "embeddings")

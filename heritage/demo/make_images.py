@@ -167,8 +167,10 @@ def banner(d):
 
 def map_(d, rng: random.Random):
     d.rectangle([0, 0, W, H], fill=(240, 230, 200))
-    pts = [(200 + 110 * math.cos(a) * (0.8 + 0.3 * rng.random()), 150 + 130 * math.sin(a) * (0.8 + 0.2 * rng.random()))
-           for a in [i * math.pi / 9 for i in range(18)]]
+    pts = [
+        (200 + 110 * math.cos(a) * (0.8 + 0.3 * rng.random()), 150 + 130 * math.sin(a) * (0.8 + 0.2 * rng.random()))
+        for a in [i * math.pi / 9 for i in range(18)]
+    ]
     d.polygon(pts, fill=(210, 220, 180), outline=(90, 80, 60))
     d.line([(120, 40), (160, 120), (150, 200), (210, 280)], fill=(80, 120, 170), width=3)
     for _ in range(8):
@@ -180,8 +182,21 @@ def coin(d):
     d.rectangle([0, 0, W, H], fill=(60, 60, 70))
     d.ellipse([100, 50, 300, 250], fill=(190, 160, 80), outline=(140, 110, 50), width=6)
     d.ellipse([140, 90, 260, 210], outline=(140, 110, 50), width=3)
-    d.polygon([(200, 110), (215, 150), (255, 150), (222, 172), (235, 210), (200, 187), (165, 210), (178, 172),
-               (145, 150), (185, 150)], fill=(150, 120, 55))
+    d.polygon(
+        [
+            (200, 110),
+            (215, 150),
+            (255, 150),
+            (222, 172),
+            (235, 210),
+            (200, 187),
+            (165, 210),
+            (178, 172),
+            (145, 150),
+            (185, 150),
+        ],
+        fill=(150, 120, 55),
+    )
 
 
 def portrait(d):
@@ -204,8 +219,11 @@ def mill(d):
     d.polygon([(140, 110), (210, 60), (280, 110)], fill=(120, 70, 60))
     d.ellipse([80, 140, 160, 220], outline=(90, 70, 50), width=6)
     for a in range(0, 360, 45):
-        d.line([(120, 180), (120 + 40 * math.cos(math.radians(a)), 180 + 40 * math.sin(math.radians(a)))],
-               fill=(90, 70, 50), width=4)
+        d.line(
+            [(120, 180), (120 + 40 * math.cos(math.radians(a)), 180 + 40 * math.sin(math.radians(a)))],
+            fill=(90, 70, 50),
+            width=4,
+        )
 
 
 def poster(d, rng: random.Random):
@@ -250,8 +268,14 @@ def draw(theme: str, seed: int = 7) -> Image.Image:
     THEMES[theme](img, d, rng)
     if theme in SEPIA:
         grey = img.convert("L")
-        img = Image.merge("RGB", [grey.point(lambda v: min(255, int(v * 1.07))), grey.point(lambda v: int(v * 0.95)),
-                                  grey.point(lambda v: int(v * 0.8))])
+        img = Image.merge(
+            "RGB",
+            [
+                grey.point(lambda v: min(255, int(v * 1.07))),
+                grey.point(lambda v: int(v * 0.95)),
+                grey.point(lambda v: int(v * 0.8)),
+            ],
+        )
     return img.quantize(colors=32)
 
 

@@ -52,9 +52,15 @@ class EnrichReport:
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"records": self.records, "enriched": self.enriched, "by_kind": dict(self.by_kind),
-                "links": self.links, "embedded": self.embedded, "seconds": round(self.seconds, 2),
-                "timings": {k: round(v, 2) for k, v in self.timings.items()}}
+        return {
+            "records": self.records,
+            "enriched": self.enriched,
+            "by_kind": dict(self.by_kind),
+            "links": self.links,
+            "embedded": self.embedded,
+            "seconds": round(self.seconds, 2),
+            "timings": {k: round(v, 2) for k, v in self.timings.items()},
+        }
 
 
 # -- per-record steps ---------------------------------------------------------------------------------
@@ -100,9 +106,18 @@ class RecordEnricher:
             if dominant:
                 decided.append((f, i, dominant, 0.5, "record-context"))
         for f, i, lang, conf, method in decided:
-            out.append(Enrichment(field=f, kind="language", value=lang, ref=i, method=method,
-                                  version=self.langid_version if method == "moien-langid" else "1",
-                                  confidence=round(min(conf, 1.0), 3), at=at))
+            out.append(
+                Enrichment(
+                    field=f,
+                    kind="language",
+                    value=lang,
+                    ref=i,
+                    method=method,
+                    version=self.langid_version if method == "moien-langid" else "1",
+                    confidence=round(min(conf, 1.0), 3),
+                    at=at,
+                )
+            )
         return out
 
     def dates(self, rec: Record, at: str, periods: list[Enrichment]) -> list[Enrichment]:
@@ -114,19 +129,41 @@ class RecordEnricher:
                     best = (iv, i, f)
         if best:
             iv, i, f = best
-            return [Enrichment(field="date", kind="interval", value=iv.edtf, ref=i if f == "date" else None,
-                               method=dates_mod.METHOD, version=dates_mod.VERSION, confidence=iv.confidence,
-                               at=at, data={**iv.to_dict(), "from_field": f})]
+            return [
+                Enrichment(
+                    field="date",
+                    kind="interval",
+                    value=iv.edtf,
+                    ref=i if f == "date" else None,
+                    method=dates_mod.METHOD,
+                    version=dates_mod.VERSION,
+                    confidence=iv.confidence,
+                    at=at,
+                    data={**iv.to_dict(), "from_field": f},
+                )
+            ]
         # No readable date: a period the record is linked to (e.g. "Zwischenkriegszeit") gives one.
         for p in periods:
             entry = self.authority.get(p.data.get("id", ""))
             if entry and entry.start and entry.end:
-                return [Enrichment(field="date", kind="interval", value=f"{entry.start}/{entry.end}",
-                                   method="authority-period", version=AUTH_VERSION,
-                                   confidence=round(0.7 * p.confidence, 3), at=at,
-                                   data={"start_year": entry.start, "end_year": entry.end,
-                                         "edtf": f"{entry.start}/{entry.end}", "rule": "period " + entry.id,
-                                         "from_field": p.field})]
+                return [
+                    Enrichment(
+                        field="date",
+                        kind="interval",
+                        value=f"{entry.start}/{entry.end}",
+                        method="authority-period",
+                        version=AUTH_VERSION,
+                        confidence=round(0.7 * p.confidence, 3),
+                        at=at,
+                        data={
+                            "start_year": entry.start,
+                            "end_year": entry.end,
+                            "edtf": f"{entry.start}/{entry.end}",
+                            "rule": "period " + entry.id,
+                            "from_field": p.field,
+                        },
+                    )
+                ]
         return []
 
     def authority_links(self, rec: Record, at: str) -> list[Enrichment]:
@@ -145,22 +182,35 @@ class RecordEnricher:
         for f in ("title", "description"):
             for i, lit in enumerate(rec.values(f)):
                 for entry, surface in self.authority.mentions(lit.value):
-                    target = {"place": "place", "person": "creator" if f == "title" else "subject",
-                              "period": "temporal"}.get(entry.type, "subject")
+                    target = {
+                        "place": "place",
+                        "person": "creator" if f == "title" else "subject",
+                        "period": "temporal",
+                    }.get(entry.type, "subject")
                     if entry.type == "person":
                         target = "subject"  # a person named in a text is its subject, not its maker
                     if any(e.data.get("id") == entry.id for e in out):
                         continue
-                    out.append(self._auth(entry, target, None, 0.7, METHOD_MENTION, at, surface, from_field=f,
-                                          from_ref=i))
+                    out.append(
+                        self._auth(entry, target, None, 0.7, METHOD_MENTION, at, surface, from_field=f, from_ref=i)
+                    )
         return out
 
-    def _auth(self, entry, f: str, ref: int | None, conf: float, method: str, at: str, matched: str,
-              **extra) -> Enrichment:
-        return Enrichment(field=f, kind="authority", value=entry.label("fr") if entry.type != "person" else entry.label(),
-                          uri=entry.uri, ref=ref, method=method, version=AUTH_VERSION, confidence=conf, at=at,
-                          data={"id": entry.id, "type": entry.type, "labels": entry.labels, "matched": matched,
-                                **extra})
+    def _auth(
+        self, entry, f: str, ref: int | None, conf: float, method: str, at: str, matched: str, **extra
+    ) -> Enrichment:
+        return Enrichment(
+            field=f,
+            kind="authority",
+            value=entry.label("fr") if entry.type != "person" else entry.label(),
+            uri=entry.uri,
+            ref=ref,
+            method=method,
+            version=AUTH_VERSION,
+            confidence=conf,
+            at=at,
+            data={"id": entry.id, "type": entry.type, "labels": entry.labels, "matched": matched, **extra},
+        )
 
     def keywords(self, rec: Record, at: str, k: int = 5) -> list[Enrichment]:
         if not self.n_docs:
@@ -171,7 +221,7 @@ class RecordEnricher:
             for i, lit in enumerate(rec.values(f)):
                 lang = rec.lang_of(f, i)
                 for word in lit.value.replace("'", " ").replace("’", " ").split():
-                    w = word.strip(".,;:!?()[]«»\"“”„")
+                    w = word.strip('.,;:!?()[]«»"“”„')
                     folded = tokens(w, min_len=4)
                     if not folded or folded[0].isdigit():
                         continue
@@ -191,9 +241,19 @@ class RecordEnricher:
         out = []
         for score, key in scored[:k]:
             word, lang = surface[key]
-            out.append(Enrichment(field="subject", kind="keyword", value=word.lower() if not word.isupper() else word,
-                                  lang=lang, method="tfidf", version=KEYWORD_VERSION,
-                                  confidence=round(0.4 + 0.5 * score / top, 3), at=at, data={"key": key}))
+            out.append(
+                Enrichment(
+                    field="subject",
+                    kind="keyword",
+                    value=word.lower() if not word.isupper() else word,
+                    lang=lang,
+                    method="tfidf",
+                    version=KEYWORD_VERSION,
+                    confidence=round(0.4 + 0.5 * score / top, 3),
+                    at=at,
+                    data={"key": key},
+                )
+            )
         return out
 
     def enrich(self, rec: Record, steps: Iterable[str], at: str) -> list[Enrichment]:
@@ -281,8 +341,9 @@ WEIGHTS = {"creator": 0.85, "place": 0.6, "subject": 0.5, "period": 0.4}
 METHODS = {"creator": "same-creator", "place": "same-place", "subject": "same-subject", "period": "same-period"}
 
 
-def compute_links(feats: _Features, vectors: np.ndarray | None = None, window: int = 6,
-                  full_group: int = 40) -> dict[int, list[tuple[int, str, float, str]]]:
+def compute_links(
+    feats: _Features, vectors: np.ndarray | None = None, window: int = 6, full_group: int = 40
+) -> dict[int, list[tuple[int, str, float, str]]]:
     """Candidate links per record index: (other index, method, score, via label)."""
     n = len(feats.ids)
     pairs: dict[int, dict[tuple[int, str], tuple[float, str]]] = defaultdict(dict)
@@ -308,12 +369,12 @@ def compute_links(feats: _Features, vectors: np.ndarray | None = None, window: i
                 base = min(base + 0.05, 1.0)
             if len(members) <= full_group:
                 for i, a in enumerate(members):
-                    for b in members[i + 1:]:
+                    for b in members[i + 1 :]:
                         add(a, b, METHODS[kind], base, via)
             else:  # big groups: each record links to its neighbours in time (then by id)
                 order = sorted(members, key=lambda m: (math.isnan(mid[m]), mid[m] if not math.isnan(mid[m]) else 0, m))
                 for pos, a in enumerate(order):
-                    for b in order[pos + 1:pos + 1 + window]:
+                    for b in order[pos + 1 : pos + 1 + window]:
                         add(a, b, METHODS[kind], base, via)
     # near-duplicates: records sharing a 16-bit band of their simhash, confirmed by word-shingle Jaccard
     bands: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -325,7 +386,7 @@ def compute_links(feats: _Features, vectors: np.ndarray | None = None, window: i
         if len(members) < 2 or len(members) > 200:
             continue
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            for b in members[i + 1 :]:
                 sa, sb = feats.shingles[a], feats.shingles[b]
                 if not sa or not sb:
                     continue
@@ -336,7 +397,7 @@ def compute_links(feats: _Features, vectors: np.ndarray | None = None, window: i
     if vectors is not None and len(vectors) == n and n > 1:
         block = 1024
         for s in range(0, n, block):
-            sims = vectors[s:s + block] @ vectors.T
+            sims = vectors[s : s + block] @ vectors.T
             for r in range(sims.shape[0]):
                 sims[r, s + r] = -1.0
             k = min(4, n - 1)
@@ -352,14 +413,21 @@ def compute_links(feats: _Features, vectors: np.ndarray | None = None, window: i
         for (b, _), (score, _) in links.items():
             total[b] += score
         keep = {b for b, _ in total.most_common(MAX_RELATED)}
-        out[a] = sorted([(b, m, s, via) for (b, m), (s, via) in links.items() if b in keep],
-                        key=lambda x: (-total[x[0]], -x[2]))
+        out[a] = sorted(
+            [(b, m, s, via) for (b, m), (s, via) in links.items() if b in keep], key=lambda x: (-total[x[0]], -x[2])
+        )
     return out
 
 
 # -- orchestration ------------------------------------------------------------------------------------
-def enrich(store: RecordStore, steps: Iterable[str] = STEPS, *, force: bool = False,
-           progress: Progress | None = None, authority: Authority | None = None) -> EnrichReport:
+def enrich(
+    store: RecordStore,
+    steps: Iterable[str] = STEPS,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    authority: Authority | None = None,
+) -> EnrichReport:
     """Run the enrichment steps over the store; returns what was added."""
     asked = set(steps)
     unknown = asked - set(STEPS)
@@ -446,10 +514,20 @@ def _links(store: RecordStore, at: str, vectors, progress: Progress | None) -> i
     total = 0
     batch: list[tuple[str, list[Enrichment]]] = []
     for idx, rec in enumerate(store.iter_records()):
-        new = [Enrichment(field="related", kind="link", value=feats.ids[b], uri=feats.ids[b], method=m,
-                          version=LINK_VERSION, confidence=round(min(max(s, 0.0), 1.0), 3), at=at,
-                          data={"via": via} if via else {})
-               for b, m, s, via in links.get(idx, [])]
+        new = [
+            Enrichment(
+                field="related",
+                kind="link",
+                value=feats.ids[b],
+                uri=feats.ids[b],
+                method=m,
+                version=LINK_VERSION,
+                confidence=round(min(max(s, 0.0), 1.0), 3),
+                at=at,
+                data={"via": via} if via else {},
+            )
+            for b, m, s, via in links.get(idx, [])
+        ]
         total += len(new)
         old = [e for e in rec.enrichments if e.kind == "link"]
         if [(e.value, e.method, e.confidence) for e in old] == [(e.value, e.method, e.confidence) for e in new]:

@@ -29,18 +29,49 @@ VERSION = "1"
 LANGS = ("lb", "fr", "de", "en")
 #: Which kinds of entry a field's values may be (a subject can be a place or a person too).
 FIELD_TYPES = {
-    "creator": ("person",), "contributor": ("person",), "publisher": ("person",),
-    "place": ("place",), "temporal": ("period",),
-    "subject": ("concept", "place", "person", "period"), "type": ("concept",), "medium": ("concept",),
+    "creator": ("person",),
+    "contributor": ("person",),
+    "publisher": ("person",),
+    "place": ("place",),
+    "temporal": ("period",),
+    "subject": ("concept", "place", "person", "period"),
+    "type": ("concept",),
+    "medium": ("concept",),
 }
 MIN_MENTION = 4  # shorter labels ("vue", "Zug") are too ambiguous to find inside running text
 #: Labels that are other words too ("pain" in English, "Bild", "plan"): linked as field values, never
 #: when they merely occur in a text.
-AMBIGUOUS = frozenset({"pain", "plan", "bild", "auer", "mine", "stad", "carte", "train", "grund", "franc", "vin",
-                       "tram", "vue", "gare", "ville", "land", "staat",
-                       # verb forms and trades, listed so that questions ("wien huet … gemoolt?") find
-                       # paintings, but never a reason to call an object a painting
-                       "peint", "gemalt", "gemoolt", "painted", "meeler", "peintre", "maler", "painter"})
+AMBIGUOUS = frozenset(
+    {
+        "pain",
+        "plan",
+        "bild",
+        "auer",
+        "mine",
+        "stad",
+        "carte",
+        "train",
+        "grund",
+        "franc",
+        "vin",
+        "tram",
+        "vue",
+        "gare",
+        "ville",
+        "land",
+        "staat",
+        # verb forms and trades, listed so that questions ("wien huet … gemoolt?") find
+        # paintings, but never a reason to call an object a painting
+        "peint",
+        "gemalt",
+        "gemoolt",
+        "painted",
+        "meeler",
+        "peintre",
+        "maler",
+        "painter",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +110,9 @@ class Authority:
             for row in csv.DictReader(f):
                 labels = {lang: row[lang].strip() for lang in LANGS if row.get(lang, "").strip()}
                 entries[row["id"]] = Entry(
-                    id=row["id"], type=row["type"], labels=labels,
+                    id=row["id"],
+                    type=row["type"],
+                    labels=labels,
                     alt=tuple(a.strip() for a in (row.get("alt") or "").split("|") if a.strip()),
                     wikidata=(row.get("wikidata") or "").strip() or None,
                     start=int(row["start"]) if (row.get("start") or "").strip() else None,

@@ -49,25 +49,87 @@ def _fold(text: str) -> str:
 
 MONTHS = {
     # fr
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+    "janvier": 1,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
     # de
-    "januar": 1, "janner": 1, "februar": 2, "marz": 3, "april": 4, "juni": 6, "juli": 7, "august": 8,
-    "september": 9, "oktober": 10, "dezember": 12,
+    "januar": 1,
+    "janner": 1,
+    "februar": 2,
+    "marz": 3,
+    "april": 4,
+    "juni": 6,
+    "juli": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "dezember": 12,
     # lb
-    "maerz": 3, "abrell": 4, "mee": 5,
+    "maerz": 3,
+    "abrell": 4,
+    "mee": 5,
     # en
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "october": 10, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "okt": 10, "nov": 11, "dec": 12, "dez": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "october": 10,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "okt": 10,
+    "nov": 11,
+    "dec": 12,
+    "dez": 12,
 }
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
-ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
-         "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18, "xix": 19, "xx": 20,
-         "xxi": 21}
+ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+    "xi": 11,
+    "xii": 12,
+    "xiii": 13,
+    "xiv": 14,
+    "xv": 15,
+    "xvi": 16,
+    "xvii": 17,
+    "xviii": 18,
+    "xix": 19,
+    "xx": 20,
+    "xxi": 21,
+}
 
-UNDATED = re.compile(r"^(s\.?\s?d\.?|sans date|o\.?\s?j\.?|ohne (jahr|datum)|undated|n\.?\s?d\.?|ouni datum|"
-                     r"unbekannt|inconnue?|unknown|onbekannt)$")
+UNDATED = re.compile(
+    r"^(s\.?\s?d\.?|sans date|o\.?\s?j\.?|ohne (jahr|datum)|undated|n\.?\s?d\.?|ouni datum|"
+    r"unbekannt|inconnue?|unknown|onbekannt)$"
+)
 CIRCA = r"(?:vers|env\.?|environ|um|ca\.?|circa|c\.|gegen|em|around|about|approx\.?|approximately|autour de)"
 BEFORE = r"(?:avant|vor|virun|before|prior to|bis)"
 AFTER = r"(?:apres|nach|no|after|since|depuis|seit|zanter)"
@@ -86,7 +148,9 @@ CENTURY = re.compile(
     r"(?:(?P<num>\d{1,2})\s*(?:e|eme|er|re|th|st|nd|rd|\.)?|(?P<roman>[ivx]{1,5})\s*(?:e|eme|er|\.)?)\s*"
     r"(?:-\s*)?(?:siecle|jahrhunderts?|jh\.?|joerhonnert|joerhonnerts|century|s\.)"
 )
-DECADE = re.compile(r"(?:(?:les\s+)?annees|the|d')?\s*(\d{3})0\s*(?:er(?:\s*(?:jahre|joren))?|s|'s)\b|annees\s+(\d{3})0\b")
+DECADE = re.compile(
+    r"(?:(?:les\s+)?annees|the|d')?\s*(\d{3})0\s*(?:er(?:\s*(?:jahre|joren))?|s|'s)\b|annees\s+(\d{3})0\b"
+)
 
 
 def _year(s: str, ref: int | None = None) -> int:
@@ -137,8 +201,9 @@ def parse_date(text: str) -> DateInterval | None:
     if m := re.fullmatch(r"(\d{3})x", t):
         return DateInterval(int(m[1]) * 10, int(m[1]) * 10 + 9, m[1] + "X", "edtf-decade", 1.0, precision="decade")
     if m := re.fullmatch(r"(\d{2})xx", t):
-        return DateInterval(int(m[1]) * 100, int(m[1]) * 100 + 99, m[1] + "XX", "edtf-century", 1.0,
-                            precision="century")
+        return DateInterval(
+            int(m[1]) * 100, int(m[1]) * 100 + 99, m[1] + "XX", "edtf-century", 1.0, precision="century"
+        )
 
     # a numeric day: 2.5.1936, 02/05/1936
     if m := re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", t):
@@ -164,8 +229,9 @@ def parse_date(text: str) -> DateInterval | None:
         if 1 <= num <= 21:
             lo, hi, rule = _century(num, m["mod"])
             edtf = f"{num - 1:02d}XX" if rule == "century" else f"{lo}/{hi}"
-            return DateInterval(lo, hi, edtf, rule, 0.85 if m["mod"] else 0.9, approximate=bool(m["mod"]),
-                                precision="century")
+            return DateInterval(
+                lo, hi, edtf, rule, 0.85 if m["mod"] else 0.9, approximate=bool(m["mod"]), precision="century"
+            )
 
     # decades: années 1920, 1920er Jahre, 1950er Joren, 1920s
     if m := DECADE.search(t):
@@ -181,8 +247,9 @@ def parse_date(text: str) -> DateInterval | None:
         return DateInterval(y + 1, y + 50, f"{y + 1}/..", "after", 0.6, approximate=True, precision="interval")
     if m := re.fullmatch(rf"{CIRCA}\s*(\d{{4}})\s*(\??)", t):
         y = int(m[1])
-        return DateInterval(y - 5, y + 5, f"{y}{'%' if m[2] else '~'}", "circa", 0.9, approximate=True,
-                            uncertain=bool(m[2]))
+        return DateInterval(
+            y - 5, y + 5, f"{y}{'%' if m[2] else '~'}", "circa", 0.9, approximate=True, uncertain=bool(m[2])
+        )
 
     # ranges in words or with a dash/slash
     for pattern in RANGE_WORDS:

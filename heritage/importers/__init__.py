@@ -81,8 +81,9 @@ def detect_format(path: Path) -> str:
         head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
     except OSError as exc:
         raise ImportFailed(f"cannot read {path}: {exc}") from exc
-    if "http://www.openarchives.org/OAI/2.0/" in head and ("<ListRecords" in head or "<GetRecord" in head
-                                                            or ":ListRecords" in head or ":GetRecord" in head):
+    if "http://www.openarchives.org/OAI/2.0/" in head and (
+        "<ListRecords" in head or "<GetRecord" in head or ":ListRecords" in head or ":GetRecord" in head
+    ):
         return "oai_dc"
     if "http://www.lido-schema.org" in head:
         return "lido"
@@ -123,7 +124,8 @@ def _files(path: Path, fmt: str) -> list[Path]:
     if not path.is_dir():
         raise ImportFailed(f"{path} does not exist")
     suffixes = {"csv": {".csv", ".tsv"}, "json": {".json", ".jsonl", ".ndjson"}, "edm": {".rdf", ".xml"}}.get(
-        fmt, {".xml", ".rdf"})
+        fmt, {".xml", ".rdf"}
+    )
     return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
 
 
@@ -137,8 +139,13 @@ def _skip_xml_errors(it: Iterator[Record | RecordError], path: Path) -> Iterator
         yield RecordError(path.name, Reason("xml_broken", line=exc.lineno, detail=exc.msg))
 
 
-def write_records(store: RecordStore, items: Iterable[Record | RecordError], report: ImportReport,
-                  progress: Progress | None = None, total: int | None = None) -> None:
+def write_records(
+    store: RecordStore,
+    items: Iterable[Record | RecordError],
+    report: ImportReport,
+    progress: Progress | None = None,
+    total: int | None = None,
+) -> None:
     batch: list[Record] = []
     for item in items:
         report.read += 1
@@ -157,8 +164,13 @@ def write_records(store: RecordStore, items: Iterable[Record | RecordError], rep
         progress(report.read, total)
 
 
-def import_path(store: RecordStore, path: Path, fmt: str = "auto", mapping_path: Path | None = None,
-                progress: Progress | None = None) -> ImportReport:
+def import_path(
+    store: RecordStore,
+    path: Path,
+    fmt: str = "auto",
+    mapping_path: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Import a file or every file of a folder. Raises ``ImportFailed`` when nothing can be read."""
     import time
 

@@ -61,7 +61,6 @@ def dc_values(container: etree._Element) -> dict[str, list[Literal]]:
     return values
 
 
-
 def record_from_oai(rec: etree._Element, origin: str) -> Record:
     """An OAI-PMH ``<record>`` (header + oai_dc metadata) as a record; deleted headers become tombstones."""
     header = rec.find(f"{{{OAI}}}header")
@@ -70,9 +69,13 @@ def record_from_oai(rec: etree._Element, origin: str) -> Record:
     oai_id = text(header.find(f"{{{OAI}}}identifier"))
     if not oai_id:
         raise RecordError("?", Reason("oai_no_identifier"))
-    prov = Provenance(format="oai_dc", origin=origin, original_id=oai_id,
-                      datestamp=text(header.find(f"{{{OAI}}}datestamp")) or None,
-                      sets=[text(s) for s in header.findall(f"{{{OAI}}}setSpec")])
+    prov = Provenance(
+        format="oai_dc",
+        origin=origin,
+        original_id=oai_id,
+        datestamp=text(header.find(f"{{{OAI}}}datestamp")) or None,
+        sets=[text(s) for s in header.findall(f"{{{OAI}}}setSpec")],
+    )
     if header.get("status") == "deleted":
         return Record.build(oai_id, {}, prov, deleted=True)
     dc = rec.find(f"{{{OAI}}}metadata/{{{OAI_DC}}}dc")
@@ -94,8 +97,9 @@ def parse_dc_file(path: Path, *, fmt: str = "dc") -> Iterator[Record | RecordErr
     """Plain DC XML (a container of records with ``dc:``/``dcterms:`` children, or bare ``oai_dc:dc``)."""
     origin = path.resolve().as_uri()
     n = 0
-    for _, el in etree.iterparse(str(path), events=("end",), resolve_entities=False, no_network=True,
-                                 huge_tree=True, remove_comments=True):
+    for _, el in etree.iterparse(
+        str(path), events=("end",), resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True
+    ):
         if ns(el.tag) in (DC, DCTERMS):
             continue
         if not any(ns(c.tag) in (DC, DCTERMS) for c in el):
@@ -107,8 +111,12 @@ def parse_dc_file(path: Path, *, fmt: str = "dc") -> Iterator[Record | RecordErr
             ids = [lit.value for lit in values.get("identifier", [])]
             rid = ids[0] if ids else ""
         try:
-            prov = Provenance(format=fmt, origin=origin, original_id=rid or f"record #{n}",
-                              datestamp=el.get("datestamp") or el.get("modified"))
+            prov = Provenance(
+                format=fmt,
+                origin=origin,
+                original_id=rid or f"record #{n}",
+                datestamp=el.get("datestamp") or el.get("modified"),
+            )
             yield Record.build(rid, values, prov)
         except RecordError as exc:
             yield RecordError(rid or f"record #{n} (line {el.sourceline})", exc.reason)

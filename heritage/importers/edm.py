@@ -24,25 +24,51 @@ ORE = Namespace("http://www.openarchives.org/ore/terms/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 
 CHO_PROPS = {
-    DC.title: "title", DCTERMS.alternative: "alternative", DC.description: "description",
-    DCTERMS.abstract: "description", DC.creator: "creator", DC.contributor: "contributor", DC.date: "date",
-    DCTERMS.created: "date", DCTERMS.issued: "date", DC.type: "type", DC.format: "format",
-    DCTERMS.extent: "extent", DCTERMS.medium: "medium", DC.subject: "subject", DCTERMS.spatial: "place",
-    DC.coverage: "place", DCTERMS.temporal: "temporal", DC.language: "language", DC.rights: "rights",
-    DC.publisher: "publisher", DC.identifier: "identifier", DC.relation: "relation", DC.source: "relation",
-    DCTERMS.isPartOf: "is_part_of", EDM.type: "edm_type", EDM.currentLocation: "place",
+    DC.title: "title",
+    DCTERMS.alternative: "alternative",
+    DC.description: "description",
+    DCTERMS.abstract: "description",
+    DC.creator: "creator",
+    DC.contributor: "contributor",
+    DC.date: "date",
+    DCTERMS.created: "date",
+    DCTERMS.issued: "date",
+    DC.type: "type",
+    DC.format: "format",
+    DCTERMS.extent: "extent",
+    DCTERMS.medium: "medium",
+    DC.subject: "subject",
+    DCTERMS.spatial: "place",
+    DC.coverage: "place",
+    DCTERMS.temporal: "temporal",
+    DC.language: "language",
+    DC.rights: "rights",
+    DC.publisher: "publisher",
+    DC.identifier: "identifier",
+    DC.relation: "relation",
+    DC.source: "relation",
+    DCTERMS.isPartOf: "is_part_of",
+    EDM.type: "edm_type",
+    EDM.currentLocation: "place",
 }
 AGG_PROPS = {
-    EDM.provider: "provider", EDM.dataProvider: "data_provider", EDM.rights: "rights",
-    EDM.isShownAt: "is_shown_at", EDM.isShownBy: "is_shown_by", EDM.object: "object",
+    EDM.provider: "provider",
+    EDM.dataProvider: "data_provider",
+    EDM.rights: "rights",
+    EDM.isShownAt: "is_shown_at",
+    EDM.isShownBy: "is_shown_by",
+    EDM.object: "object",
 }
 LABELS = (SKOS.prefLabel, FOAF.name, SKOS.altLabel)
 
 
 def _labels(g: Graph, node: URIRef) -> list[Literal]:
     for prop in LABELS:
-        labels = [Literal(value=str(o), lang=o.language, uri=str(node)) for o in g.objects(node, prop)
-                  if isinstance(o, RdfLiteral)]
+        labels = [
+            Literal(value=str(o), lang=o.language, uri=str(node))
+            for o in g.objects(node, prop)
+            if isinstance(o, RdfLiteral)
+        ]
         if labels:
             return labels
     return []

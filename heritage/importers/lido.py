@@ -27,8 +27,17 @@ from moien.heritage.model import Literal, Provenance, Reason, Record, RecordErro
 LIDO = "http://www.lido-schema.org"
 NS = {"lido": LIDO}
 LIDO_LANG = f"{{{LIDO}}}lang"
-PRODUCTION = {"production", "creation", "herstellung", "création", "production (event)", "produktion", "designing",
-              "painting", "photographing"}
+PRODUCTION = {
+    "production",
+    "creation",
+    "herstellung",
+    "création",
+    "production (event)",
+    "produktion",
+    "designing",
+    "painting",
+    "photographing",
+}
 
 
 def _lits(el: etree._Element, xpath: str, uri_xpath: str | None = None) -> list[Literal]:
@@ -60,18 +69,31 @@ def record_from_lido(el: etree._Element, origin: str, n: int) -> Record:
         add("subject", _lits(dm, "lido:objectClassificationWrap/lido:classificationWrap/lido:classification/lido:term"))
         ident = "lido:objectIdentificationWrap/"
         add("title", _lits(dm, ident + "lido:titleWrap/lido:titleSet/lido:appellationValue"))
-        add("data_provider", _lits(dm, ident + "lido:repositoryWrap/lido:repositorySet/lido:repositoryName/"
-                                         "lido:legalBodyName/lido:appellationValue"))
+        add(
+            "data_provider",
+            _lits(
+                dm,
+                ident + "lido:repositoryWrap/lido:repositorySet/lido:repositoryName/"
+                "lido:legalBodyName/lido:appellationValue",
+            ),
+        )
         add("identifier", _lits(dm, ident + "lido:repositoryWrap/lido:repositorySet/lido:workID"))
-        add("description", _lits(dm, ident + "lido:objectDescriptionWrap/lido:objectDescriptionSet/"
-                                       "lido:descriptiveNoteValue"))
-        add("extent", _lits(dm, ident + "lido:objectMeasurementsWrap/lido:objectMeasurementsSet/"
-                                  "lido:displayObjectMeasurements"))
+        add(
+            "description",
+            _lits(dm, ident + "lido:objectDescriptionWrap/lido:objectDescriptionSet/lido:descriptiveNoteValue"),
+        )
+        add(
+            "extent",
+            _lits(dm, ident + "lido:objectMeasurementsWrap/lido:objectMeasurementsSet/lido:displayObjectMeasurements"),
+        )
         for event in dm.xpath("lido:eventWrap/lido:eventSet/lido:event", namespaces=NS):
             etype = " ".join(text(t).lower() for t in event.xpath("lido:eventType/lido:term", namespaces=NS))
             is_production = not etype or any(p in etype for p in PRODUCTION)
-            actors = _lits(event, "lido:eventActor/lido:actorInRole/lido:actor/lido:nameActorSet/lido:appellationValue",
-                           "../../lido:actorID")
+            actors = _lits(
+                event,
+                "lido:eventActor/lido:actorInRole/lido:actor/lido:nameActorSet/lido:appellationValue",
+                "../../lido:actorID",
+            )
             add("creator" if is_production else "contributor", actors)
             dates = _lits(event, "lido:eventDate/lido:displayDate")
             if not dates:
@@ -81,20 +103,34 @@ def record_from_lido(el: etree._Element, origin: str, n: int) -> Record:
                     dates = [Literal(value=early if early == late or not late else f"{early}/{late}")]
             if is_production:
                 add("date", dates)
-            add("place", _lits(event, "lido:eventPlace/lido:place/lido:namePlaceSet/lido:appellationValue",
-                               "../../lido:placeID"))
+            add(
+                "place",
+                _lits(
+                    event, "lido:eventPlace/lido:place/lido:namePlaceSet/lido:appellationValue", "../../lido:placeID"
+                ),
+            )
             add("medium", _lits(event, "lido:eventMaterialsTech/lido:displayMaterialsTech"))
         rel = "lido:objectRelationWrap/lido:subjectWrap/lido:subjectSet/lido:subject/"
         add("subject", _lits(dm, rel + "lido:subjectConcept/lido:term"))
         add("subject", _lits(dm, rel + "lido:subjectActor/lido:actor/lido:nameActorSet/lido:appellationValue"))
-        add("place", _lits(dm, rel + "lido:subjectPlace/lido:place/lido:namePlaceSet/lido:appellationValue",
-                           "../../lido:placeID"))
+        add(
+            "place",
+            _lits(
+                dm, rel + "lido:subjectPlace/lido:place/lido:namePlaceSet/lido:appellationValue", "../../lido:placeID"
+            ),
+        )
         add("temporal", _lits(dm, rel + "lido:subjectEvent/lido:event/lido:eventName/lido:appellationValue"))
     for am in el.findall("lido:administrativeMetadata", NS):
         add("rights", _lits(am, "lido:rightsWorkWrap/lido:rightsWorkSet/lido:rightsType/lido:term"))
         add("rights", _lits(am, "lido:rightsWorkWrap/lido:rightsWorkSet/lido:creditLine"))
-        add("is_shown_at", [Literal(value=text(x)) for x in
-                            am.xpath("lido:recordWrap/lido:recordInfoSet/lido:recordInfoLink", namespaces=NS) if text(x)])
+        add(
+            "is_shown_at",
+            [
+                Literal(value=text(x))
+                for x in am.xpath("lido:recordWrap/lido:recordInfoSet/lido:recordInfoLink", namespaces=NS)
+                if text(x)
+            ],
+        )
         add("provider", _lits(am, "lido:recordWrap/lido:recordSource/lido:legalBodyName/lido:appellationValue"))
         for res in am.xpath("lido:resourceWrap/lido:resourceSet", namespaces=NS):
             for rep in res.xpath("lido:resourceRepresentation", namespaces=NS):

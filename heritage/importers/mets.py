@@ -29,9 +29,16 @@ METS = "http://www.loc.gov/METS/"
 MODS = "http://www.loc.gov/mods/v3"
 NS = {"mets": METS, "mods": MODS, "xlink": XLINK}
 CREATOR_ROLES = {"author", "creator", "aut", "cre", "art", "artist", "pht", "photographer", "auteur", "verfasser"}
-RESOURCE_TYPES = {"text": "TEXT", "still image": "IMAGE", "cartographic": "IMAGE", "notated music": "TEXT",
-                  "sound recording": "SOUND", "sound recording-musical": "SOUND", "moving image": "VIDEO",
-                  "three dimensional object": "3D"}
+RESOURCE_TYPES = {
+    "text": "TEXT",
+    "still image": "IMAGE",
+    "cartographic": "IMAGE",
+    "notated music": "TEXT",
+    "sound recording": "SOUND",
+    "sound recording-musical": "SOUND",
+    "moving image": "VIDEO",
+    "three dimensional object": "3D",
+}
 
 
 def _lang(el: etree._Element) -> str | None:
@@ -62,15 +69,20 @@ def mods_values(mods: etree._Element) -> dict[str, list[Literal]]:
         title = " ".join(p for p in parts[:2] if p).replace("' ", "'")
         if parts[2]:
             title += f": {parts[2]}"
-        add("alternative" if ti.get("type") in ("alternative", "translated", "abbreviated") else "title",
-            _lit(ti.find("mods:title", NS), title) if ti.find("mods:title", NS) is not None else None)
+        add(
+            "alternative" if ti.get("type") in ("alternative", "translated", "abbreviated") else "title",
+            _lit(ti.find("mods:title", NS), title) if ti.find("mods:title", NS) is not None else None,
+        )
     for name in mods.xpath("mods:name", namespaces=NS):
         full = text(name.find("mods:displayForm", NS))
         if not full:
             family = text(name.find("mods:namePart[@type='family']", NS))
             given = text(name.find("mods:namePart[@type='given']", NS))
-            full = f"{given} {family}".strip() if family or given else \
-                " ".join(text(p) for p in name.findall("mods:namePart", NS))
+            full = (
+                f"{given} {family}".strip()
+                if family or given
+                else " ".join(text(p) for p in name.findall("mods:namePart", NS))
+            )
         roles = {text(r).lower() for r in name.xpath("mods:role/mods:roleTerm", namespaces=NS)}
         field = "creator" if not roles or roles & CREATOR_ROLES else "contributor"
         add(field, Literal(value=full, uri=name.get("valueURI")))
@@ -111,8 +123,14 @@ def mods_values(mods: etree._Element) -> dict[str, list[Literal]]:
         href = a.get(f"{{{XLINK}}}href")
         add("rights", Literal(value=text(a) or href or "", uri=href))
     for u in mods.xpath("mods:location/mods:url", namespaces=NS):
-        add("is_shown_by" if u.get("access") == "raw object" else
-            "object" if u.get("access") == "preview" else "is_shown_at", Literal(value=text(u)))
+        add(
+            "is_shown_by"
+            if u.get("access") == "raw object"
+            else "object"
+            if u.get("access") == "preview"
+            else "is_shown_at",
+            Literal(value=text(u)),
+        )
     for host in mods.xpath("mods:relatedItem[@type='host']/mods:titleInfo/mods:title", namespaces=NS):
         add("is_part_of", _lit(host))
     for src in mods.xpath("mods:recordInfo/mods:recordContentSource", namespaces=NS):
@@ -141,15 +159,18 @@ def parse_mets_file(path: Path) -> Iterator[Record | RecordError]:
     if not dmds:
         yield RecordError(mets.get("OBJID") or path.name, Reason("mets_no_dmd"))
         return
-    logical = mets.xpath("mets:structMap[@TYPE='LOGICAL' or @TYPE='logical']//mets:div[@DMDID]", namespaces=NS) or \
-        mets.xpath("mets:structMap//mets:div[@DMDID]", namespaces=NS)
+    logical = mets.xpath(
+        "mets:structMap[@TYPE='LOGICAL' or @TYPE='logical']//mets:div[@DMDID]", namespaces=NS
+    ) or mets.xpath("mets:structMap//mets:div[@DMDID]", namespaces=NS)
     primary_id = logical[0].get("DMDID").split()[0] if logical else next(iter(dmds))
     agent = text(mets.find("mets:metsHdr/mets:agent[@ROLE='CREATOR']/mets:name", NS))
     thumbs = mets.xpath("mets:fileSec/mets:fileGrp[@USE='THUMBS']//mets:FLocat/@xlink:href", namespaces=NS)
-    images = mets.xpath("mets:fileSec/mets:fileGrp[@USE='DEFAULT' or @USE='MASTER']//mets:FLocat/@xlink:href",
-                        namespaces=NS)
-    datestamp = mets.xpath("mets:metsHdr/@LASTMODDATE", namespaces=NS) or mets.xpath("mets:metsHdr/@CREATEDATE",
-                                                                                     namespaces=NS)
+    images = mets.xpath(
+        "mets:fileSec/mets:fileGrp[@USE='DEFAULT' or @USE='MASTER']//mets:FLocat/@xlink:href", namespaces=NS
+    )
+    datestamp = mets.xpath("mets:metsHdr/@LASTMODDATE", namespaces=NS) or mets.xpath(
+        "mets:metsHdr/@CREATEDATE", namespaces=NS
+    )
     primary_rid = ""
     primary_title = ""
     order = [primary_id] + [k for k in dmds if k != primary_id]
@@ -176,8 +197,9 @@ def parse_mets_file(path: Path) -> Iterator[Record | RecordError]:
             values.setdefault("is_part_of", []).append(Literal(value=primary_title or primary_rid, uri=primary_rid))
             if agent and "data_provider" not in values:
                 values["data_provider"] = [Literal(value=agent)]
-        prov = Provenance(format="mets_mods", origin=origin, original_id=rid or dmd_id,
-                          datestamp=datestamp[0] if datestamp else None)
+        prov = Provenance(
+            format="mets_mods", origin=origin, original_id=rid or dmd_id, datestamp=datestamp[0] if datestamp else None
+        )
         try:
             rec = Record.build(rid, values, prov)
         except RecordError as exc:

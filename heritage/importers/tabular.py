@@ -95,9 +95,16 @@ class Mapping:
                     unknown = set(s) - {"from", "lang", "lang_from", "split", "map", "uri_from"}
                     if unknown:
                         raise MappingError(f"{where}: field '{name}' has unknown keys {sorted(unknown)}")
-                    out.append(FieldSpec(source=s["from"], lang=s.get("lang"), lang_from=s.get("lang_from"),
-                                         split=s.get("split"), value_map=dict(s.get("map") or {}),
-                                         uri_from=s.get("uri_from")))
+                    out.append(
+                        FieldSpec(
+                            source=s["from"],
+                            lang=s.get("lang"),
+                            lang_from=s.get("lang_from"),
+                            split=s.get("split"),
+                            value_map=dict(s.get("map") or {}),
+                            uri_from=s.get("uri_from"),
+                        )
+                    )
                 else:
                     raise MappingError(f"{where}: field '{name}' needs a column/path or {{from: …}}")
             fields[name] = out
@@ -106,17 +113,29 @@ class Mapping:
             if name not in FIELDS:
                 raise MappingError(f"{where}: unknown constant field '{name}'")
             values = value if isinstance(value, list) else [value]
-            constants[name] = [Literal(value=str(v["value"]), lang=v.get("lang"), uri=v.get("uri"))
-                               if isinstance(v, dict) else Literal(value=str(v)) for v in values]
+            constants[name] = [
+                Literal(value=str(v["value"]), lang=v.get("lang"), uri=v.get("uri"))
+                if isinstance(v, dict)
+                else Literal(value=str(v))
+                for v in values
+            ]
         required = raw.get("required", ["title"])
         if any(r not in FIELDS for r in required):
             raise MappingError(f"{where}: 'required' lists unknown fields")
         fmt = raw.get("format")
         if fmt not in (None, "csv", "json"):
             raise MappingError(f"{where}: 'format' must be csv or json")
-        return cls(id=str(raw["id"]), fields=fields, format=fmt, delimiter=raw.get("delimiter"),
-                   records=raw.get("records"), id_prefix=str(raw.get("id_prefix") or ""), lang=raw.get("lang"),
-                   constants=constants, required=list(required))
+        return cls(
+            id=str(raw["id"]),
+            fields=fields,
+            format=fmt,
+            delimiter=raw.get("delimiter"),
+            records=raw.get("records"),
+            id_prefix=str(raw.get("id_prefix") or ""),
+            lang=raw.get("lang"),
+            constants=constants,
+            required=list(required),
+        )
 
 
 def _get(row: Any, path: str) -> Any:
@@ -162,7 +181,9 @@ def record_from_row(row: Any, mapping: Mapping, origin: str, fmt: str, where: st
     values: dict[str, list[Literal]] = {k: list(v) for k, v in mapping.constants.items()}
     for name, specs in mapping.fields.items():
         for spec in specs:
-            lang = spec.lang or (str(_get(row, spec.lang_from) or "") or None if spec.lang_from else None) or mapping.lang
+            lang = (
+                spec.lang or (str(_get(row, spec.lang_from) or "") or None if spec.lang_from else None) or mapping.lang
+            )
             uri_value = _get(row, spec.uri_from) if spec.uri_from else None
             uris = str(uri_value).split(spec.split) if uri_value and spec.split else [uri_value] if uri_value else []
             for _n, (value, vlang) in enumerate(_literals(_get(row, spec.source), lang)):
@@ -198,15 +219,17 @@ def parse_csv_file(path: Path, mapping: Mapping) -> Iterator[Record | RecordErro
         reader = csv.DictReader(handle, delimiter=delimiter)
         columns = set(reader.fieldnames or [])
         if mapping.id not in columns:
-            yield RecordError(path.name, Reason("id_column_missing", column=mapping.id,
-                                                         columns=", ".join(sorted(columns))))
+            yield RecordError(
+                path.name, Reason("id_column_missing", column=mapping.id, columns=", ".join(sorted(columns)))
+            )
             return
         for n, row in enumerate(reader, 2):  # line 1 is the header
             try:
                 yield record_from_row(row, mapping, origin, "csv", f"line {n}")
             except RecordError as exc:
-                yield RecordError(f"{exc.record_id} (line {n})" if not exc.record_id.startswith("line") else exc.record_id,
-                                  exc.reason)
+                yield RecordError(
+                    f"{exc.record_id} (line {n})" if not exc.record_id.startswith("line") else exc.record_id, exc.reason
+                )
             except ValueError as exc:
                 yield RecordError(f"line {n}", str(exc))
 

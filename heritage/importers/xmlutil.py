@@ -17,16 +17,39 @@ OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 #: Dublin Core elements and DCMI terms → record fields (dc:coverage is read as a place unless it looks
 #: like a date; that is decided in ``dc_field``).
 DC_MAP = {
-    "title": "title", "creator": "creator", "subject": "subject", "description": "description",
-    "publisher": "publisher", "contributor": "contributor", "date": "date", "type": "type", "format": "format",
-    "identifier": "identifier", "source": "relation", "language": "language", "relation": "relation",
-    "coverage": "place", "rights": "rights",
+    "title": "title",
+    "creator": "creator",
+    "subject": "subject",
+    "description": "description",
+    "publisher": "publisher",
+    "contributor": "contributor",
+    "date": "date",
+    "type": "type",
+    "format": "format",
+    "identifier": "identifier",
+    "source": "relation",
+    "language": "language",
+    "relation": "relation",
+    "coverage": "place",
+    "rights": "rights",
 }
 DCTERMS_MAP = {
-    **DC_MAP, "alternative": "alternative", "abstract": "description", "tableOfContents": "description",
-    "created": "date", "issued": "date", "spatial": "place", "temporal": "temporal", "extent": "extent",
-    "medium": "medium", "isPartOf": "is_part_of", "license": "rights", "accessRights": "rights",
-    "hasPart": "relation", "isReferencedBy": "relation", "provenance": "data_provider",
+    **DC_MAP,
+    "alternative": "alternative",
+    "abstract": "description",
+    "tableOfContents": "description",
+    "created": "date",
+    "issued": "date",
+    "spatial": "place",
+    "temporal": "temporal",
+    "extent": "extent",
+    "medium": "medium",
+    "isPartOf": "is_part_of",
+    "license": "rights",
+    "accessRights": "rights",
+    "hasPart": "relation",
+    "isReferencedBy": "relation",
+    "provenance": "data_provider",
 }
 
 
@@ -42,8 +65,15 @@ def parse(path: Path | bytes) -> etree._Element:
 
 def iter_elements(path: Path, tags: tuple[str, ...]) -> Iterator[etree._Element]:
     """Stream the elements named ``tags`` (Clark notation) from a large file, freeing each after use."""
-    for _, el in etree.iterparse(str(path), events=("end",), tag=tags, resolve_entities=False, no_network=True,
-                                 huge_tree=True, remove_comments=True):
+    for _, el in etree.iterparse(
+        str(path),
+        events=("end",),
+        tag=tags,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=True,
+        remove_comments=True,
+    ):
         yield el
         el.clear(keep_tail=True)
         parent = el.getparent()

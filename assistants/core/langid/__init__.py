@@ -232,9 +232,7 @@ class LanguageIdentifier:
 
         scores = self.scores(normalized)
         mixed = (
-            self._mixed(text)
-            if len(normalized) >= 2 * _MIN_SEGMENT_LETTERS and has_segment_boundary(text)
-            else None
+            self._mixed(text) if len(normalized) >= 2 * _MIN_SEGMENT_LETTERS and has_segment_boundary(text) else None
         )
         if mixed is not None:
             lang, share, segments = mixed

@@ -56,10 +56,10 @@ app = typer.Typer(
     add_completion=False,
     help=(
         "Identify the language of chat messages: lb, de, fr, en or other.\n\n"
-        "moien langid \"TEXT\" prints a human answer for one message.\n\n"
+        'moien langid "TEXT" prints a human answer for one message.\n\n'
         "moien langid --json reads stdin and prints exactly one JSON object per input "
-        "line, in order: {\"lang\", \"confidence\", \"scores\", \"reason\"} (plus "
-        "\"segments\" for mixed-language lines). No line is ever skipped, not even an "
+        'line, in order: {"lang", "confidence", "scores", "reason"} (plus '
+        '"segments" for mixed-language lines). No line is ever skipped, not even an '
         "empty one or invalid UTF-8.\n\n"
         "moien langid train --corpus DIR retrains the model shipped with moien."
     ),
@@ -132,18 +132,18 @@ def _check_lang(value: str | None) -> str | None:
 
 @app.command("identify")
 def identify_cmd(
-    text: str | None = typer.Argument(
-        None, help="The message. Leave out to read messages from stdin, one per line."
-    ),
-    as_json: bool = typer.Option(
-        False, "--json", help="Print one JSON object per message (per stdin line), in order."
-    ),
+    text: str | None = typer.Argument(None, help="The message. Leave out to read messages from stdin, one per line."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per message (per stdin line), in order."),
     session_lang: str | None = typer.Option(
-        None, "--session-lang", callback=_check_lang,
+        None,
+        "--session-lang",
+        callback=_check_lang,
         help="Last confident language of the conversation, used when confidence is low.",
     ),
     ui_lang: str | None = typer.Option(
-        None, "--ui-lang", callback=_check_lang,
+        None,
+        "--ui-lang",
+        callback=_check_lang,
         help="Language of the user interface, the fallback after --session-lang.",
     ),
     model: Path | None = typer.Option(
@@ -171,22 +171,22 @@ def identify_cmd(
 @app.command("train")
 def train_cmd(
     corpus: Path = typer.Option(
-        ..., "--corpus", exists=True, file_okay=False,
+        ...,
+        "--corpus",
+        exists=True,
+        file_okay=False,
         help="Corpus folder with lb/ de/ fr/ en/ other/ sub-folders "
         "(assistants/core/langid/corpus is the shipped one).",
     ),
-    output: Path = typer.Option(
-        None, "--output", help="Where to write the .ftz model (default: the shipped model)."
-    ),
+    output: Path = typer.Option(None, "--output", help="Where to write the .ftz model (default: the shipped model)."),
     holdout: Path = typer.Option(
-        None, "--holdout",
+        None,
+        "--holdout",
         help="lang<TAB>text evaluation file whose messages are kept out of training "
         "(default: tests/data/langid_messages.tsv).",
     ),
     seed: int = typer.Option(13, "--seed", help="Random seed for sample generation and training."),
-    threads: int = typer.Option(
-        1, "--threads", help="Training threads; 1 gives bit-for-bit reproducible models."
-    ),
+    threads: int = typer.Option(1, "--threads", help="Training threads; 1 gives bit-for-bit reproducible models."),
 ) -> None:
     """Retrain the language-id model from a corpus folder (about a minute on 2 cores)."""
     from . import train as trainer
@@ -208,11 +208,17 @@ def train_cmd(
 @app.command("prepare-corpus")
 def prepare_corpus_cmd(
     wordlists: Path = typer.Option(
-        ..., "--wordlists", exists=True, file_okay=False,
+        ...,
+        "--wordlists",
+        exists=True,
+        file_okay=False,
         help="Folder of <code>.words files dumped from Debian's tesseract-ocr-<code> packages.",
     ),
     spacy_lang: Path = typer.Option(
-        ..., "--spacy-lang", exists=True, file_okay=False,
+        ...,
+        "--spacy-lang",
+        exists=True,
+        file_okay=False,
         help="spacy/lang folder unpacked from the spaCy wheel.",
     ),
     out: Path = typer.Option(..., "--out", help="Corpus folder to write into."),

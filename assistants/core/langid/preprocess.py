@@ -63,9 +63,7 @@ def count_letters(text: str) -> int:
 def strip_diacritics(text: str) -> str:
     """``wéini fänkt`` -> ``weini fankt`` (used to augment training data)."""
     decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    )
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def has_segment_boundary(text: str) -> bool:

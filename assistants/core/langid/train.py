@@ -316,9 +316,7 @@ def train(
         if quantize:
             model.quantize(input=str(train_file), thread=threads, verbose=0, **QUANTIZE_PARAMS)
     temperature = _fit_temperature(model, dev_samples)
-    dev_correct = sum(
-        1 for label, text in dev_samples if model.predict(text)[0][0][9:] == label
-    )
+    dev_correct = sum(1 for label, text in dev_samples if model.predict(text)[0][0][9:] == label)
     output.parent.mkdir(parents=True, exist_ok=True)
     model.save_model(str(output))
     meta = {
@@ -345,26 +343,74 @@ def train(
 
 # ------------------------------------------------------------- corpus preparation
 TESSERACT_CODES = {
-    "ltz": "lb", "deu": "de", "fra": "fr", "eng": "en",
+    "ltz": "lb",
+    "deu": "de",
+    "fra": "fr",
+    "eng": "en",
     # "other": close neighbours first (Dutch, Frisian, Afrikaans, Scandinavian) and the
     # languages most spoken by Luxembourg's residents (Portuguese, Italian, ...).
-    "nld": "other", "fry": "other", "afr": "other", "dan": "other", "nor": "other",
-    "swe": "other", "por": "other", "ita": "other", "spa": "other", "cat": "other",
-    "ron": "other", "pol": "other", "ces": "other", "slk": "other", "hrv": "other",
-    "hun": "other", "fin": "other", "est": "other", "lit": "other", "tur": "other",
-    "ind": "other", "rus": "other", "ell": "other",
+    "nld": "other",
+    "fry": "other",
+    "afr": "other",
+    "dan": "other",
+    "nor": "other",
+    "swe": "other",
+    "por": "other",
+    "ita": "other",
+    "spa": "other",
+    "cat": "other",
+    "ron": "other",
+    "pol": "other",
+    "ces": "other",
+    "slk": "other",
+    "hrv": "other",
+    "hun": "other",
+    "fin": "other",
+    "est": "other",
+    "lit": "other",
+    "tur": "other",
+    "ind": "other",
+    "rus": "other",
+    "ell": "other",
 }
 SPACY_FOUR = {"lb": "lb", "de": "de", "fr": "fr", "en": "en"}
 SPACY_TO_TESSERACT = {
-    "nl": "nld", "af": "afr", "da": "dan", "nb": "nor", "sv": "swe", "pt": "por", "it": "ita",
-    "es": "spa", "ca": "cat", "ro": "ron", "pl": "pol", "cs": "ces", "sk": "slk", "hr": "hrv",
-    "hu": "hun", "fi": "fin", "et": "est", "lt": "lit", "tr": "tur", "id": "ind", "ru": "rus",
+    "nl": "nld",
+    "af": "afr",
+    "da": "dan",
+    "nb": "nor",
+    "sv": "swe",
+    "pt": "por",
+    "it": "ita",
+    "es": "spa",
+    "ca": "cat",
+    "ro": "ron",
+    "pl": "pol",
+    "cs": "ces",
+    "sk": "slk",
+    "hr": "hrv",
+    "hu": "hun",
+    "fi": "fin",
+    "et": "est",
+    "lt": "lit",
+    "tr": "tur",
+    "id": "ind",
+    "ru": "rus",
     "el": "ell",
 }
 WORDS_PER_LANG = {"lb": 30_000, "de": 20_000, "fr": 20_000, "en": 20_000, "other": 2_500}
 #: More words for the languages most easily confused with the four (or most spoken here).
-WORDS_PER_OTHER = {"nld": 8_000, "fry": 6_000, "afr": 6_000, "dan": 4_000, "nor": 4_000,
-                   "swe": 4_000, "por": 5_000, "ita": 5_000, "spa": 5_000}
+WORDS_PER_OTHER = {
+    "nld": 8_000,
+    "fry": 6_000,
+    "afr": 6_000,
+    "dan": 4_000,
+    "nor": 4_000,
+    "swe": 4_000,
+    "por": 5_000,
+    "ita": 5_000,
+    "spa": 5_000,
+}
 
 _WORD_OK = re.compile(r"^[^\W\d_]+(?:['-][^\W\d_]+)*$")
 
@@ -387,9 +433,7 @@ def _spacy_stop_words(path: Path) -> list[str]:
 def _spacy_examples(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "sentences" for t in node.targets
-        ):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "sentences" for t in node.targets):
             try:
                 return [s.strip() for s in ast.literal_eval(node.value) if isinstance(s, str)]
             except ValueError:
@@ -417,8 +461,12 @@ def prepare_corpus(out_dir: Path, wordlists_dir: Path, spacy_lang_dir: Path, see
         for code in SPACY_FOUR
         if (spacy_lang_dir / code / "stop_words.py").exists()
     }
-    four = {"lb": set(lists.get("ltz", [])), "de": set(lists.get("deu", [])),
-            "fr": set(lists.get("fra", [])), "en": set(lists.get("eng", []))}
+    four = {
+        "lb": set(lists.get("ltz", [])),
+        "de": set(lists.get("deu", [])),
+        "fr": set(lists.get("fra", [])),
+        "en": set(lists.get("eng", [])),
+    }
     lb_stop = set(spacy_stop.get("lb", []))
     for code, words in lists.items():
         label = TESSERACT_CODES[code]
@@ -435,7 +483,8 @@ def prepare_corpus(out_dir: Path, wordlists_dir: Path, spacy_lang_dir: Path, see
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(
             f"# {len(chosen)} words sampled from Debian tesseract-ocr-{code} (tessdata_fast, Apache-2.0)\n"
-            + "\n".join(chosen) + "\n",
+            + "\n".join(chosen)
+            + "\n",
             encoding="utf-8",
         )
     for lang_dir in sorted(p for p in spacy_lang_dir.iterdir() if p.is_dir()):
