@@ -71,5 +71,11 @@ class Assistant(ABC):
     def service_name(self, lang: str) -> str:
         return self.service_names.get(lang) or self.service_names.get("en") or self.name
 
+    def warm_up(self) -> None:  # noqa: B027  (optional: most assistants load nothing slow)
+        """Load what the first question would otherwise wait for (an index, a graph connection).
+
+        A kiosk or an API process calls it at start, so the first visitor does not pay for it.
+        """
+
     def close(self) -> None:  # noqa: B027  (optional: most assistants hold nothing to release)
         """Release connections."""

@@ -30,16 +30,7 @@ app = typer.Typer(
 model_app = typer.Typer(
     help="The local language model: list, assemble and verify built-in models.", no_args_is_help=True
 )
-neo4j_app = typer.Typer(help="The local Neo4j server that holds the curriculum graph.", no_args_is_help=True)
-opensearch_app = typer.Typer(
-    help="The local OpenSearch node for the heritage search's server backend (MOIEN_HERITAGE__BACKEND=opensearch).",
-    no_args_is_help=True,
-)
-demo_app = typer.Typer(help="Demo data shipped with moien.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
-app.add_typer(neo4j_app, name="neo4j")
-app.add_typer(opensearch_app, name="opensearch")
-app.add_typer(demo_app, name="demo")
 
 err = Console(stderr=True)
 out = Console()
@@ -197,122 +188,24 @@ def model_info() -> None:
     )
 
 
-# --- neo4j ----------------------------------------------------------------------------------------
-def _local_neo4j():
-    from moien.connectors.neo4j_server import LocalNeo4j
-
-    s = get_settings()
-    if not s.uses_local_neo4j:
-        _fail(f"NEO4J_URI is set ({s.neo4j.uri}): moien does not start a local server. Unset it to use the local one.")
-    return LocalNeo4j(s.neo4j_home, port=s.neo4j.port, heap=s.neo4j.heap, dist_dir=s.neo4j.dist_dir)
-
-
-@neo4j_app.command("start")
-def neo4j_start() -> None:
-    """Fetch Neo4j once (Maven), start it on 127.0.0.1, wait for Bolt, apply schema migrations."""
-    from moien.connectors.neo4j_graph import get_graph
-    from moien.connectors.neo4j_server import Neo4jServerError
-    from moien.curriculum_graph.schema import MIGRATIONS
-
-    server = _local_neo4j()
-    try:
-        server.ensure_built(echo=lambda m: err.print(f"[dim]{m}[/]"))
-        st = server.start(echo=lambda m: err.print(f"[dim]{m}[/]"))
-    except Neo4jServerError as exc:
-        _fail(str(exc))
-    applied = get_graph(get_settings()).migrate(MIGRATIONS)
-    out.print(
-        f"Neo4j running at {st.uri} (pid {st.pid}); data in {st.data_dir}"
-        + (f"; applied migrations {', '.join(applied)}" if applied else "")
-    )
-
-
-@neo4j_app.command("stop")
-def neo4j_stop() -> None:
-    """Stop the local Neo4j server (no-op when it is not running)."""
-    st = _local_neo4j().stop()
-    out.print(st.message or "Neo4j stopped.")
-
-
-@neo4j_app.command("status")
-def neo4j_status() -> None:
-    """Say whether the local Neo4j server runs, and where."""
-    st = _local_neo4j().status()
-    out.print(
-        f"{'running' if st.running else 'stopped'}: {st.uri} pid={st.pid} data={st.data_dir}"
-        + (f" — {st.message}" if st.message else "")
-    )
-    raise typer.Exit(0 if st.running else 3)
-
-
-# --- opensearch -----------------------------------------------------------------------------------
-def _local_opensearch():
-    from moien.connectors.opensearch_server import LocalOpenSearch, OpenSearchServerError
-
-    s = get_settings()
-    if s.heritage.opensearch_url:
-        _fail(
-            f"MOIEN_HERITAGE__OPENSEARCH_URL is set ({s.heritage.opensearch_url}): moien does not start a local "
-            "OpenSearch. Unset it to use the local one."
-        )
-    try:
-        return LocalOpenSearch.from_settings(s)
-    except OpenSearchServerError as exc:
-        _fail(str(exc))
-
-
-@opensearch_app.command("start")
-def opensearch_start() -> None:
-    """Build the local OpenSearch node once (Maven), start it on 127.0.0.1, wait until it answers."""
-    from moien.connectors.opensearch_server import OpenSearchServerError
-
-    server = _local_opensearch()
-    try:
-        st = server.start(echo=lambda m: err.print(f"[dim]{m}[/]"))
-    except OpenSearchServerError as exc:
-        _fail(str(exc))
-    out.print(f"OpenSearch running at {st.url} (pid {st.pid}); data in {st.data_dir}")
-
-
-@opensearch_app.command("stop")
-def opensearch_stop() -> None:
-    """Stop the local OpenSearch node (no-op when it is not running)."""
-    out.print(_local_opensearch().stop().message)
-
-
-@opensearch_app.command("status")
-def opensearch_status() -> None:
-    """Say whether the local OpenSearch node runs, and where."""
-    st = _local_opensearch().status()
-    out.print(f"{'running' if st.running else 'stopped'}: {st.url} pid={st.pid} data={st.data_dir} — {st.message}")
-    raise typer.Exit(0 if st.running else 3)
-
-
-# --- demo / setup / serve -------------------------------------------------------------------------
-@demo_app.command("load")
-def demo_load() -> None:
-    """Load the demo curriculum into Neo4j (idempotent)."""
-    from moien.connectors.neo4j_graph import GraphUnavailable, get_graph
-    from moien.curriculum_graph.demo import load_demo
-
-    try:
-        n = load_demo(get_graph(get_settings()))
-    except GraphUnavailable as exc:
-        _fail(str(exc))
-    out.print(f"Demo curriculum loaded: {n} items.")
-
-
+# --- setup / serve ---------------------------------------------------------------------------------
 @app.command()
 def setup(
-    neo4j: Annotated[bool, typer.Option(help="Start the local Neo4j and load the demo curriculum.")] = True,
+    neo4j: Annotated[
+        bool,
+        typer.Option(help="Let plugins start their local servers and load their demo data (Neo4j, demo curriculum)."),
+    ] = True,
 ) -> None:
-    """Prepare everything for a first run: the model, Neo4j, the demo data. Idempotent and quick the second time."""
+    """Prepare everything for a first run: the model, then each plugin's servers and demo data. Idempotent."""
+    from moien.assistants.core.plugins import SetupError, plugin_manager
+
     model_fetch(None)
-    s = get_settings()
-    if neo4j:
-        if s.uses_local_neo4j:
-            neo4j_start()
-        demo_load()
+    if not neo4j:
+        return
+    try:
+        plugin_manager().hook.setup(settings=get_settings(), echo=lambda m: err.print(f"[dim]{m}[/]"))
+    except SetupError as exc:
+        _fail(str(exc))
 
 
 @app.command()

@@ -28,6 +28,21 @@ class Attachment(BaseModel):
     markdown: str | None = None
 
 
+@dataclass(frozen=True)
+class Download:
+    """A file a person can save for an attachment (a lesson plan as Word, say), made by the plugin that owns it.
+
+    Channels render it their own way (a download button in Streamlit, a link over HTTP); none of them needs to
+    know what a lesson plan is.
+    """
+
+    #: The button's or link's label, already in the interface language.
+    label: str
+    data: bytes
+    file_name: str
+    mime: str
+
+
 class Reply(BaseModel):
     """What every channel (CLI, Streamlit, HTTP, Rasa) gets back for one turn."""
 
