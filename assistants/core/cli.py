@@ -9,8 +9,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -36,7 +37,7 @@ err = Console(stderr=True)
 out = Console()
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}")
     raise typer.Exit(code)
 
@@ -124,7 +125,7 @@ def model_list() -> None:
         )
 
 
-def _progress_bar(description: str):
+def _progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]]:
     progress = Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -254,7 +255,15 @@ def _plugin_commands() -> None:
     """Commands contributed by plugins (the ``register_commands`` hook), e.g. ``moien curriculum``."""
     from moien.assistants.core.plugins import plugin_manager
 
-    plugin_manager().hook.register_commands(cli=app)
+    # One plugin at a time: a broken plugin loses its own commands, never the whole command line.
+    for impl in plugin_manager().hook.register_commands.get_hookimpls():
+        try:
+            impl.function(cli=app)
+        except Exception as exc:  # a plugin's code: report and carry on
+            err.print(
+                f"[yellow]warning:[/] the plugin '{impl.plugin_name}' could not add its commands "
+                f"({type(exc).__name__}: {exc}); reinstall or update it. The other commands work."
+            )
 
 
 _plugin_commands()

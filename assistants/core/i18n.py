@@ -6,13 +6,11 @@ table is imported by the CLI, the Streamlit app and the HTTP channel alike.
 
 from __future__ import annotations
 
-LANGS = ("lb", "fr", "de", "en")
-LANG_NAMES = {
-    "lb": {"lb": "Lëtzebuergesch", "fr": "luxembourgeois", "de": "Luxemburgisch", "en": "Luxembourgish"},
-    "fr": {"lb": "Franséisch", "fr": "français", "de": "Französisch", "en": "French"},
-    "de": {"lb": "Däitsch", "fr": "allemand", "de": "Deutsch", "en": "German"},
-    "en": {"lb": "Englesch", "fr": "anglais", "de": "Englisch", "en": "English"},
-}
+from moien.lang import LANG_NAMES, LANGS, lang_name, pick
+
+# The languages, their names and the table look-up are the vocabulary every layer shares (moien.lang); they are
+# re-exported here because the core's callers have always found them beside the core's strings.
+__all__ = ["LANGS", "LANG_NAMES", "STRINGS", "lang_name", "pick", "t"]
 
 STRINGS: dict[str, dict[str, str]] = {
     "disclosure": {
@@ -93,21 +91,6 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def pick(table: dict[str, dict[str, str]], key: str, lang: str, **kwargs: object) -> str:
-    """``table[key]`` in ``lang`` (English when the language is not one of the four), formatted with ``kwargs``.
-
-    Every module keeps its own four-language table (core, UI pages, CLIs, heritage labels); this is the
-    one lookup they all use.
-    """
-    entry = table[key]
-    text = entry.get(lang) or entry["en"]
-    return text.format(**kwargs) if kwargs else text
-
-
 def t(key: str, lang: str, **kwargs: object) -> str:
     """The core string ``key`` in ``lang``."""
     return pick(STRINGS, key, lang, **kwargs)
-
-
-def lang_name(code: str, in_lang: str) -> str:
-    return LANG_NAMES.get(code, {}).get(in_lang, code)

@@ -12,7 +12,7 @@ import math
 import os
 import re
 import threading
-import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")  # sovereignty: no usage data leaves the host
@@ -22,8 +22,10 @@ from haystack.components.retrievers.in_memory import InMemoryBM25Retriever
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 
 from moien.assistants.core.assistant import Assistant
+from moien.assistants.core.config import Settings
 from moien.assistants.core.plugins import hookimpl
 from moien.assistants.core.types import Grounding, Query, Source
+from moien.lang import fold
 
 HERE = Path(__file__).parent
 DEMO_DOCS = HERE / "docs"
@@ -49,17 +51,12 @@ STOPWORDS = set(
 )
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip diacritics (é→e, ä→a, ë→e)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 _WORD = re.compile(r"\w+", re.UNICODE)
+_FOLDED_STOPWORDS = frozenset(fold(s) for s in STOPWORDS)
 
 
 def query_terms(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in {fold(s) for s in STOPWORDS}]
+    return [w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in _FOLDED_STOPWORDS]
 
 
 def load_documents(folder: Path) -> list[Document]:
@@ -164,5 +161,5 @@ class GeneralAssistant(Assistant):
 
 
 @hookimpl
-def register_assistants(register, settings) -> None:
+def register_assistants(register: Callable[[Assistant], None], settings: Settings) -> None:
     register(GeneralAssistant(settings.general.docs_dir, settings.general.top_k))

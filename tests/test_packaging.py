@@ -1,0 +1,157 @@
+"""moien as other people install it: a wheel that works outside this checkout, and an outside plugin that plugs in.
+
+Both install for real (pip, into a folder of the test's own) and run the `moien` command in a new process, so
+they see what a newcomer or a plugin author would see, not this checkout's source tree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "tests" / "plugin_example"
+
+
+def _run(cmd: list[str]) -> None:
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
+
+
+def _pip(*args: str) -> None:
+    _run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", *args])
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    # Run from an empty folder so nothing of this checkout is importable by accident.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return {**env, "HAYSTACK_TELEMETRY_ENABLED": "False", **extra}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    _run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)])
+    (found,) = out.glob("moien-*.whl")
+    return found
+
+
+def test_the_wheel_holds_every_module_and_data_file_under_the_moien_name(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    tops = {n.split("/")[0] for n in names if not n.startswith("moien-")}
+    assert tops == {"moien"}, f"the wheel installs top-level names other than moien: {tops}"
+    tracked = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    folders = ("assistants/", "curriculum_graph/", "heritage/", "connectors/", "ui/")
+    expected = {"moien/" + p for p in tracked if p.startswith(folders)} | {p for p in tracked if p.startswith("moien/")}
+    missing = sorted(expected - names)
+    assert not missing, f"modules missing from the wheel: {missing[:10]}"
+    for data in (
+        "moien/assistants/core/langid/langid.ftz",
+        "moien/assistants/general/nlu.yml",
+        "moien/connectors/neo4j_server/pom.xml",
+    ):
+        assert data in names, data
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "moien = moien.assistants.core.cli:main" in entry_points
+    assert "general = moien.assistants.general.plugin" in entry_points
+
+
+def test_the_wheel_installs_into_an_empty_venv_and_moien_runs(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=300)
+    python = str(venv / "bin" / "python")
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    _pip("--target", site, str(wheel))
+    # moien itself comes from the wheel; its dependencies from this environment's site-packages. PYTHONPATH adds no
+    # .pth files, so this checkout's editable install (a finder started by a .pth file) stays invisible.
+    env = _clean_env(PYTHONPATH=sysconfig.get_paths()["purelib"])
+
+    def moien(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [python, "-m", "moien.assistants.core.cli", *args],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    where = subprocess.run(
+        [python, "-c", "import moien.assistants.core.cli as c; print(c.__file__)"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert where.returncode == 0, where.stderr
+    assert Path(where.stdout.strip()).is_relative_to(site), f"moien was imported from {where.stdout}, not the wheel"
+    help_out = moien("--help")
+    assert help_out.returncode == 0, help_out.stderr
+    for command in ("ask", "setup", "serve", "model", "langid", "curriculum", "heritage", "neo4j"):
+        assert command in help_out.stdout, command
+    # A command that needs a data file shipped in the wheel: the language-identification model.
+    lid = moien("langid", "--json", "Moien, wéi geet et dir haut?")
+    assert lid.returncode == 0, lid.stderr
+    assert json.loads(lid.stdout)["lang"] == "lb"
+
+
+@pytest.fixture(scope="module")
+def plugin_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("plugin-site")
+    _pip("--target", str(site), str(EXAMPLE))
+    return site
+
+
+def _moien(args: list[str], settings, site: Path) -> subprocess.CompletedProcess[str]:
+    env = _clean_env(
+        PYTHONPATH=str(site),
+        MOIEN_HOME=str(settings.home),
+        MOIEN_NEO4J__PORT=str(settings.neo4j.port),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "moien.assistants.core.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def test_an_installed_outside_plugin_is_listed(settings, plugin_site):
+    proc = _moien(["assistants"], settings, plugin_site)
+    assert proc.returncode == 0, proc.stderr
+    assert "library" in proc.stdout
+    # and the built-in assistants are still there, registered through the same hook
+    assert {"general", "education", "heritage"} <= set(proc.stdout.split())
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("lb", "Wéini ass d'Bibliothéik samschdes op?"), ("en", "Is the library open on Saturday?")],
+)
+def test_questions_are_routed_to_an_outside_plugin_and_cite_its_sources(
+    settings, neo4j_server, plugin_site, lang, question
+):
+    proc = _moien(["ask", "--json", question], settings, plugin_site)
+    assert proc.returncode == 0, proc.stderr
+    reply = json.loads(proc.stdout)
+    assert reply["assistant"] == "library", reply
+    assert reply["lang"] == lang and reply["kind"] == "answer"
+    assert [s["id"] for s in reply["sources"]] == [f"library-hours-{lang}"]
+    assert reply["ai_generated"] is True and reply["text"].strip()
