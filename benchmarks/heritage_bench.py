@@ -284,7 +284,8 @@ def timed_queries(fn, queries: list, repeat: int) -> dict:
 def serve(home: Path, repeat: int) -> None:
     """Load the index like a serving process and time the searches (prints one JSON line)."""
     from moien.heritage.embeddings import Embedder
-    from moien.heritage.index import HeritageIndex, HeritageSearch, SearchFilters, index_dir
+    from moien.heritage.search import SearchFilters
+    from moien.heritage.search.embedded import HeritageIndex, HeritageSearch, index_dir
 
     index = HeritageIndex(index_dir(home))
     search = HeritageSearch(index)
@@ -327,17 +328,24 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument(
+        "--ann-min", type=int, default=20000, help="records from which a HNSW graph is built (MOIEN_HERITAGE__ANN_MIN)"
+    )
     ap.add_argument("--serve-from", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve_from:
         serve(args.serve_from, args.repeat)
         return
 
+    from moien.assistants.heritage.plugin import language_detector
     from moien.heritage.embeddings import Embedder, record_text, text_hash
     from moien.heritage.enrich import enrich
     from moien.heritage.importers import import_path
-    from moien.heritage.index import build_index, index_dir
+    from moien.heritage.search import SearchConfig, build_index
+    from moien.heritage.search.embedded import index_dir
     from moien.heritage.store import RecordStore
+
+    config = SearchConfig(ann_min=args.ann_min)
 
     home = Path(tempfile.mkdtemp(prefix="moien-heritage-bench-"))
     out: dict = {
@@ -357,7 +365,7 @@ def main() -> None:
         t_import = time.perf_counter() - t0
         assert rep.new == args.records and not rep.errors, rep.errors[:3]
         t0 = time.perf_counter()
-        manifest = build_index(store, home, embeddings=False)
+        manifest = build_index(store, home, config, embeddings=False)
         t_index = time.perf_counter() - t0
         t0 = time.perf_counter()
         again = import_path(store, data, "csv", home / "bench.mapping.yml")
@@ -375,7 +383,7 @@ def main() -> None:
 
         # -- enrichment -------------------------------------------------------------------------------
         t0 = time.perf_counter()
-        er = enrich(store, ["language", "dates", "authority", "keywords"])
+        er = enrich(store, ["language", "dates", "authority", "keywords"], language=language_detector())
         t_rec = time.perf_counter() - t0
         t0 = time.perf_counter()
         lr = enrich(store, ["links"])
@@ -410,7 +418,7 @@ def main() -> None:
         if rows:
             store.save_embeddings(rows)
         t0 = time.perf_counter()
-        build_index(store, home, embeddings=True)
+        build_index(store, home, config, embeddings=True)
         out["index_with_vectors_s"] = round(time.perf_counter() - t0, 2)
 
         # -- search latency, in a fresh process that only serves (as the kiosk or the API would) -------

@@ -53,7 +53,7 @@ class ImageFetcher:
     def __enter__(self) -> ImageFetcher:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def fetch(self, url: str) -> Picture:

@@ -29,14 +29,28 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 Echo = Callable[[str], object]
+
+
+class ServerStatus(Protocol):
+    """What every server's status says (each server's own dataclass adds its address: ``uri``, ``url``…)."""
+
+    @property
+    def running(self) -> bool: ...
+    @property
+    def pid(self) -> int | None: ...
+    @property
+    def data_dir(self) -> Path: ...
+    @property
+    def message(self) -> str: ...
+
 
 _HASH_FILE = ".source-sha256"
 _LOG_ROTATE_BYTES = 10 * 1024 * 1024
 _SIZE_RE = re.compile(r"^[1-9][0-9]*[kKmMgG]?$")
-_CHILDREN: dict[int, subprocess.Popen] = {}  # our started JVMs, so exited ones are reaped, not zombies
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}  # our started JVMs, so exited ones are reaped, not zombies
 
 
 class JavaServerError(RuntimeError):
@@ -78,7 +92,7 @@ class LocalJavaServer:
         """Where clients connect (bolt://…, http://…)."""
         raise NotImplementedError
 
-    def _status(self, running: bool, pid: int | None, message: str):
+    def _status(self, running: bool, pid: int | None, message: str) -> ServerStatus:
         raise NotImplementedError
 
     def _probe(self) -> str:
@@ -98,7 +112,7 @@ class LocalJavaServer:
     def _port_busy_message(self) -> str:
         return (
             f"port {self.port} on {self.host} is already used by another program, so {self.THING} cannot "
-            f"listen there. Set {self.ENV}__PORT to a free port (e.g. {self.ENV}__PORT={_free_port(self.host)}) "
+            f"listen there. Set {self.ENV}__PORT to a free port (e.g. {self.ENV}__PORT={free_port(self.host)}) "
             "or stop the program using it."
         )
 
@@ -137,7 +151,7 @@ class LocalJavaServer:
             )
         self._java()  # fail early with a clear message
         self.dist_dir.parent.mkdir(parents=True, exist_ok=True)
-        with _file_lock(self.dist_dir.parent / f".{self.dist_dir.name}.lock"):
+        with file_lock(self.dist_dir.parent / f".{self.dist_dir.name}.lock"):
             if self._built_digest() == digest:  # built by someone else while we waited
                 return self.dist_dir
             self._build(mvn, digest, echo)
@@ -220,13 +234,13 @@ class LocalJavaServer:
         return digest
 
     # ------------------------------------------------------------------ lifecycle
-    def status(self):
+    def status(self) -> ServerStatus:
         pid = self._read_pid()
         if pid is None or not self._is_our_process(pid):
             stale = self.pid_file.exists()
             self.pid_file.unlink(missing_ok=True)
             message = "not running" + (f" (removed stale pid file of pid {pid})" if stale and pid else "")
-            if not _port_free(self.host, self.port):
+            if not port_free(self.host, self.port):
                 message += f"; port {self.port} is used by another program"
             return self._status(False, None, message)
         probe = self._probe()
@@ -240,10 +254,10 @@ class LocalJavaServer:
             f"process {pid} is alive but {self.address} does not answer (still starting?); see {self.log_file}",
         )
 
-    def start(self, timeout: float = 120, echo: Echo = print):
+    def start(self, timeout: float = 120, echo: Echo = print) -> ServerStatus:
         """Starts the server in the background (it outlives this process); idempotent."""
         self.home.mkdir(parents=True, exist_ok=True)
-        with _file_lock(self.home / ".start.lock"):
+        with file_lock(self.home / ".start.lock"):
             current = self.status()
             if current.running:
                 if self._probe() == "auth":
@@ -253,7 +267,7 @@ class LocalJavaServer:
             if current.pid is not None:  # our JVM is alive but not answering yet: someone else is starting it
                 echo(f"{self.NAME}: waiting for {self.THING} being started (pid {current.pid}) …")
                 return self._wait_ready(current.pid, None, 0, deadline, timeout, echo)
-            if not _port_free(self.host, self.port):
+            if not port_free(self.host, self.port):
                 raise self.Error(self._port_busy_message())
             dist = self.ensure_built(echo)
             java = self._java()
@@ -293,8 +307,8 @@ class LocalJavaServer:
             return self._wait_ready(proc.pid, proc, offset, deadline, timeout, echo)
 
     def _wait_ready(
-        self, pid: int, proc: subprocess.Popen | None, offset: int, deadline: float, timeout: float, echo: Echo
-    ):
+        self, pid: int, proc: subprocess.Popen[bytes] | None, offset: int, deadline: float, timeout: float, echo: Echo
+    ) -> ServerStatus:
         started = time.monotonic()
         next_probe = started
         while True:
@@ -322,7 +336,7 @@ class LocalJavaServer:
                 )
             time.sleep(0.2)
 
-    def stop(self, timeout: float = 30):
+    def stop(self, timeout: float = 30) -> ServerStatus:
         """SIGTERM (clean shutdown), then SIGKILL after ``timeout`` seconds; idempotent."""
         pid = self._read_pid()
         if pid is None or not self._is_our_process(pid):
@@ -424,7 +438,7 @@ def _reap(pid: int) -> None:
         pass
 
 
-def _port_free(host: str, port: int, connect_only: bool = False) -> bool:
+def port_free(host: str, port: int, connect_only: bool = False) -> bool:
     """False if something listens on host:port (or, unless connect_only, the port cannot be bound)."""
     target = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     family = socket.AF_INET6 if ":" in target else socket.AF_INET
@@ -446,15 +460,21 @@ def _port_free(host: str, port: int, connect_only: bool = False) -> bool:
     return True
 
 
-def _free_port(host: str) -> int:
+#: The old private name, still imported by ``connectors/neo4j_server.py`` (until it moves to :func:`port_free`).
+_port_free = port_free
+
+
+def free_port(host: str) -> int:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.bind((host if host not in ("0.0.0.0", "::") else "", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 @contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
+def file_lock(path: Path) -> Iterator[None]:
+    """Holds an exclusive lock on ``path`` (created if need be) across processes, until the block ends."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a") as f:
         fcntl.flock(f, fcntl.LOCK_EX)

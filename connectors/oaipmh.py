@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from lxml import etree
@@ -86,7 +87,7 @@ class OAIClient:
     def __enter__(self) -> OAIClient:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- transport ----------------------------------------------------------------------------------
@@ -138,10 +139,10 @@ class OAIClient:
         raise OAIUnavailable(f"{self.base_url} failed {self.retries + 1} times for {verb}: {last}")
 
     # -- verbs --------------------------------------------------------------------------------------
-    def identify(self) -> dict:
+    def identify(self) -> dict[str, Any]:
         root = self.request("Identify")
         ident = root.find("oai:Identify", NS)
-        out: dict = {}
+        out: dict[str, Any] = {}
         for child in ident if ident is not None else []:
             name = etree.QName(child).localname
             if name == "description":
@@ -154,15 +155,15 @@ class OAIClient:
                 out[name] = value
         return out
 
-    def list_metadata_formats(self) -> list[dict]:
+    def list_metadata_formats(self) -> list[dict[str, str]]:
         root = self.request("ListMetadataFormats")
         return [
             {etree.QName(c).localname: (c.text or "").strip() for c in fmt}
             for fmt in root.iterfind("oai:ListMetadataFormats/oai:metadataFormat", NS)
         ]
 
-    def list_sets(self) -> list[dict]:
-        sets: list[dict] = []
+    def list_sets(self) -> list[dict[str, str]]:
+        sets: list[dict[str, str]] = []
         token = None
         while True:
             try:
@@ -218,7 +219,7 @@ class OAIClient:
             raw_bytes=self.last_response_bytes,
         )
 
-    def list_records(self, **kwargs) -> Iterator[Page]:
+    def list_records(self, **kwargs: Any) -> Iterator[Page]:
         """Every page, following resumption tokens until the list is complete."""
         token = kwargs.pop("token", None)
         while True:

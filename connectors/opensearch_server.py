@@ -26,8 +26,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from moien.connectors.java_server import JavaServerError, LocalJavaServer, _free_port, _port_free
+from moien.connectors.java_server import Echo, JavaServerError, LocalJavaServer, ServerStatus, free_port, port_free
 
 __all__ = ["DEFAULT_SOURCE_DIR", "LocalOpenSearch", "OpenSearchServerError", "OpenSearchStatus"]
 
@@ -93,7 +94,7 @@ class LocalOpenSearch(LocalJavaServer):
         super().__init__(home, port, host, heap, dist_dir, source_dir)
 
     @classmethod
-    def from_settings(cls, settings) -> LocalOpenSearch:  # settings: assistants.core.config.Settings
+    def from_settings(cls, settings: Any) -> LocalOpenSearch:  # moien's Settings (connectors import no core)
         o = settings.opensearch
         return cls(settings.home / "opensearch", port=o.port, heap=o.heap, dist_dir=o.dist_dir)
 
@@ -104,8 +105,14 @@ class LocalOpenSearch(LocalJavaServer):
 
     address = url
 
-    def start(self, timeout: float = 180, echo=print) -> OpenSearchStatus:  # a node takes longer than Neo4j
-        return super().start(timeout=timeout, echo=echo)
+    def start(self, timeout: float = 180, echo: Echo = print) -> OpenSearchStatus:  # a node takes longer than Neo4j
+        return _ours(super().start(timeout=timeout, echo=echo))
+
+    def status(self) -> OpenSearchStatus:
+        return _ours(super().status())
+
+    def stop(self, timeout: float = 30) -> OpenSearchStatus:
+        return _ours(super().stop(timeout=timeout))
 
     # ------------------------------------------------------------------ what differs from other JVM servers
     def _status(self, running: bool, pid: int | None, message: str) -> OpenSearchStatus:
@@ -118,7 +125,7 @@ class LocalOpenSearch(LocalJavaServer):
 
     def _probe(self) -> str:
         """'ok' when the node answers its cluster health over HTTP, else 'down'."""
-        if _port_free(self.host, self.port, connect_only=True):
+        if port_free(self.host, self.port, connect_only=True):
             return "down"
         import httpx
 
@@ -130,7 +137,7 @@ class LocalOpenSearch(LocalJavaServer):
     def _port_busy_message(self) -> str:
         return (
             f"port {self.port} on {self.host} is already used by another program. Set MOIEN_OPENSEARCH__PORT "
-            f"to a free port (e.g. {_free_port(self.host)}), or, if that program is an OpenSearch you want to "
+            f"to a free port (e.g. {free_port(self.host)}), or, if that program is an OpenSearch you want to "
             f"use, set MOIEN_HERITAGE__OPENSEARCH_URL=http://{self.host}:{self.port}."
         )
 
@@ -138,3 +145,10 @@ class LocalOpenSearch(LocalJavaServer):
         if "failed to obtain node locks" in log_text:
             return f"another OpenSearch process uses {self.data_dir}; stop it first (`moien opensearch stop`)."
         return None
+
+
+def _ours(status: ServerStatus) -> OpenSearchStatus:
+    """The shared machinery's status, as the OpenSearchStatus :meth:`LocalOpenSearch._status` made it."""
+    if not isinstance(status, OpenSearchStatus):
+        raise TypeError(f"expected an OpenSearchStatus, got {type(status).__name__}")
+    return status

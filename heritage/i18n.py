@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from moien.assistants.core.i18n import pick
+from typing import Any
 
-LANGS = ("lb", "fr", "de", "en")
+from moien.lang import pick
 
 FIELD_LABELS: dict[str, dict[str, str]] = {
     "title": {"lb": "Titel", "fr": "Titre", "de": "Titel", "en": "Title"},
@@ -137,20 +137,16 @@ METHOD_LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def _pick(table: dict[str, str], lang: str) -> str:
-    return table.get(lang) or table["en"]
-
-
 def field_label(name: str, lang: str) -> str:
-    return _pick(FIELD_LABELS[name], lang) if name in FIELD_LABELS else name
+    return pick(FIELD_LABELS, name, lang) if name in FIELD_LABELS else name
 
 
 def kind_label(kind: str, lang: str) -> str:
-    return _pick(KIND_LABELS[kind], lang) if kind in KIND_LABELS else kind
+    return pick(KIND_LABELS, kind, lang) if kind in KIND_LABELS else kind
 
 
 def method_label(method: str, lang: str) -> str:
-    return _pick(METHOD_LABELS[method], lang) if method in METHOD_LABELS else method
+    return pick(METHOD_LABELS, method, lang) if method in METHOD_LABELS else method
 
 
 def msg(key: str, lang: str, **kwargs: object) -> str:
@@ -293,5 +289,7 @@ def reason_text(reason: str, lang: str) -> str:
     """A :class:`moien.heritage.model.Reason` in ``lang``; any other text as it is."""
     code = getattr(reason, "code", None)
     if code in REASONS:
-        return _pick(REASONS[code], lang).format(**reason.params)
+        # formatted here, not through pick's kwargs: a reason's parameters are data and could be called anything
+        params: dict[str, Any] = getattr(reason, "params", {})
+        return pick(REASONS, code, lang).format(**params)
     return str(reason)

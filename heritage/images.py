@@ -13,9 +13,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from moien.heritage.model import Record
 from moien.heritage.store import RecordStore, heritage_home
+
+if TYPE_CHECKING:
+    from moien.connectors.image_fetch import ImageFetcher
 
 IMAGE_FIELDS = ("is_shown_by", "object")
 SUFFIXES = (".png", ".jpg", ".gif", ".webp")
@@ -57,7 +61,7 @@ class ImageReport:
     records_without_remote: int = 0
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # record id, address, reason
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "fetched": self.fetched,
             "already_cached": self.already,
@@ -70,7 +74,7 @@ def cache_images(
     store: RecordStore,
     home: Path,
     *,
-    fetcher=None,
+    fetcher: ImageFetcher | None = None,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImageReport:

@@ -18,11 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
+
+from moien.lang import LANGS
 
 #: The record's fields: Dublin Core elements and the EDM properties a visitor or curator needs.
 FIELDS: tuple[str, ...] = (
@@ -57,7 +59,6 @@ FIELDS: tuple[str, ...] = (
 LINK_FIELDS = frozenset({"is_shown_at", "is_shown_by", "object", "iiif_manifest"})
 #: EDM's top-level types (edm:type).
 EDM_TYPES = ("IMAGE", "TEXT", "SOUND", "VIDEO", "3D")
-LANGS = ("lb", "fr", "de", "en")
 
 # ISO 639-2 (MODS/LIDO/MARC), ISO 639-3 and common spellings → the two-letter tags moien uses.
 _LANG_ALIASES = {
@@ -175,7 +176,11 @@ class Reason(str):
         obj.params = params
         return obj
 
-    def __reduce__(self):  # copy/pickle rebuild it from its code and values, not from the English text
+    def __reduce__(
+        self,
+    ) -> tuple[
+        Callable[[str, dict[str, Any]], Reason], tuple[str, dict[str, Any]]
+    ]:  # copy/pickle rebuild it from its code and values, not from the English text
         return (_reason, (self.code, self.params))
 
 
@@ -212,7 +217,7 @@ class Record(BaseModel):
     def build(
         cls,
         record_id: str | None,
-        values: dict[str, Iterable[Literal]],
+        values: Mapping[str, Iterable[Literal]],
         provenance: Provenance,
         *,
         deleted: bool = False,

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -148,7 +149,8 @@ class RecordStore:
             if r.deleted:
                 result.deleted += 1
             known[r.id] = h  # a record repeated inside one batch counts once
-            provider = (r.values("data_provider") or r.values("provider") or [None])[0]
+            providers = r.values("data_provider") or r.values("provider")
+            provider = providers[0] if providers else None
             r = r.model_copy(update={"enrichments": []})  # enrichments of an older version no longer hold
             rows.append(
                 (r.id, h, provider.value if provider else None, r.provenance.format, int(r.deleted), stamp, r.to_json())
@@ -209,12 +211,13 @@ class RecordStore:
 
     def count(self, *, include_deleted: bool = False) -> int:
         q = "SELECT COUNT(*) FROM records" + ("" if include_deleted else " WHERE deleted = 0")
-        return self.connect().execute(q).fetchone()[0]
+        n: int = self.connect().execute(q).fetchone()[0]
+        return n
 
     def ids(self) -> list[str]:
         return [r[0] for r in self.connect().execute("SELECT id FROM records ORDER BY id")]
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         db = self.connect()
         by_provider = dict(
             db.execute(
@@ -310,7 +313,7 @@ class RecordStore:
             )
 
     # -- harvest checkpoints --------------------------------------------------------------------------
-    def harvest_state(self, key: str) -> dict | None:
+    def harvest_state(self, key: str) -> dict[str, Any] | None:
         db = self.connect()
         db.row_factory = sqlite3.Row
         try:
@@ -319,7 +322,7 @@ class RecordStore:
             db.row_factory = None
         return dict(row) if row else None
 
-    def save_harvest_state(self, db: sqlite3.Connection, key: str, **values) -> None:
+    def save_harvest_state(self, db: sqlite3.Connection, key: str, **values: Any) -> None:
         values = {**values, "updated_at": now_iso()}
         sets = ", ".join(f"{c} = ?" for c in values)
         cur = db.execute(f"UPDATE harvests SET {sets} WHERE key = ?", (*values.values(), key))

@@ -1,10 +1,13 @@
-"""Text normalisation shared by enrichment and search: accents folded, stop words of four languages."""
+"""Text normalisation shared by enrichment and search: words, names and stop words of four languages.
+
+Accent folding itself is :func:`moien.lang.fold` (one definition for every layer).
+"""
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
+
+from moien.lang import fold, fold_nocache
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -30,18 +33,6 @@ STOPWORDS = frozenset(
     elo mol nëmmen vill wéivill firwat wisou gëss kanns kënnen do dës dësen weider soen sot gesinn gesäit
     """.split()
 )
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower case without diacritics: ``Veiner Bréck`` → ``veiner breck``, ``Müller`` → ``muller``."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def fold_nocache(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 _FOLDED_STOP = frozenset(fold_nocache(w) for w in STOPWORDS)

@@ -1,12 +1,17 @@
-"""What the command line, the kiosk and the staff view show of a record (data only, no layout)."""
+"""What the command line, the kiosk and the staff view show of a record (data only, no layout).
+
+``home`` arguments are ``$MOIEN_HOME``: where ``moien heritage images`` keeps its copies of web pictures.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from moien.heritage.i18n import field_label, kind_label
+from moien.heritage.images import cached
 from moien.heritage.model import FIELDS, LINK_FIELDS, Record
 
 
@@ -18,19 +23,12 @@ def origin_dir(rec: Record) -> Path | None:
     return None
 
 
-def _web_copy(url: str) -> Path | None:
-    """The copy ``moien heritage images`` made of a web picture (nothing is fetched here: kiosks run offline)."""
-    from moien.assistants.core.config import get_settings
-    from moien.heritage.images import cached
-
-    return cached(get_settings().home, url)
-
-
-def _local(rec: Record, ref: str) -> Path | None:
+def _local(rec: Record, ref: str, home: Path) -> Path | None:
     if not ref:
         return None
     if ref.startswith(("http://", "https://")):
-        return _web_copy(ref)  # the kiosk works offline: only images on this machine are shown
+        # the copy `moien heritage images` made, if any: the kiosk works offline, nothing is fetched here
+        return cached(home, ref)
     url = urlparse(ref)
     path = Path(unquote(url.path)) if url.scheme == "file" else Path(ref)
     if not path.is_absolute():
@@ -54,7 +52,7 @@ def iiif_image(rec: Record) -> Path | None:
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
             body = data["items"][0]["items"][0]["items"][0]["body"]
-            ref = body["id"] if isinstance(body, dict) else body[0]["id"]
+            ref = str(body["id"] if isinstance(body, dict) else body[0]["id"])
         except (OSError, ValueError, KeyError, IndexError, TypeError):
             continue
         candidate = (manifest.parent / ref).resolve() if not ref.startswith(("http://", "https://")) else None
@@ -75,14 +73,14 @@ def _local_file(rec: Record, ref: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def image_path(rec: Record) -> Path | None:
+def image_path(rec: Record, home: Path) -> Path | None:
     """The object's picture on this machine: IIIF manifest first, then isShownBy, then the thumbnail."""
     found = iiif_image(rec)
     if found:
         return found
     for f in ("is_shown_by", "object"):
         for lit in rec.values(f):
-            p = _local(rec, lit.uri or lit.value)
+            p = _local(rec, lit.uri or lit.value, home)
             if p:
                 return p
     return None
@@ -98,7 +96,7 @@ def date_label(rec: Record) -> str:
     return source
 
 
-def summary(rec: Record, lang: str) -> dict:
+def summary(rec: Record, lang: str, home: Path) -> dict[str, Any]:
     """A short description for result lists and related objects."""
     place = rec.text("place", lang)
     return {
@@ -110,12 +108,12 @@ def summary(rec: Record, lang: str) -> dict:
         "creator": rec.text("creator"),
         "interval": rec.interval(),
         "provider": rec.text("data_provider") or rec.text("provider"),
-        "image": str(image_path(rec) or "") or None,
+        "image": str(image_path(rec, home) or "") or None,
         "uri": rec.text("is_shown_at") or None,
     }
 
 
-def source_rows(rec: Record, lang: str) -> list[dict]:
+def source_rows(rec: Record, lang: str) -> list[dict[str, Any]]:
     """Every source value, in field order, with its language as the source tagged it."""
     rows = []
     for f, lits in rec.source.items():
@@ -134,7 +132,7 @@ def source_rows(rec: Record, lang: str) -> list[dict]:
     return rows
 
 
-def enrichment_rows(rec: Record, lang: str) -> list[dict]:
+def enrichment_rows(rec: Record, lang: str) -> list[dict[str, Any]]:
     rows = []
     for e in rec.enrichments:
         derived = ""
@@ -163,9 +161,9 @@ def enrichment_rows(rec: Record, lang: str) -> list[dict]:
     return rows
 
 
-def side_by_side(rec: Record, lang: str) -> list[dict]:
+def side_by_side(rec: Record, lang: str) -> list[dict[str, Any]]:
     """Per field: its source values and the enrichments beside them (what the staff view shows)."""
-    fields: dict[str, dict] = {}
+    fields: dict[str, dict[str, Any]] = {}
     for row in source_rows(rec, lang):
         fields.setdefault(row["field"], {"field": row["field"], "label": row["label"], "source": [], "enriched": []})
         fields[row["field"]]["source"].append(row)

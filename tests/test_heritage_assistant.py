@@ -18,7 +18,12 @@ from tests.test_heritage_search import demo_home  # noqa: F401  (session fixture
 
 @pytest.fixture(scope="module")
 def heritage_settings(settings, demo_home, heritage_backend):  # noqa: F811  (both search backends)
-    return settings.model_copy(update={"home": demo_home})
+    # read again: the assistant takes its search backend (and the OpenSearch node's port) from its settings
+    from moien.assistants.core.config import get_settings
+
+    s = get_settings().model_copy(update={"home": demo_home})
+    assert s.heritage.backend == heritage_backend
+    return s
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +141,16 @@ def test_plugin_registers_the_assistant_and_its_commands(heritage_settings):
     if not pm.is_registered(plugin):
         pm.register(plugin)
     pm.hook.register_commands(cli=cli)
-    assert "heritage" in {g.name for g in cli.registered_groups}
+    assert {"heritage", "opensearch"} <= {g.name for g in cli.registered_groups}
+
+
+def test_warm_up_loads_the_index_before_the_first_question(heritage_settings):
+    a = HeritageAssistant(heritage_settings)
+    try:
+        a.warm_up()
+        assert a._store is not None and a.searcher().search("Buerg Veianen", top_k=1)
+    finally:
+        a.close()
 
 
 def test_nlu_file_has_every_intent_in_four_languages(assistant):

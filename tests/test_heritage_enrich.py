@@ -4,16 +4,24 @@ beside the source values with its method, version and confidence; the source val
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from moien.heritage.enrich import enrich
-from moien.heritage.enrich.authority import default_authority
+from moien.assistants.heritage.plugin import language_detector
+from moien.heritage.enrich import EnrichReport
+from moien.heritage.enrich import enrich as run_enrich
+from moien.heritage.enrich.authority import load_authority
 from moien.heritage.enrich.dates import parse_date
 from moien.heritage.importers import import_path
 from moien.heritage.store import RecordStore
 
 DATA = Path(__file__).parent / "data" / "heritage"
+
+
+def enrich(store: RecordStore, steps: list[str], **kwargs: Any) -> EnrichReport:
+    """The enrichment as the heritage assistant runs it: with moien's language identification passed in."""
+    return run_enrich(store, steps, language=language_detector(), **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -177,8 +185,37 @@ def test_unknown_step_is_refused(store):
         enrich(store, ["language", "telepathy"])
 
 
+def test_the_language_step_needs_a_detector(store):
+    # heritage has no language model of its own: the caller passes one in, or the step is refused up front
+    with pytest.raises(ValueError, match="language detector"):
+        run_enrich(store, ["language"])
+    assert run_enrich(store, ["dates"]).enriched > 0  # the other steps need none
+
+
+def test_a_detector_names_the_language_with_its_method_and_version(store):
+    from moien.heritage.enrich import LanguageDetector
+
+    always_lb = LanguageDetector(detect=lambda text: ("lb", 0.99), version="test-1")
+    run_enrich(store, ["language"], language=always_lb)
+    rec = store.get("oai:archives.example.lu:cp-0002")
+    [title] = [e for e in rec.enriched(kind="language") if (e.field, e.ref) == ("title", 0)]
+    assert (title.value, title.method, title.version) == ("lb", "moien-langid", "test-1")
+
+
+def test_your_own_authority_table_is_read_from_its_path(tmp_path):
+    table = tmp_path / "authority.csv"
+    table.write_text(
+        "id,type,lb,fr,de,en,alt,wikidata,start,end\nplace:ettelbruck,place,Ettelbréck,Ettelbruck,Ettelbrück,"
+        "Ettelbruck,,,,\n",
+        encoding="utf-8",
+    )
+    auth = load_authority(table)
+    assert set(auth.entries) == {"place:ettelbruck"} and auth.match_value("Ettelbrück", "place")
+    assert load_authority() is not auth and "place:vianden" in load_authority().entries
+
+
 def test_authority_table_has_four_languages():
-    auth = default_authority()
+    auth = load_authority()
     for entry in auth.entries.values():
         assert set(entry.labels) == {"lb", "fr", "de", "en"}, entry.id
     assert auth.match_value("Veianen", "place")[0].id == "place:vianden"

@@ -20,9 +20,7 @@ from moien.heritage.store import RecordStore
 from tests.test_heritage_oaipmh import OAIServer
 from tests.test_heritage_search import demo_home  # noqa: F401  (session fixture: the demo collection)
 
-scenarios(
-    "moien.heritage.en.feature", "moien.heritage.fr.feature", "moien.heritage.de.feature", "moien.heritage.lb.feature"
-)
+scenarios("heritage.en.feature", "heritage.fr.feature", "heritage.de.feature", "heritage.lb.feature")
 
 
 @pytest.fixture(autouse=True)
@@ -34,10 +32,13 @@ def _on_each_backend(heritage_backend):
 
 @pytest.fixture(scope="module")
 def heritage_core(settings, demo_home, heritage_backend):  # noqa: F811
+    from moien.assistants.core.config import get_settings
     from moien.assistants.core.engine import Core
     from moien.assistants.heritage.plugin import HeritageAssistant
 
-    s = settings.model_copy(update={"home": demo_home})
+    # read again: the assistant takes its search backend (and the OpenSearch node's port) from its settings
+    s = get_settings().model_copy(update={"home": demo_home})
+    assert s.heritage.backend == heritage_backend
     core = Core(s, assistants={"heritage": HeritageAssistant(s)})
     yield core
     core.close()

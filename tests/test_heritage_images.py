@@ -93,16 +93,16 @@ def test_web_pictures_are_shown_offline_after_copying(collection):
     from moien.heritage.views import image_path
 
     store, home, server = collection
-    assert image_path(store.get("L-1")) is None  # before: the kiosk never fetches by itself
+    assert image_path(store.get("L-1"), home) is None  # before: the kiosk never fetches by itself
     rep = cache_images(store, home)
     assert rep.fetched == 1 and rep.records_without_remote == 1
     reasons = {rid: reason for rid, _, reason in rep.failed}
     assert set(reasons) == {"L-2", "L-3", "L-5"}  # one bad address does not stop the others
     assert "text/html" in reasons["L-2"] and "404" in reasons["L-3"] and "not a valid web address" in reasons["L-5"]
     server.stop()  # the network cable pulled
-    pic = image_path(store.get("L-1"))
+    pic = image_path(store.get("L-1"), home)
     assert pic is not None and pic.read_bytes() == _png()
-    assert image_path(store.get("L-2")) is None
+    assert image_path(store.get("L-2"), home) is None
     assert store.get("L-1").text("is_shown_by").startswith("http://")  # the source value is untouched
     hits = server.hits
     again = cache_images(store, home)  # already there: nothing fetched twice

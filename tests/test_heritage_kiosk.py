@@ -24,10 +24,10 @@ def kiosk(settings, demo_home, tmp_path_factory):  # noqa: F811
     log = tmp_path_factory.mktemp("kiosk") / "kiosk.log"
     env = {
         "MOIEN_HOME": str(demo_home),
-        "MOIEN_KIOSK_IDLE_SECONDS": str(IDLE),
+        "MOIEN_HERITAGE__KIOSK_IDLE_SECONDS": str(IDLE),
         "MOIEN_MODEL__MAX_TOKENS": "60",
         "MOIEN_UI_LANG": "lb",
-        "MOIEN_HERITAGE_DEMO": "0",
+        "MOIEN_HERITAGE__DEMO": "0",
     }
     with streamlit_app("kiosk_app.py", env, log) as url:
         yield url, log

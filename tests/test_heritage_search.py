@@ -14,20 +14,29 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from moien.heritage.index import HeritageIndex, SearchFilters, get_search, index_dir
+from moien.heritage.search import SearchConfig, SearchFilters, get_search
+from moien.heritage.search.embedded import HeritageIndex, index_dir
 from moien.heritage.store import RecordStore
 
 DATA = Path(__file__).parent / "data" / "heritage"
 
 
+def configured() -> SearchConfig:
+    """The search configuration of the current settings (``heritage_backend`` sets the backend)."""
+    from moien.assistants.core.config import get_settings
+
+    return SearchConfig.from_settings(get_settings())
+
+
 @pytest.fixture(scope="session")
 def demo_home(test_home) -> Path:
     """The demo collection loaded, enriched and indexed in its own home (kept between runs: idempotent)."""
+    from moien.assistants.heritage.plugin import language_detector
     from moien.heritage.demo import load_demo
 
     home = test_home / "heritage-demo"
     store = RecordStore.open(home)
-    load_demo(store, home)
+    load_demo(store, home, language=language_detector())
     store.close()
     return home
 
@@ -35,7 +44,9 @@ def demo_home(test_home) -> Path:
 @pytest.fixture(scope="module")
 def demo(demo_home, heritage_backend):
     store = RecordStore.open(demo_home)
-    yield store, get_search(store, demo_home)
+    config = configured()
+    assert config.backend == heritage_backend
+    yield store, get_search(store, demo_home, config)
     store.close()
 
 
@@ -110,14 +121,14 @@ def test_index_is_persisted_and_rebuilt_when_the_store_changes(tmp_path):
 
     store = RecordStore.open(tmp_path)
     import_path(store, DATA / "dc_records.xml")
-    search = get_search(store, tmp_path, embeddings=False, backend="embedded")
+    search = get_search(store, tmp_path, SearchConfig(backend="embedded"), embeddings=False)
     assert {h.id for h in search.search("Hochofen")} == {"shl-001"}
     files = {p.name for p in index_dir(tmp_path).iterdir()}
     assert {"manifest.json", "bm25.npz", "vocab.json", "ids.json", "facets.npz", "years.npy"} <= files
     assert HeritageIndex(index_dir(tmp_path)).n == 4
     import_path(store, DATA / "lido_sample.xml")
-    search = get_search(store, tmp_path, embeddings=False, backend="embedded")  # the store changed: rebuilt on use
-    assert search.index.n == 6
+    search = get_search(store, tmp_path, embeddings=False)  # the store changed: rebuilt on use
+    assert HeritageIndex(index_dir(tmp_path)).n == 6
     assert "MID-1987-0042" in {h.id for h in search.search("Grubenlampe")}
     store.close()
 
@@ -166,22 +177,24 @@ def test_cli_search_and_show(demo_home, heritage_backend, monkeypatch):
 
 def test_opensearch_index_is_rebuilt_when_the_store_changes(tmp_path, opensearch_server, monkeypatch):
     from moien.assistants.core.config import get_settings
-    from moien.heritage import opensearch_index
     from moien.heritage.importers import import_path
+    from moien.heritage.search.opensearch import index_info
 
     monkeypatch.setenv("MOIEN_HERITAGE__BACKEND", "opensearch")
     monkeypatch.setenv("MOIEN_HERITAGE__OPENSEARCH_INDEX", "moien-test-rebuild")
     get_settings.cache_clear()
     try:
+        config = configured()
+        assert config.server_url == opensearch_server.url
         store = RecordStore.open(tmp_path)
         import_path(store, DATA / "dc_records.xml")
-        search = get_search(store, tmp_path, embeddings=False)
+        search = get_search(store, tmp_path, config, embeddings=False)
         assert {h.id for h in search.search("Hochofen")} == {"shl-001"}
-        assert opensearch_index.index_info("moien-test-rebuild")["records"] == 4
+        assert index_info(config, "moien-test-rebuild")["records"] == 4
         first = opensearch_server.url
         import_path(store, DATA / "lido_sample.xml")
-        search = get_search(store, tmp_path, embeddings=False)  # the store changed: rebuilt on use
-        assert opensearch_index.index_info("moien-test-rebuild")["records"] == 6
+        search = get_search(store, tmp_path, config, embeddings=False)  # the store changed: rebuilt on use
+        assert index_info(config)["records"] == 6
         assert "MID-1987-0042" in {h.id for h in search.search("Grubenlampe")}
         behind = httpx.get(f"{first}/_alias/moien-test-rebuild").json()
         assert len(behind) == 1  # the alias moved to the new index and the old one is gone
@@ -207,10 +220,10 @@ def test_demo_images_and_iiif_are_local(demo_home):
     from moien.heritage.views import image_path
 
     store = RecordStore.open(demo_home)
-    assert image_path(store.get("demo:h01")).name == "castle.png"  # through its IIIF manifest
-    assert image_path(store.get("demo:h05")).name == "furnace.png"  # isShownBy, a relative path
-    assert image_path(store.get("demo:h22")) is None
-    with_images = sum(1 for r in store.iter_records() if image_path(r))
+    assert image_path(store.get("demo:h01"), demo_home).name == "castle.png"  # through its IIIF manifest
+    assert image_path(store.get("demo:h05"), demo_home).name == "furnace.png"  # isShownBy, a relative path
+    assert image_path(store.get("demo:h22"), demo_home) is None
+    with_images = sum(1 for r in store.iter_records() if image_path(r, demo_home))
     assert store.count() >= 200 and with_images >= 50
     store.close()
 
@@ -229,16 +242,17 @@ def test_copy_of_the_index_still_loads(tmp_path, demo_home):
 
 
 def test_large_collections_search_an_hnsw_graph_with_the_same_answers(demo_home, tmp_path, monkeypatch):
-    """From ANN_MIN_RECORDS records on, the dense retriever walks a faiss HNSW graph instead of reading the whole
-    matrix; a visitor must get the same objects either way — with and without filters."""
-    import moien.heritage.index as hi
+    """From ``ann_min`` records on (``MOIEN_HERITAGE__ANN_MIN``), the dense retriever walks a faiss HNSW graph
+    instead of reading the whole matrix; a visitor must get the same objects either way — with and without
+    filters."""
+    import moien.heritage.search.embedded as hi
+    from moien.heritage.search import build_index
 
     store = RecordStore.open(demo_home)
     try:
         exact_ix = hi.HeritageIndex(index_dir(demo_home))
         assert exact_ix.ann is None  # 214 records: the exact product
-        monkeypatch.setattr(hi, "ANN_MIN_RECORDS", 1)
-        manifest = hi.build_index(store, tmp_path, backend="embedded")
+        manifest = build_index(store, tmp_path, SearchConfig(ann_min=1))
     finally:
         store.close()
     assert manifest["ann"] == "faiss-hnsw"
@@ -254,3 +268,40 @@ def test_large_collections_search_an_hnsw_graph_with_the_same_answers(demo_home,
     assert got and [h.id for h in got] == [h.id for h in exact.search("Buerg", images, top_k=8)]
     mask = ann_ix.mask(images)
     assert all(mask[ann_ix.pos[h.id]] for h in got)
+
+
+def test_settings_reach_the_search_as_values(monkeypatch):
+    """The variables that used to be read deep inside heritage/ are typed settings now, passed down as values."""
+    from moien.assistants.core.config import Settings
+
+    for name, value in (
+        ("MOIEN_HERITAGE__ANN_MIN", "5000"),
+        ("MOIEN_HERITAGE__EMBED_THREADS", "2"),
+        ("MOIEN_HERITAGE__AUTHORITY", "/srv/authority.csv"),
+        ("MOIEN_HERITAGE__DEMO", "0"),
+        ("MOIEN_HERITAGE__KIOSK_IDLE_SECONDS", "30"),
+        ("MOIEN_OPENSEARCH__PORT", "9333"),
+    ):
+        monkeypatch.setenv(name, value)
+    s = Settings()
+    assert (s.heritage.demo, s.heritage.kiosk_idle_seconds) == (False, 30.0)
+    config = SearchConfig.from_settings(s)
+    assert (config.ann_min, config.embed_threads, config.authority) == (5000, 2, Path("/srv/authority.csv"))
+    assert config.backend == "embedded" and config.server_url == "http://127.0.0.1:9333"
+    with pytest.raises(ValueError, match="backend"):
+        SearchConfig(backend="elastic")
+
+
+def test_both_backends_make_hits_with_one_fusion():
+    """Reciprocal rank fusion as Haystack's joiner scores it (first in both lists: 1.0), each list's rank and
+    score kept; BM25 alone keeps its own scores; an empty lexical list leaves the embeddings' ranking."""
+    from moien.heritage.search.base import fuse, lexical_document, semantic_document
+
+    lex = [lexical_document("a", 9.0, 2, 2), lexical_document("b", 4.0, 1, 2)]
+    sem = [semantic_document("b", 0.9), semantic_document("c", 0.8)]
+    [b, a, c] = fuse(lex, sem, query_terms=2)
+    assert (b.id, b.bm25_rank, b.dense_rank, b.cosine, b.matched_terms) == ("b", 2, 1, 0.9, 1)
+    assert a.score == pytest.approx(61 / 2 / 61) and c.query_terms == 2 and c.bm25 == 0.0
+    assert [h.score for h in fuse(lex)] == [9.0, 4.0]
+    only_dense = fuse([], sem, query_terms=0)
+    assert [h.id for h in only_dense] == ["b", "c"] and only_dense[0].score == pytest.approx(0.5)

@@ -1,14 +1,15 @@
 """The museum kiosk: visitors ask about the collection in Luxembourgish, French, German or English.
 
 Full screen and made for touch: four language buttons, large type, suggested questions, the object's
-picture, "tell me more" and "related objects" buttons. After ``MOIEN_KIOSK_IDLE_SECONDS`` without a
+picture, "tell me more" and "related objects" buttons. After ``MOIEN_HERITAGE__KIOSK_IDLE_SECONDS`` without a
 touch (default 90) the conversation is wiped — on screen and in the core's session memory — and the
 kiosk returns to its welcome screen in the default language. Nothing personal is stored: messages
 live only in this browser session and the core's bounded memory, and are never logged. Everything
 (model, index, images) is on this machine, so the kiosk keeps working with the network cable pulled.
 
 Start with ``moien heritage kiosk`` (or ``streamlit run ui/kiosk_app.py``). Layout only: the answers come
-from the shared core and the ``heritage`` assistant.
+from the shared core and the ``heritage`` assistant, loaded through the plugin hooks like any other (the page
+imports no plugin; it reads the records through the assistant's ``store``).
 """
 
 from __future__ import annotations
@@ -16,15 +17,24 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
 import streamlit as st
 
 from moien.assistants.core import i18n
+from moien.assistants.core.config import get_settings
+from moien.assistants.core.engine import Core
+from moien.lang import LANGS, own_name, pick
 
-LANGS = ("lb", "fr", "de", "en")
-IDLE_SECONDS = float(os.environ.get("MOIEN_KIOSK_IDLE_SECONDS", "90"))
+if TYPE_CHECKING:
+    from streamlit.runtime.state import SessionStateProxy as SessionState
+
+    from moien.heritage.store import RecordStore
+
+#: ``MOIEN_HERITAGE__KIOSK_IDLE_SECONDS`` (``moien heritage kiosk --idle``).
+IDLE_SECONDS = get_settings().heritage.kiosk_idle_seconds
 
 UI = {
     "title": {
@@ -101,7 +111,6 @@ SUGGESTIONS = {
         "How did a miner's carbide lamp work?",
     ],
 }
-LANG_BUTTONS = {"lb": "Lëtzebuergesch", "fr": "Français", "de": "Deutsch", "en": "English"}
 
 CSS = """
 <style>
@@ -121,24 +130,29 @@ CSS = """
 """
 
 
-def u(key: str, lang: str, **kw) -> str:
-    return i18n.pick(UI, key, lang, **kw)
+def u(key: str, lang: str, **kw: object) -> str:
+    return pick(UI, key, lang, **kw)
+
+
+def lang_button(code: str) -> str:
+    """A language button's label: the language's own name, capitalised as a button starts ("Français")."""
+    name = own_name(code)
+    return name[:1].upper() + name[1:]
 
 
 @st.cache_resource(show_spinner=False)
-def get_core():
+def get_core() -> Core:
     """A core that serves only the heritage assistant: a kiosk answers about the collection, nothing else."""
-    from moien.assistants.core.config import get_settings
-    from moien.assistants.core.engine import Core
-    from moien.assistants.heritage.plugin import HeritageAssistant
+    from moien.assistants.core.plugins import load_assistants
 
     settings = get_settings()
-    assistant = HeritageAssistant(settings)
-    assistant.searcher()  # load (or build) the index now, not at the first visitor's question
-    return Core(settings, assistants={"heritage": assistant})
+    assistants = load_assistants(settings, only=("heritage",))
+    for assistant in assistants.values():
+        assistant.warm_up()  # load (or build) the index now, not at the first visitor's question
+    return Core(settings, assistants=assistants)
 
 
-def wipe(state, core, lang: str | None = None) -> None:
+def wipe(state: SessionState, core: Core | None, lang: str | None = None) -> None:
     """Forget the conversation everywhere: screen, this session's state and the core's memory."""
     if core is not None and state.get("session_id"):
         core.sessions.forget(state.session_id)
@@ -149,7 +163,7 @@ def wipe(state, core, lang: str | None = None) -> None:
     state.last_touch = time.time()
 
 
-def touched(state) -> None:
+def touched(state: SessionState) -> None:
     state.last_touch = time.time()
 
 
@@ -166,7 +180,7 @@ def idle_watch() -> None:
         st.rerun(scope="app")
 
 
-def show_turn(turn: dict, lang: str, core, latest: bool) -> None:
+def show_turn(turn: dict[str, Any], lang: str, core: Core, latest: bool) -> None:
     st.markdown(f"<div class='kiosk-question'>{u('you', lang)}: {_esc(turn['question'])}</div>", unsafe_allow_html=True)
     cols = st.columns([3, 2]) if turn.get("image") else [st.container()]
     with cols[0]:
@@ -187,28 +201,37 @@ def _esc(text: str) -> str:
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
 
 
-def related_of(core, source_ids: list[str], lang: str) -> list[dict]:
+@st.cache_resource(show_spinner=False)
+def records() -> RecordStore:
+    """The collection, read for pictures and related objects (the answers come from the core). Opened after
+    :func:`get_core`, whose warm-up may have loaded the demo into an empty store."""
+    from moien.heritage.store import RecordStore
+
+    return RecordStore.open(get_settings().home)
+
+
+def related_of(core: Core, source_ids: list[str], lang: str) -> list[dict[str, Any]]:
     from moien.heritage.views import summary
 
-    assistant = core.assistants["heritage"]
     if not source_ids:
         return []
-    rec = assistant.store.get(source_ids[0])
+    store = records()
+    rec = store.get(source_ids[0])
     if rec is None:
         return []
     ids = list(dict.fromkeys(e.value for e in rec.related()))[:3]
-    found = assistant.store.get_many(ids)
-    return [summary(found[i], lang) for i in ids if i in found]
+    found = store.get_many(ids)
+    return [summary(found[i], lang, core.settings.home) for i in ids if i in found]
 
 
-def image_for(core, source_ids: list[str]) -> str | None:
+def image_for(core: Core, source_ids: list[str]) -> str | None:
     from moien.heritage.views import image_path
 
-    store = core.assistants["heritage"].store
+    store = records()
     for rid in source_ids[:1]:
         rec = store.get(rid)
         if rec is not None:
-            p = image_path(rec)
+            p = image_path(rec, core.settings.home)
             if p:
                 return str(p)
     return None
@@ -232,7 +255,7 @@ def main() -> None:
     cols = st.columns(4)
     for col, code in zip(cols, LANGS):
         if col.button(
-            LANG_BUTTONS[code], key=f"lang-{code}", type="primary" if code == lang else "secondary", width="stretch"
+            lang_button(code), key=f"lang-{code}", type="primary" if code == lang else "secondary", width="stretch"
         ):
             state.lang = code
             st.rerun()

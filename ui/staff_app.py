@@ -3,22 +3,29 @@ the enrichments side by side, each enrichment with its method, version and confi
 provenance. Nothing here changes a record: curators see what came from the provider and what moien
 derived, kept apart.
 
-Start with ``moien heritage staff``. Layout only: search and records come from ``heritage``.
+Start with ``moien heritage staff``. Layout only: search and records come from the ``heritage`` package, given
+the settings as values (no assistant plugin is involved).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
 import streamlit as st
 
-from moien.assistants.core import i18n
+from moien.assistants.core.config import Settings, get_settings
 from moien.heritage.i18n import field_label, method_label, msg
+from moien.lang import LANGS, own_name, pick
 
-LANGS = ("lb", "fr", "de", "en")
-LANG_NAMES = {"lb": "Lëtzebuergesch", "fr": "Français", "de": "Deutsch", "en": "English"}
+if TYPE_CHECKING:
+    from moien.heritage.model import Record
+    from moien.heritage.search import SearchConfig
+    from moien.heritage.store import RecordStore
+
 UI = {
     "title": {
         "lb": "Sammlungen – Personal",
@@ -58,25 +65,31 @@ UI = {
 }
 
 
-def u(key: str, lang: str, **kw) -> str:
-    return i18n.pick(UI, key, lang, **kw)
+def u(key: str, lang: str, **kw: object) -> str:
+    return pick(UI, key, lang, **kw)
+
+
+def lang_option(code: str) -> str:
+    """A language in the picker: its own name, capitalised as a list entry starts ("Français")."""
+    name = own_name(code)
+    return name[:1].upper() + name[1:]
 
 
 @st.cache_resource(show_spinner=False)
-def backend():
-    from moien.assistants.core.config import get_settings
+def backend() -> tuple[Settings, RecordStore, SearchConfig]:
+    from moien.heritage.search import SearchConfig
     from moien.heritage.store import RecordStore
 
     settings = get_settings()
-    return settings, RecordStore.open(settings.home)
+    return settings, RecordStore.open(settings.home), SearchConfig.from_settings(settings)
 
 
-def render_record(rec, lang: str) -> None:
+def render_record(rec: Record, lang: str, home: Path) -> None:
     from moien.heritage.views import image_path, side_by_side
 
     st.subheader(rec.title(lang))
     st.caption(rec.id + (f" · {msg('deleted', lang)}" if rec.deleted else ""))
-    img = image_path(rec)
+    img = image_path(rec, home)
     if img:
         st.image(str(img), width=360)
     header = st.columns([2, 4, 5])
@@ -125,13 +138,11 @@ def render_record(rec, lang: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="moien · heritage staff", page_icon="🗂️", layout="wide")
-    settings, store = backend()
+    settings, store, search_config = backend()
     state = st.session_state
     state.setdefault("selected", None)
     with st.sidebar:
-        lang = st.selectbox(
-            "Sprooch · Langue · Sprache · Language", LANGS, key="lang", format_func=lambda c: LANG_NAMES[c]
-        )
+        lang = st.selectbox("Sprooch · Langue · Sprache · Language", LANGS, key="lang", format_func=lang_option)
         stats = store.stats()
         st.caption(u("stats", lang, records=stats["records"], enriched=stats["enriched"]))
         query = st.text_input(u("query", lang), key="query")
@@ -147,7 +158,7 @@ def main() -> None:
     left, right = st.columns([2, 3])
     with left:
         if query:
-            from moien.heritage.index import SearchFilters, get_search
+            from moien.heritage.search import SearchFilters, get_search
             from moien.heritage.views import summary
 
             filters = SearchFilters(
@@ -158,13 +169,13 @@ def main() -> None:
                 year_from=years[0] if years != (1700, 2025) else None,
                 year_to=years[1] if years != (1700, 2025) else None,
             )
-            hits = get_search(store, settings.home).search(query, filters, top_k=25)
+            hits = get_search(store, settings.home, search_config).search(query, filters, top_k=25)
             recs = store.get_many([h.id for h in hits])
             st.markdown(f"**{u('results', lang)}** ({len(hits)})")
             for h in hits:
                 if h.id not in recs:
                     continue
-                s = summary(recs[h.id], lang)
+                s = summary(recs[h.id], lang, settings.home)
                 label = f"{s['title']} · {s['date'] or '–'} · {s['type'] or ''}"
                 if st.button(label, key=f"hit-{h.id}", width="stretch"):
                     state.selected = h.id
@@ -174,7 +185,7 @@ def main() -> None:
         if state.selected:
             rec = store.get(state.selected)
             if rec is not None:
-                render_record(rec, lang)
+                render_record(rec, lang, settings.home)
             else:
                 st.warning(msg("not_found", lang, id=state.selected))
         else:

@@ -21,8 +21,6 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-UI_LANGS = ("lb", "fr", "de", "en")
-
 
 class ModelSettings(BaseModel):
     """Which language model answers, and how."""
@@ -76,7 +74,11 @@ class OpenSearchSettings(BaseModel):
 
 
 class HeritageSettings(BaseModel):
-    """Where the heritage search index lives."""
+    """The heritage collections: where the search index lives, how it is built, the demo and the kiosk.
+
+    Read by the heritage plugin, its command line and the kiosk/staff apps, which pass the values down to the
+    ``heritage`` package as arguments (``moien.heritage.search.SearchConfig.from_settings``).
+    """
 
     #: ``embedded``: on disk under ``$MOIEN_HOME/heritage/index``, in process, no server (the default).
     #: ``opensearch``: an OpenSearch server, through Haystack's OpenSearch document store.
@@ -88,6 +90,17 @@ class HeritageSettings(BaseModel):
     opensearch_index: str = "moien-heritage"
     #: Check the server's TLS certificate (https URLs).
     opensearch_verify_certs: bool = True
+    #: From this many records on, the embedded index also builds a faiss HNSW graph and the dense retriever
+    #: searches it instead of the exact matrix product (faster at 100k records, approximate).
+    ann_min: int = Field(default=20000, ge=1)
+    #: Threads of the e5 embedding model; one is fastest on a busy machine (a kiosk also runs the language model).
+    embed_threads: int = Field(default=1, ge=1)
+    #: Your own authority table (CSV ``id,type,lb,fr,de,en,alt,wikidata,start,end``); default: the shipped one.
+    authority: Path | None = None
+    #: Load the demo collection into an empty store on first use (``False``: an empty collection stays empty).
+    demo: bool = True
+    #: Seconds without a touch before the kiosk wipes the conversation (``moien heritage kiosk --idle``).
+    kiosk_idle_seconds: float = Field(default=90.0, gt=0)
 
 
 class GeneralSettings(BaseModel):

@@ -1,7 +1,9 @@
-"""``moien heritage``: import, enrich, index, search and show heritage records; start the kiosk.
+"""``moien heritage``: import, enrich, index, search and show heritage records; start the kiosk. ``moien
+opensearch``: the local OpenSearch node of the search's server backend.
 
-Mounted on the ``moien`` command line by the plugin's ``register_commands`` hook; also runs alone as
-``python -m moien.assistants.heritage.cli``.
+Mounted on the ``moien`` command line by the plugin's ``register_commands`` hook; ``moien heritage`` also runs
+alone as ``python -m moien.assistants.heritage.cli``. The settings are read here and passed to the ``heritage``
+package as values.
 """
 
 from __future__ import annotations
@@ -10,13 +12,22 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from moien.lang import LANGS
+
+if TYPE_CHECKING:
+    from moien.assistants.core.config import Settings
+    from moien.connectors.opensearch_server import LocalOpenSearch
+    from moien.heritage.search import SearchConfig
+    from moien.heritage.store import RecordStore
 
 app = typer.Typer(
     name="heritage",
@@ -28,6 +39,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+opensearch_app = typer.Typer(
+    help="The local OpenSearch node for the heritage search's server backend (MOIEN_HERITAGE__BACKEND=opensearch).",
+    no_args_is_help=True,
+)
 err = Console(stderr=True)
 out = Console()
 
@@ -36,7 +51,7 @@ LangOpt = Annotated[
 ]
 
 
-def _settings():
+def _settings() -> Settings:
     from moien.assistants.core.config import get_settings
 
     return get_settings()
@@ -44,16 +59,22 @@ def _settings():
 
 def _lang(lang: str | None) -> str:
     lang = (lang or _settings().ui_lang or "lb").lower()
-    return lang if lang in ("lb", "fr", "de", "en") else "en"
+    return lang if lang in LANGS else "en"
 
 
-def _store():
+def _store() -> RecordStore:
     from moien.heritage.store import RecordStore
 
     return RecordStore.open(_settings().home)
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _search_config() -> SearchConfig:
+    from moien.heritage.search import SearchConfig
+
+    return SearchConfig.from_settings(_settings())
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code)
 
@@ -71,13 +92,13 @@ class _Bars:
             transient=True,
             disable=not enabled,
         )
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
-    def __enter__(self):
+    def __enter__(self) -> _Bars:
         self.progress.__enter__()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.progress.__exit__(*exc)
 
     def update(self, phase: str, done: int, total: int | None) -> None:
@@ -209,14 +230,25 @@ def enrich(
     Every enrichment is stored beside the source values with its method, version and confidence; the
     source values are never changed.
     """
+    from moien.assistants.heritage.plugin import language_detector
+    from moien.heritage.embeddings import Embedder
     from moien.heritage.enrich import enrich as run
+    from moien.heritage.enrich.authority import load_authority
     from moien.heritage.i18n import kind_label, msg
 
     lang = _lang(lang)
+    heritage = _settings().heritage
+    Embedder.configure(threads=heritage.embed_threads)
+    asked = [s.strip() for s in steps.split(",") if s.strip()]
     try:
         with _Bars(not as_json) as bars:
             report = run(
-                _store(), [s.strip() for s in steps.split(",") if s.strip()], force=force, progress=bars.update
+                _store(),
+                asked,
+                force=force,
+                progress=bars.update,
+                authority=load_authority(heritage.authority),
+                language=language_detector() if "language" in asked else None,
             )
     except ValueError as exc:
         _fail(str(exc))
@@ -238,12 +270,12 @@ def index(
     """Build the search index (BM25 + embeddings) under $MOIEN_HOME/heritage/index, or in OpenSearch when
     MOIEN_HERITAGE__BACKEND=opensearch."""
     from moien.heritage.i18n import msg
-    from moien.heritage.index import IndexMissing, build_index
+    from moien.heritage.search import IndexMissing, build_index
 
     lang = _lang(lang)
     try:
         with _Bars() as bars:
-            m = build_index(_store(), _settings().home, embeddings=embeddings, progress=bars.update)
+            m = build_index(_store(), _settings().home, _search_config(), embeddings=embeddings, progress=bars.update)
     except IndexMissing as exc:  # e.g. the OpenSearch server does not answer
         _fail(str(exc))
     except ModuleNotFoundError as exc:
@@ -330,7 +362,7 @@ def search(
     from dataclasses import asdict
 
     from moien.heritage.i18n import msg
-    from moien.heritage.index import IndexMissing, SearchFilters, get_search
+    from moien.heritage.search import IndexMissing, SearchFilters, get_search
     from moien.heritage.views import summary
 
     lang = _lang(lang)
@@ -339,11 +371,12 @@ def search(
         type=type_, place=place, provider=provider, rights=rights, year_from=year_from, year_to=year_to
     )
     try:
-        hits = get_search(store, _settings().home).search(query, filters, top_k=limit)
+        hits = get_search(store, _settings().home, _search_config()).search(query, filters, top_k=limit)
     except IndexMissing as exc:
         _fail(str(exc))
     recs = store.get_many([h.id for h in hits])
-    results = [{**summary(recs[h.id], lang), **h.to_dict()} for h in hits if h.id in recs]
+    home = _settings().home
+    results = [{**summary(recs[h.id], lang, home), **h.to_dict()} for h in hits if h.id in recs]
     if as_json:
         print(
             json.dumps(
@@ -423,7 +456,8 @@ def show(
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
     """How many records, by provider and format, how many enriched, and the state of the index."""
-    from moien.heritage.index import HeritageIndex, IndexMissing, index_dir
+    from moien.heritage.search import IndexMissing
+    from moien.heritage.search.embedded import HeritageIndex, index_dir
 
     store = _store()
     data = store.stats()
@@ -440,17 +474,29 @@ def demo(
     lang: LangOpt = None,
 ) -> None:
     """Load the demo collection (214 records in lb/fr/de/en, with images), enrich and index it. Idempotent."""
+    from moien.assistants.heritage.plugin import language_detector
     from moien.heritage.demo import load_demo
     from moien.heritage.i18n import msg
+    from moien.heritage.search import IndexMissing
 
     lang = _lang(lang)
     store = _store()
-    with _Bars() as bars:
-        summary = load_demo(store, _settings().home, embeddings=embeddings, progress=bars.update)
+    try:
+        with _Bars() as bars:
+            summary = load_demo(
+                store,
+                _settings().home,
+                embeddings=embeddings,
+                progress=bars.update,
+                search=_search_config(),
+                language=language_detector(),
+            )
+    except IndexMissing as exc:  # e.g. the OpenSearch server does not answer
+        _fail(str(exc))
     out.print(msg("demo_loaded", lang, records=summary["index"]["records"]))
 
 
-def _streamlit(app_file: str, port: int, host: str, extra_env: dict | None = None) -> None:
+def _streamlit(app_file: str, port: int, host: str, extra_env: dict[str, str] | None = None) -> NoReturn:
     path = Path(__file__).resolve().parents[2] / "ui" / app_file
     env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", **(extra_env or {})}
     cmd = [
@@ -482,10 +528,17 @@ def kiosk(
     host: Annotated[
         str, typer.Option(help="Address to bind (the kiosk's own browser usually runs on the same machine).")
     ] = "127.0.0.1",
-    idle: Annotated[int, typer.Option(help="Seconds without a touch before the conversation is wiped.")] = 90,
+    idle: Annotated[
+        int | None,
+        typer.Option(
+            help="Seconds without a touch before the conversation is wiped (default: MOIEN_HERITAGE__KIOSK_IDLE_SECONDS, 90)."
+        ),
+    ] = None,
 ) -> None:
     """Start the full-screen visitor kiosk (four languages, large type, images, idle reset; works offline)."""
-    _streamlit("kiosk_app.py", port, host, {"MOIEN_KIOSK_IDLE_SECONDS": str(idle)})
+    # the app reads its settings from the environment, like every moien process: the option travels there
+    env = {"MOIEN_HERITAGE__KIOSK_IDLE_SECONDS": str(idle)} if idle is not None else None
+    _streamlit("kiosk_app.py", port, host, env)
 
 
 @app.command()
@@ -495,6 +548,87 @@ def staff(
 ) -> None:
     """Start the staff view: search, and record pages with source and enriched values side by side."""
     _streamlit("staff_app.py", port, host)
+
+
+# --- moien opensearch -----------------------------------------------------------------------------
+def _local_opensearch() -> LocalOpenSearch:
+    from moien.connectors.opensearch_server import LocalOpenSearch, OpenSearchServerError
+
+    s = _settings()
+    if s.heritage.opensearch_url:
+        _fail(
+            f"MOIEN_HERITAGE__OPENSEARCH_URL is set ({s.heritage.opensearch_url}): moien does not start a local "
+            "OpenSearch. Unset it to use the local one."
+        )
+    try:
+        return LocalOpenSearch.from_settings(s)
+    except OpenSearchServerError as exc:
+        _fail(str(exc))
+
+
+@opensearch_app.command("start")
+def opensearch_start() -> None:
+    """Build the local OpenSearch node once (Maven), start it on 127.0.0.1, wait until it answers."""
+    from moien.connectors.opensearch_server import OpenSearchServerError
+
+    server = _local_opensearch()
+    try:
+        st = server.start(echo=lambda m: err.print(f"[dim]{m}[/]"))
+    except OpenSearchServerError as exc:
+        _fail(str(exc))
+    out.print(f"OpenSearch running at {st.url} (pid {st.pid}); data in {st.data_dir}")
+
+
+@opensearch_app.command("stop")
+def opensearch_stop() -> None:
+    """Stop the local OpenSearch node (no-op when it is not running)."""
+    out.print(_local_opensearch().stop().message)
+
+
+@opensearch_app.command("status")
+def opensearch_status() -> None:
+    """Say whether the local OpenSearch node runs, and where."""
+    st = _local_opensearch().status()
+    out.print(f"{'running' if st.running else 'stopped'}: {st.url} pid={st.pid} data={st.data_dir} — {st.message}")
+    raise typer.Exit(0 if st.running else 3)
+
+
+# --- moien setup ----------------------------------------------------------------------------------
+def setup_heritage(settings: Settings, echo: Callable[[str], None]) -> None:
+    """``moien setup``'s heritage part (the plugin's ``setup`` hook). Idempotent, and quick the second time.
+
+    With the OpenSearch backend and no ``MOIEN_HERITAGE__OPENSEARCH_URL``, the local node is started; then the
+    demo collection goes into an empty store (unless ``MOIEN_HERITAGE__DEMO=0``) and the search index is built
+    if it is missing or older than the store, so the first question does not wait for it.
+    """
+    from moien.assistants.core.plugins import SetupError
+    from moien.assistants.heritage.plugin import language_detector
+    from moien.connectors.opensearch_server import LocalOpenSearch, OpenSearchServerError
+    from moien.heritage.demo import load_demo
+    from moien.heritage.search import IndexMissing, SearchConfig, get_search
+    from moien.heritage.store import RecordStore
+
+    config = SearchConfig.from_settings(settings)
+    store = RecordStore.open(settings.home)
+    try:
+        if config.backend == "opensearch" and not config.opensearch_url:
+            st = LocalOpenSearch.from_settings(settings).start(echo=echo)
+            echo(f"OpenSearch running at {st.url} (pid {st.pid}).")
+        if store.count() == 0 and settings.heritage.demo:
+            summary = load_demo(store, settings.home, search=config, language=language_detector())
+            echo(f"Heritage demo collection loaded: {summary['index']['records']} records.")
+        elif store.count():
+            get_search(store, settings.home, config)  # builds the index when it is missing or stale
+            echo(f"Heritage collection searchable: {store.count()} records.")
+    except (OpenSearchServerError, IndexMissing) as exc:
+        raise SetupError(str(exc)) from exc
+    except ModuleNotFoundError as exc:
+        raise SetupError(
+            f"{exc.name} is not installed: install moien with its 'opensearch' extra (`make install` does), "
+            "or set MOIEN_HERITAGE__BACKEND=embedded."
+        ) from exc
+    finally:
+        store.close()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The ``heritage`` assistant: answers museum visitors from the collection's records only, and cites them.
 
-* A question is searched in the records (``moien.heritage.index``: BM25 + multilingual embeddings); only
+* A question is searched in the records (``moien.heritage.search``: BM25 + multilingual embeddings); only
   records that really match are kept — with none, the grounding is empty and the core answers "I don't
   know" in the visitor's language.
 * Answers are short (at most 80 words) and plain, as on a kiosk: ``instructions()`` says so to the
@@ -8,18 +8,33 @@
 * "Tell me more" (méi, plus, mehr…) describes the object last shown in full; "show related objects"
   (ähnlech, semblables, verwandte…) presents the records linked to it by enrichment. What was shown is
   kept in the conversation's state (``query.state``), in memory only.
+
+The ``heritage`` package stands on its own: this plugin hands it what it needs from moien — the settings as
+values (:class:`~moien.heritage.search.SearchConfig`) and moien's language identification
+(:func:`language_detector`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import threading
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from moien.assistants.core.assistant import Assistant, AssistantUnavailable
 from moien.assistants.core.plugins import hookimpl
 from moien.assistants.core.types import Grounding, Query, Source
+
+if TYPE_CHECKING:
+    import typer
+
+    from moien.assistants.core.config import Settings
+    from moien.heritage.enrich import LanguageDetector
+    from moien.heritage.model import Enrichment, Record
+    from moien.heritage.search import Hit, SearchConfig, Searcher
+    from moien.heritage.store import RecordStore
 
 HERE = Path(__file__).parent
 MAX_WORDS = 80
@@ -54,12 +69,6 @@ FOLLOW_UP_FILLER = frozenset(
     uber iwwer it lui ihm him her dazu doriwwer davon
 """.split()
 )
-LANG_NAMES = {
-    "lb": "Luxembourgish (Lëtzebuergesch)",
-    "fr": "French (français)",
-    "de": "German (Deutsch)",
-    "en": "English",
-}
 KIOSK_RULE = "You are the guide of a museum, answering visitors at a kiosk."
 
 
@@ -87,31 +96,46 @@ class HeritageAssistant(Assistant):
         "en": "collection search",
     }
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.home = Path(settings.home)
-        self._store = None
+        self._store: RecordStore | None = None
+        self._config: SearchConfig | None = None
         self._lock = threading.Lock()
 
     # -- plumbing -----------------------------------------------------------------------------------
     @property
-    def store(self):
+    def search_config(self) -> SearchConfig:
+        """The heritage settings as the search takes them (computed on first use: registering stays cheap)."""
+        if self._config is None:
+            from moien.heritage.search import SearchConfig
+
+            self._config = SearchConfig.from_settings(self.settings)
+        return self._config
+
+    @property
+    def store(self) -> RecordStore:
         with self._lock:
             if self._store is None:
                 from moien.heritage.store import RecordStore
 
                 self._store = RecordStore.open(self.home)
-                if self._store.count() == 0 and os.environ.get("MOIEN_HERITAGE_DEMO", "auto") != "0":
+                if self._store.count() == 0 and self.settings.heritage.demo:
                     # An empty collection gets the demo one, so a first `make run` has something to show.
                     from moien.heritage.demo import load_demo
 
-                    load_demo(self._store, self.home)
+                    load_demo(self._store, self.home, search=self.search_config, language=language_detector())
             return self._store
 
-    def searcher(self):
-        from moien.heritage.index import get_search
+    def searcher(self) -> Searcher:
+        from moien.heritage.search import get_search
 
-        return get_search(self.store, self.home)
+        return get_search(self.store, self.home, self.search_config)
+
+    def warm_up(self) -> None:
+        """Open the store (loading the demo into an empty one) and load, build or rebuild the search index now,
+        not at the first visitor's question."""
+        self.searcher()
 
     def nlu_file(self) -> Path | None:
         return HERE / "nlu.yml"
@@ -134,7 +158,7 @@ class HeritageAssistant(Assistant):
             raise AssistantUnavailable("heritage", f"{type(exc).__name__}: {exc}") from exc
 
     def _ground(self, query: Query) -> Grounding:
-        from moien.heritage.index import terms
+        from moien.heritage.search import terms
 
         store = self.store
         kind = self._follow_up(query)
@@ -157,7 +181,7 @@ class HeritageAssistant(Assistant):
                 found = store.get_many(related_ids)
                 recs = [found[i] for i in related_ids if i in found and not found[i].deleted]
                 if recs:
-                    how = {}
+                    how: dict[str, Enrichment] = {}
                     for e in links:
                         how.setdefault(e.value, e)
                     note = (
@@ -175,7 +199,7 @@ class HeritageAssistant(Assistant):
             return Grounding(sources=[], passages=[])
         return self._grounding(recs, query)
 
-    def _search(self, text: str, limit: int) -> list:
+    def _search(self, text: str, limit: int) -> list[Record]:
         hits = self.searcher().search(text, top_k=8)
         relevant = [h for h in hits if self.relevant(h)][:limit]
         if not relevant:
@@ -184,7 +208,7 @@ class HeritageAssistant(Assistant):
         return [found[h.id] for h in relevant if h.id in found and not found[h.id].deleted]
 
     @staticmethod
-    def relevant(hit) -> bool:
+    def relevant(hit: Hit) -> bool:
         lexical = (
             hit.bm25 >= MIN_BM25
             and hit.matched_terms >= 1
@@ -201,11 +225,12 @@ class HeritageAssistant(Assistant):
         return None
 
     def _grounding(
-        self, recs, query: Query, *, detailed: bool = False, note: str = "", keep_focus: bool = False
+        self, recs: list[Record], query: Query, *, detailed: bool = False, note: str = "", keep_focus: bool = False
     ) -> Grounding:
         from moien.heritage.views import date_label
 
-        sources, passages = [], []
+        sources: list[Source] = []
+        passages: list[str] = []
         for rec in recs:
             title = rec.title(query.lang)
             date = date_label(rec)
@@ -229,7 +254,7 @@ class HeritageAssistant(Assistant):
             self._store.close()
 
 
-def passage(rec, lang: str, *, detailed: bool = False) -> str:
+def passage(rec: Record, lang: str, *, detailed: bool = False) -> str:
     """What the model reads about a record: its source values, then what enrichment added, marked so."""
     limit = 1200 if detailed else 300
     parts = []
@@ -266,13 +291,43 @@ def passage(rec, lang: str, *, detailed: bool = False) -> str:
     return text[:limit]
 
 
+@lru_cache(maxsize=1)
+def language_detector() -> LanguageDetector:
+    """moien's language identification, as the heritage enrichment takes it (a language and a confidence when it
+    is confident, else nothing), with the model's format and corpus hash as the enrichments' version."""
+    from moien.assistants.core.langid import default_identifier
+    from moien.heritage.enrich import LanguageDetector
+
+    ident = default_identifier()
+    meta = ident.metadata or {}
+    version = f"{meta.get('format', 'moien-langid')}+{str(meta.get('corpus_sha256', ''))[:8]}"
+
+    def detect(text: str) -> tuple[str, float] | None:
+        r = ident.identify(text)
+        return (r.lang, r.confidence) if r.is_confident else None
+
+    return LanguageDetector(detect=detect, version=version)
+
+
 @hookimpl
-def register_assistants(register, settings) -> None:
+def register_assistants(register: Callable[[Assistant], None], settings: Settings) -> None:
     register(HeritageAssistant(settings))
 
 
 @hookimpl
-def register_commands(cli) -> None:
-    from moien.assistants.heritage.cli import app
+def register_commands(cli: typer.Typer) -> None:
+    """``moien heritage …`` (import, enrich, index, search, show, images, demo, kiosk, staff) and ``moien
+    opensearch start|stop|status`` (the local node of the search's server backend)."""
+    from moien.assistants.heritage.cli import app, opensearch_app
 
     cli.add_typer(app, name="heritage")
+    cli.add_typer(opensearch_app, name="opensearch")
+
+
+@hookimpl
+def setup(settings: Settings, echo: Callable[[str], None]) -> None:
+    """Start the local OpenSearch node when the search runs on it, then make the collection searchable: the demo
+    collection into an empty store (unless ``MOIEN_HERITAGE__DEMO=0``) and the index built. Quick when done."""
+    from moien.assistants.heritage.cli import setup_heritage
+
+    setup_heritage(settings, echo)

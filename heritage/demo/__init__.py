@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from moien.heritage.enrich import LanguageDetector
+    from moien.heritage.search import SearchConfig
+    from moien.heritage.store import RecordStore
 
 HERE = Path(__file__).parent
 COLLECTION = HERE / "collection.json"
@@ -20,7 +26,7 @@ MAPPING = HERE / "collection.mapping.yml"
 EMBEDDINGS = HERE / "embeddings.npz"
 
 
-def seed_embeddings(store) -> int:
+def seed_embeddings(store: RecordStore) -> int:
     """Put the shipped demo vectors into the store's embedding cache (only where none is cached)."""
     if not EMBEDDINGS.is_file():
         return 0
@@ -34,7 +40,7 @@ def seed_embeddings(store) -> int:
     return len(rows)
 
 
-def write_embeddings(store) -> int:
+def write_embeddings(store: RecordStore) -> int:
     """Write the demo records' cached vectors to ``embeddings.npz`` (after ``load_demo``)."""
     from moien.heritage.embeddings import record_text, text_hash
 
@@ -52,25 +58,40 @@ def write_embeddings(store) -> int:
 
 
 def load_demo(
-    store, home: Path, *, embeddings: bool = True, progress: Callable[[str, int, int | None], None] | None = None
-) -> dict:
-    """Import the demo collection, enrich it and build the search index; returns a summary."""
-    from moien.heritage.enrich import STEPS, enrich
-    from moien.heritage.importers import import_path
-    from moien.heritage.index import HeritageIndex, IndexMissing, build_index, index_dir
+    store: RecordStore,
+    home: Path,
+    *,
+    embeddings: bool = True,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    search: SearchConfig | None = None,
+    language: LanguageDetector | None = None,
+) -> dict[str, Any]:
+    """Import the demo collection, enrich it and build the search index; returns a summary.
 
+    ``search``: the backend and options of the index (default: embedded); ``language``: what names the language
+    of untagged texts (without one, the ``language`` step is skipped and such texts stay untagged).
+    """
+    from moien.heritage.enrich import STEPS, enrich
+    from moien.heritage.enrich.authority import load_authority
+    from moien.heritage.importers import import_path
+    from moien.heritage.search import IndexMissing, SearchConfig, build_index
+    from moien.heritage.search.embedded import HeritageIndex, index_dir
+
+    search = search or SearchConfig()
     report = import_path(
         store, COLLECTION, "json", MAPPING, progress=(lambda d, t: progress("import", d, t)) if progress else None
     )
     if embeddings:
         seed_embeddings(store)
-    steps = STEPS if embeddings else tuple(s for s in STEPS if s != "embeddings")
-    enriched = enrich(store, steps, progress=progress)
-    try:  # an index that already matches the store is kept
-        manifest = HeritageIndex(index_dir(home)).manifest
-        current = manifest["generation"] == store.generation() and manifest["embeddings"] == embeddings
-    except IndexMissing:
-        current = False
+    steps = [s for s in STEPS if (embeddings or s != "embeddings") and (language is not None or s != "language")]
+    enriched = enrich(store, steps, progress=progress, authority=load_authority(search.authority), language=language)
+    current = False
+    if search.backend == "embedded":  # an index that already matches the store is kept
+        try:
+            manifest = HeritageIndex(index_dir(home)).manifest
+            current = manifest["generation"] == store.generation() and manifest["embeddings"] == embeddings
+        except IndexMissing:
+            pass
     if not current:
-        manifest = build_index(store, home, embeddings=embeddings, progress=progress)
+        manifest = build_index(store, home, search, embeddings=embeddings, progress=progress)
     return {"import": report.to_dict(), "enrich": enriched.to_dict(), "index": manifest}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 MUSEE = "Musée régional de démonstration"
@@ -27,15 +28,17 @@ PDM = "http://creativecommons.org/publicdomain/mark/1.0/"
 CCBY = "https://creativecommons.org/licenses/by/4.0/"
 INC = "http://rightsstatements.org/vocab/InC/1.0/"
 
-items: list[dict] = []
+items: list[dict[str, Any]] = []
+#: A text in several languages (``{"fr": …, "de": …}``), or one untagged text.
+Text = dict[str, str] | str
 
 
 def add(
     rid: str,
-    title: dict | str,
-    description: dict | str,
+    title: Text,
+    description: Text,
     *,
-    type_: dict | str,
+    type_: Text,
     date: str | None = None,
     creator: list[str] | None = None,
     place: list[str] | None = None,
@@ -47,7 +50,7 @@ def add(
     manifest: str | None = None,
     extent: str | None = None,
 ) -> None:
-    item = {
+    item: dict[str, Any] = {
         "id": rid,
         "title": title,
         "description": description,
@@ -572,7 +575,8 @@ PLACES = {
 }
 
 # -- a publisher's postcards ---------------------------------------------------------------------------
-VIEWS = {
+#: Per view: its phrase in each language, and a further sentence (``more``) per language.
+VIEWS: dict[str, dict[str, Any]] = {
     "castle": {
         "fr": "le château",
         "de": "die Burg",

@@ -8,24 +8,29 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+Draw = ImageDraw.ImageDraw
+RGB = tuple[int, int, int]
+Theme = Callable[[Image.Image, Draw, random.Random], None]
+
 OUT = Path(__file__).with_name("images")
 W, H = 400, 300
-SKY = (214, 228, 240)
-SEPIA_SKY = (236, 222, 196)
+SKY: RGB = (214, 228, 240)
+SEPIA_SKY: RGB = (236, 222, 196)
 
 
-def _canvas(sky=SKY, ground=(120, 150, 90), horizon=210):
+def _canvas(sky: RGB = SKY, ground: RGB = (120, 150, 90), horizon: int = 210) -> tuple[Image.Image, Draw]:
     img = Image.new("RGB", (W, H), sky)
     d = ImageDraw.Draw(img)
     d.rectangle([0, horizon, W, H], fill=ground)
     return img, d
 
 
-def castle(d: ImageDraw.ImageDraw, x=120, y=200, color=(110, 100, 95)):
+def castle(d: ImageDraw.ImageDraw, x: int = 120, y: int = 200, color: RGB = (110, 100, 95)) -> None:
     d.polygon([(0, 210), (90, 120), (200, 150), (320, 110), (400, 210)], fill=(95, 130, 80))
     d.rectangle([x, y - 90, x + 160, y - 10], fill=color)
     for tx in (x - 10, x + 140):
@@ -37,7 +42,7 @@ def castle(d: ImageDraw.ImageDraw, x=120, y=200, color=(110, 100, 95)):
         d.rectangle([wx, y - 70, wx + 10, y - 50], fill=(40, 40, 50))
 
 
-def bridge(d, y=215, color=(150, 140, 125)):
+def bridge(d: Draw, y: int = 215, color: RGB = (150, 140, 125)) -> None:
     d.rectangle([0, y, W, H], fill=(90, 120, 160))
     d.rectangle([0, y - 40, W, y - 20], fill=color)
     for ax in range(20, W, 90):
@@ -45,7 +50,7 @@ def bridge(d, y=215, color=(150, 140, 125)):
         d.arc([ax + 20, y - 30, ax + 90, y + 40], 180, 360, fill=color, width=8)
 
 
-def church(d, x=170, color=(200, 190, 170)):
+def church(d: Draw, x: int = 170, color: RGB = (200, 190, 170)) -> None:
     d.rectangle([x, 110, x + 90, 210], fill=color)
     d.polygon([(x - 5, 110), (x + 45, 70), (x + 95, 110)], fill=(120, 70, 60))
     d.rectangle([x + 30, 30, x + 60, 110], fill=color)
@@ -54,7 +59,7 @@ def church(d, x=170, color=(200, 190, 170)):
     d.ellipse([x + 38, 45, x + 52, 59], outline=(60, 50, 40), width=2)
 
 
-def furnace(d):
+def furnace(d: Draw) -> None:
     d.rectangle([0, 210, W, H], fill=(90, 70, 60))
     for x, h in ((60, 150), (170, 180), (280, 140)):
         d.polygon([(x, 210), (x + 20, 210 - h), (x + 50, 210 - h), (x + 70, 210)], fill=(70, 60, 60))
@@ -64,14 +69,14 @@ def furnace(d):
     d.rectangle([0, 190, W, 198], fill=(150, 80, 40))
 
 
-def vineyard(d):
+def vineyard(d: Draw) -> None:
     d.polygon([(0, 90), (400, 40), (400, 230), (0, 230)], fill=(150, 170, 90))
     for i, yy in enumerate(range(70, 230, 18)):
         d.line([(0, yy + 30), (400, yy - 20 + i)], fill=(80, 110, 50), width=5)
     d.rectangle([0, 230, W, H], fill=(90, 120, 160))
 
 
-def train(d):
+def train(d: Draw) -> None:
     d.rectangle([0, 230, W, 240], fill=(90, 80, 70))
     for x in range(0, W, 20):
         d.rectangle([x, 238, x + 10, 246], fill=(120, 100, 70))
@@ -84,7 +89,7 @@ def train(d):
         d.ellipse([95 - k * 20, 80 - k * 14, 135 - k * 15, 110 - k * 14], fill=(200, 200, 200))
 
 
-def market(d, rng: random.Random):
+def market(d: Draw, rng: random.Random) -> None:
     for x in range(20, W, 75):
         col = rng.choice([(200, 60, 50), (60, 120, 180), (230, 190, 60), (90, 160, 90)])
         d.polygon([(x, 140), (x + 60, 140), (x + 70, 165), (x - 10, 165)], fill=col)
@@ -95,7 +100,7 @@ def market(d, rng: random.Random):
         d.rectangle([px, py - 18, px + 12, py], fill=rng.choice([(60, 60, 90), (120, 40, 40), (40, 90, 60)]))
 
 
-def fair(d):
+def fair(d: Draw) -> None:
     cx, cy, r = 200, 120, 90
     d.ellipse([cx - r, cy - r, cx + r, cy + r], outline=(120, 60, 60), width=4)
     for a in range(0, 360, 30):
@@ -108,7 +113,7 @@ def fair(d):
     d.polygon([(290, 215), (340, 150), (390, 215)], fill=(60, 110, 190))
 
 
-def procession(d, rng: random.Random):
+def procession(d: Draw, rng: random.Random) -> None:
     church(d, x=280, color=(210, 200, 180))
     for i in range(12):
         px = 20 + i * 22
@@ -119,7 +124,7 @@ def procession(d, rng: random.Random):
     d.rectangle([45, 140, 90, 165], fill=(200, 40, 40))
 
 
-def newspaper(img: Image.Image, d, rng: random.Random):
+def newspaper(img: Image.Image, d: Draw, rng: random.Random) -> None:
     d.rectangle([60, 20, 340, 290], fill=(245, 240, 225), outline=(90, 90, 90))
     d.rectangle([75, 32, 325, 58], fill=(40, 40, 40))
     for col in range(3):
@@ -129,7 +134,7 @@ def newspaper(img: Image.Image, d, rng: random.Random):
             d.line([(x, 72 + row * 9), (x + w, 72 + row * 9)], fill=(110, 110, 110), width=2)
 
 
-def lamp(d):
+def lamp(d: Draw) -> None:
     d.rectangle([0, 0, W, H], fill=(60, 55, 50))
     d.polygon([(170, 240), (230, 240), (220, 120), (180, 120)], fill=(190, 150, 60))
     d.ellipse([165, 100, 235, 140], fill=(200, 160, 70))
@@ -138,7 +143,7 @@ def lamp(d):
     d.ellipse([185, 45, 215, 62], fill=(255, 230, 120))
 
 
-def vase(d):
+def vase(d: Draw) -> None:
     d.rectangle([0, 0, W, H], fill=(230, 225, 215))
     d.ellipse([130, 90, 270, 260], fill=(245, 245, 250), outline=(60, 80, 150), width=3)
     d.rectangle([170, 50, 230, 110], fill=(245, 245, 250), outline=(60, 80, 150), width=3)
@@ -147,7 +152,7 @@ def vase(d):
     d.line([(140, 200), (260, 200)], fill=(40, 70, 160), width=3)
 
 
-def clock(d):
+def clock(d: Draw) -> None:
     d.rectangle([0, 0, W, H], fill=(225, 215, 200))
     d.rectangle([160, 20, 240, 290], fill=(120, 75, 40))
     d.ellipse([165, 35, 235, 105], fill=(245, 240, 220), outline=(60, 40, 20), width=3)
@@ -157,7 +162,7 @@ def clock(d):
     d.line([(200, 110), (200, 200)], fill=(200, 170, 60), width=2)
 
 
-def banner(d):
+def banner(d: Draw) -> None:
     d.rectangle([0, 0, W, H], fill=(230, 225, 215))
     d.line([(100, 20), (300, 20)], fill=(100, 70, 40), width=6)
     d.polygon([(110, 24), (290, 24), (290, 240), (200, 280), (110, 240)], fill=(150, 30, 40))
@@ -165,7 +170,7 @@ def banner(d):
     d.polygon([(200, 105), (212, 140), (188, 140)], fill=(230, 190, 70))
 
 
-def map_(d, rng: random.Random):
+def map_(d: Draw, rng: random.Random) -> None:
     d.rectangle([0, 0, W, H], fill=(240, 230, 200))
     pts = [
         (200 + 110 * math.cos(a) * (0.8 + 0.3 * rng.random()), 150 + 130 * math.sin(a) * (0.8 + 0.2 * rng.random()))
@@ -178,7 +183,7 @@ def map_(d, rng: random.Random):
         d.ellipse([x - 4, y - 4, x + 4, y + 4], fill=(150, 40, 40))
 
 
-def coin(d):
+def coin(d: Draw) -> None:
     d.rectangle([0, 0, W, H], fill=(60, 60, 70))
     d.ellipse([100, 50, 300, 250], fill=(190, 160, 80), outline=(140, 110, 50), width=6)
     d.ellipse([140, 90, 260, 210], outline=(140, 110, 50), width=3)
@@ -199,7 +204,7 @@ def coin(d):
     )
 
 
-def portrait(d):
+def portrait(d: Draw) -> None:
     d.rectangle([0, 0, W, H], fill=(235, 225, 205))
     d.rectangle([110, 20, 290, 280], outline=(120, 90, 60), width=8)
     d.ellipse([165, 60, 235, 140], fill=(225, 200, 175), outline=(90, 70, 60), width=2)
@@ -207,13 +212,13 @@ def portrait(d):
     d.polygon([(140, 270), (160, 160), (240, 160), (260, 270)], fill=(70, 80, 110))
 
 
-def landscape(d):
+def landscape(d: Draw) -> None:
     d.polygon([(0, 170), (120, 110), (230, 160), (320, 100), (400, 150), (400, 230), (0, 230)], fill=(110, 140, 90))
     d.rectangle([0, 200, W, 240], fill=(100, 140, 180))
     d.ellipse([300, 30, 350, 80], fill=(250, 200, 110))
 
 
-def mill(d):
+def mill(d: Draw) -> None:
     d.rectangle([0, 220, W, H], fill=(90, 120, 160))
     d.rectangle([150, 110, 270, 220], fill=(200, 190, 170))
     d.polygon([(140, 110), (210, 60), (280, 110)], fill=(120, 70, 60))
@@ -226,7 +231,7 @@ def mill(d):
         )
 
 
-def poster(d, rng: random.Random):
+def poster(d: Draw, rng: random.Random) -> None:
     col = rng.choice([(200, 60, 50), (40, 90, 150), (210, 160, 40)])
     d.rectangle([0, 0, W, H], fill=(230, 225, 215))
     d.rectangle([90, 15, 310, 285], fill=col)
@@ -236,7 +241,7 @@ def poster(d, rng: random.Random):
         d.rectangle([110, 210 + k * 16, 290 - k * 20, 218 + k * 16], fill=(245, 240, 230))
 
 
-THEMES = {
+THEMES: dict[str, Theme] = {
     "castle": lambda img, d, rng: castle(d),
     "castle-sepia": lambda img, d, rng: castle(d, color=(120, 100, 80)),
     "bridge": lambda img, d, rng: bridge(d),

@@ -2,7 +2,8 @@
 
 Steps (``moien heritage enrich --steps …``):
 
-* ``language``  — the language of untagged literals, with moien's language identification
+* ``language``  — the language of untagged literals, named by the detector the caller passes in (the heritage
+  assistant passes moien's language identification)
 * ``dates``     — free-text dates → a year interval and EDTF (``moien.heritage.enrich.dates``)
 * ``authority`` — people, places, concepts and periods linked to the local authority table
 * ``keywords``  — the record's most distinctive words (TF-IDF over the collection)
@@ -16,20 +17,23 @@ touched. Records whose source did not change since their last enrichment are ski
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from moien.heritage.enrich import dates as dates_mod
-from moien.heritage.enrich.authority import METHOD_MENTION, METHOD_VALUE, Authority, default_authority
+from moien.heritage.enrich.authority import METHOD_MENTION, METHOD_VALUE, Authority, Entry, load_authority
 from moien.heritage.enrich.authority import VERSION as AUTH_VERSION
 from moien.heritage.model import Enrichment, Record, now_iso
 from moien.heritage.store import RecordStore
-from moien.heritage.text import fold, name_key, tokens
+from moien.heritage.text import name_key, tokens
+from moien.lang import LANGS, fold
 
 STEPS = ("language", "dates", "authority", "keywords", "embeddings", "links")
 LANG_FIELDS = ("title", "alternative", "description", "subject", "type", "medium", "temporal")
@@ -41,17 +45,32 @@ SIMILAR_COSINE = 0.9
 Progress = Callable[[str, int, int | None], None]
 
 
+@dataclass(frozen=True)
+class LanguageDetector:
+    """How the ``language`` step names the language of an untagged text.
+
+    Heritage has no language model of its own (it stands apart from the assistants): whoever runs the step
+    passes one in — the heritage assistant's command line and demo loader pass moien's language identifier.
+    ``detect(text)`` returns ``(language, confidence)`` when it is sure enough to say, else ``None``;
+    ``version`` is recorded with every language it names (provenance).
+    """
+
+    detect: Callable[[str], tuple[str, float] | None]
+    version: str = "1"
+    method: str = "moien-langid"
+
+
 @dataclass
 class EnrichReport:
     records: int = 0
     enriched: int = 0
-    by_kind: Counter = field(default_factory=Counter)
+    by_kind: Counter[str] = field(default_factory=Counter)
     links: int = 0
     embedded: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "records": self.records,
             "enriched": self.enriched,
@@ -65,19 +84,21 @@ class EnrichReport:
 
 # -- per-record steps ---------------------------------------------------------------------------------
 class RecordEnricher:
-    def __init__(self, authority: Authority | None = None, df: Counter | None = None, n_docs: int = 0) -> None:
-        from moien.assistants.core.langid import default_identifier
-
-        self.langid = default_identifier()
-        meta = self.langid.metadata or {}
-        self.langid_version = f"{meta.get('format', 'moien-langid')}+{str(meta.get('corpus_sha256', ''))[:8]}"
-        self.authority = authority or default_authority()
+    def __init__(
+        self,
+        authority: Authority | None = None,
+        df: Counter[str] | None = None,
+        n_docs: int = 0,
+        language: LanguageDetector | None = None,
+    ) -> None:
+        self.detector = language
+        self.authority = authority or load_authority()
         self.df = df or Counter()
         self.n_docs = n_docs
 
     def language(self, rec: Record, at: str) -> list[Enrichment]:
         out: list[Enrichment] = []
-        known: Counter = Counter()
+        known: Counter[str] = Counter()
         pending: list[tuple[str, int, str]] = []
         for f in LANG_FIELDS:
             for i, lit in enumerate(rec.values(f)):
@@ -85,20 +106,24 @@ class RecordEnricher:
                     known[lit.lang] += len(lit.value)
                 else:
                     pending.append((f, i, lit.value))
+        detector = self.detector
+        if detector is None:
+            raise ValueError("the language step needs a language detector (enrich(..., language=...))")
         decided: list[tuple[str, int, str, float, str]] = []
         undecided: list[tuple[str, int]] = []
         for f, i, value in pending:
             if sum(ch.isalpha() for ch in value) < 3:
                 continue
-            r = self.langid.identify(value)
+            found = detector.detect(value)
             short = len(value.split()) < 3
             # One or two words rarely show their language (Portrait, Fotografie, Stahlindustrie): take the
             # model's answer only when it is very sure, else the language of the rest of the record.
-            if r.is_confident and r.lang in ("lb", "fr", "de", "en") and (not short or r.confidence >= 0.9):
-                conf = r.confidence * (0.8 if short else 1.0)
-                decided.append((f, i, r.lang, conf, "moien-langid"))
+            if found is not None and found[0] in LANGS and (not short or found[1] >= 0.9):
+                lang, confidence = found
+                conf = confidence * (0.8 if short else 1.0)
+                decided.append((f, i, lang, conf, detector.method))
                 if not short:
-                    known[r.lang] += len(value)
+                    known[lang] += len(value)
             else:
                 undecided.append((f, i))
         dominant = known.most_common(1)[0][0] if known else None
@@ -113,7 +138,7 @@ class RecordEnricher:
                     value=lang,
                     ref=i,
                     method=method,
-                    version=self.langid_version if method == "moien-langid" else "1",
+                    version=detector.version if method == detector.method else "1",
                     confidence=round(min(conf, 1.0), 3),
                     at=at,
                 )
@@ -168,7 +193,7 @@ class RecordEnricher:
 
     def authority_links(self, rec: Record, at: str) -> list[Enrichment]:
         out: list[Enrichment] = []
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for f in ("creator", "contributor", "place", "subject", "type", "medium", "temporal", "publisher"):
             for i, lit in enumerate(rec.values(f)):
                 hit = self.authority.match_value(lit.value, f)
@@ -197,7 +222,7 @@ class RecordEnricher:
         return out
 
     def _auth(
-        self, entry, f: str, ref: int | None, conf: float, method: str, at: str, matched: str, **extra
+        self, entry: Entry, f: str, ref: int | None, conf: float, method: str, at: str, matched: str, **extra: Any
     ) -> Enrichment:
         return Enrichment(
             field=f,
@@ -215,7 +240,7 @@ class RecordEnricher:
     def keywords(self, rec: Record, at: str, k: int = 5) -> list[Enrichment]:
         if not self.n_docs:
             return []
-        tf: Counter = Counter()
+        tf: Counter[str] = Counter()
         surface: dict[str, tuple[str, str | None]] = {}
         for f in ("title", "description"):
             for i, lit in enumerate(rec.values(f)):
@@ -270,8 +295,8 @@ class RecordEnricher:
         return out
 
 
-def _doc_freq(store: RecordStore) -> tuple[Counter, int]:
-    df: Counter = Counter()
+def _doc_freq(store: RecordStore) -> tuple[Counter[str], int]:
+    df: Counter[str] = Counter()
     n = 0
     for rec in store.iter_records():
         n += 1
@@ -291,7 +316,7 @@ class _Features:
     labels: dict[tuple[str, str], str] = field(default_factory=dict)
     mid: list[float] = field(default_factory=list)
     simhash: list[int] = field(default_factory=list)
-    shingles: list[frozenset] = field(default_factory=list)
+    shingles: list[frozenset[object]] = field(default_factory=list)  # word triples, or the words of a short text
 
 
 def _simhash(words: list[str]) -> int:
@@ -409,10 +434,11 @@ def compute_links(
                         add(s + r, int(c), "e5-cosine", round(score, 3), "")
     out: dict[int, list[tuple[int, str, float, str]]] = {}
     for a, links in pairs.items():
-        total: Counter = Counter()
+        total: dict[int, float] = defaultdict(float)
         for (b, _), (score, _) in links.items():
             total[b] += score
-        keep = {b for b, _ in total.most_common(MAX_RELATED)}
+        # what Counter.most_common does, for float scores
+        keep = {b for b, _ in heapq.nlargest(MAX_RELATED, total.items(), key=lambda kv: kv[1])}
         out[a] = sorted(
             [(b, m, s, via) for (b, m), (s, via) in links.items() if b in keep], key=lambda x: (-total[x[0]], -x[2])
         )
@@ -427,13 +453,20 @@ def enrich(
     force: bool = False,
     progress: Progress | None = None,
     authority: Authority | None = None,
+    language: LanguageDetector | None = None,
 ) -> EnrichReport:
-    """Run the enrichment steps over the store; returns what was added."""
+    """Run the enrichment steps over the store; returns what was added.
+
+    ``authority``: the table to link to (default: the shipped one); ``language``: what names the language of
+    untagged texts, needed by the ``language`` step only.
+    """
     asked = set(steps)
     unknown = asked - set(STEPS)
     steps = [s for s in STEPS if s in asked]
     if unknown:
         raise ValueError(f"unknown enrichment steps: {', '.join(sorted(unknown))}; known: {', '.join(STEPS)}")
+    if "language" in steps and language is None:
+        raise ValueError("the language step needs a language detector (enrich(..., language=...))")
     report = EnrichReport()
     started = time.perf_counter()
     at = now_iso()
@@ -441,7 +474,7 @@ def enrich(
     if per_record:
         t0 = time.perf_counter()
         df, n_docs = _doc_freq(store) if "keywords" in per_record else (Counter(), 0)
-        enricher = RecordEnricher(authority, df, n_docs)
+        enricher = RecordEnricher(authority, df, n_docs, language)
         total = store.count()
         batch: list[tuple[str, list[Enrichment]]] = []
         done = 0
@@ -485,7 +518,7 @@ def _made_by(e: Enrichment, steps: list[str]) -> bool:
     return kind_step.get(e.kind) in steps
 
 
-def _embeddings(store: RecordStore, progress: Progress | None, compute: bool):
+def _embeddings(store: RecordStore, progress: Progress | None, compute: bool) -> tuple[list[str], np.ndarray] | None:
     from moien.heritage.embeddings import ensure_embeddings, record_text
 
     items = [(rec.id, record_text(rec)) for rec in store.iter_records()]
@@ -500,7 +533,7 @@ def _embeddings(store: RecordStore, progress: Progress | None, compute: bool):
     return ids, np.stack([vecs[rid] for rid in ids]) if ids else np.zeros((0, 384), np.float32)
 
 
-def _links(store: RecordStore, at: str, vectors, progress: Progress | None) -> int:
+def _links(store: RecordStore, at: str, vectors: tuple[list[str], np.ndarray] | None, progress: Progress | None) -> int:
     feats = _Features()
     for rec in store.iter_records():
         _features(rec, feats)

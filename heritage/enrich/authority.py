@@ -1,6 +1,7 @@
 """A local authority table: people, places, concepts and periods with labels in lb/fr/de/en.
 
-``authority.csv`` (next to this file; replace it with ``MOIEN_HERITAGE_AUTHORITY=/path/file.csv``) has the
+``authority.csv`` (next to this file; replace it with ``MOIEN_HERITAGE__AUTHORITY=/path/file.csv``, which the
+callers pass to :func:`load_authority`) has the
 columns ``id,type,lb,fr,de,en,alt,wikidata,start,end``; ``alt`` lists other spellings separated by ``|``,
 ``wikidata`` is a Q-identifier where one is known (only identifiers we checked are filled in),
 ``start``/``end`` give a period's years.
@@ -14,19 +15,18 @@ find a record described only in French.
 from __future__ import annotations
 
 import csv
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from moien.heritage.text import fold, name_key
+from moien.heritage.text import name_key
+from moien.lang import LANGS, fold
 
 DEFAULT_PATH = Path(__file__).with_name("authority.csv")
 METHOD_VALUE = "authority-label"
 METHOD_MENTION = "authority-mention"
 VERSION = "1"
-LANGS = ("lb", "fr", "de", "en")
 #: Which kinds of entry a field's values may be (a subject can be a place or a person too).
 FIELD_TYPES = {
     "creator": ("person",),
@@ -99,16 +99,17 @@ class Entry:
 class Authority:
     entries: dict[str, Entry]
     exact: dict[str, tuple[str, bool]] = field(default_factory=dict)  # folded label → (id, preferred)
-    _mention: re.Pattern | None = None
+    _mention: re.Pattern[str] | None = None
     _mention_ids: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Authority:
-        path = Path(path or os.environ.get("MOIEN_HERITAGE_AUTHORITY") or DEFAULT_PATH)
+        """The table in ``path`` (a CSV as described above); the shipped one when ``path`` is ``None``."""
+        path = Path(path or DEFAULT_PATH)
         entries: dict[str, Entry] = {}
         with path.open(encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
-                labels = {lang: row[lang].strip() for lang in LANGS if row.get(lang, "").strip()}
+                labels: dict[str, str] = {lang: row[lang].strip() for lang in LANGS if row.get(lang, "").strip()}
                 entries[row["id"]] = Entry(
                     id=row["id"],
                     type=row["type"],
@@ -170,6 +171,11 @@ class Authority:
         return self.entries.get(entry_id)
 
 
-@lru_cache(maxsize=1)
-def default_authority() -> Authority:
-    return Authority.load()
+@lru_cache(maxsize=4)
+def load_authority(path: Path | None = None) -> Authority:
+    """The authority table in ``path`` (``None``: the shipped one), loaded once per process and path.
+
+    Enrichment links values to it and the search index reads the linked entries' labels from it, so both must
+    be given the same path (``HeritageSettings.authority``; :class:`moien.heritage.search.SearchConfig` carries it).
+    """
+    return Authority.load(path)

@@ -15,8 +15,10 @@ EDTF (Library of Congress, Extended Date/Time Format, ISO 8601-2) is produced wh
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import asdict, dataclass
+from typing import Any
+
+from moien.lang import fold_nocache
 
 METHOD = "date-rules"
 VERSION = "1"
@@ -36,13 +38,13 @@ class DateInterval:
     def label(self) -> str:
         return str(self.start_year) if self.start_year == self.end_year else f"{self.start_year}–{self.end_year}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    """:func:`moien.lang.fold`, then every kind of dash as ``-`` and runs of spaces as one (what the rules read)."""
+    text = fold_nocache(text)  # dates are rarely repeated: not worth a place in the shared cache
     text = text.replace("–", "-").replace("—", "-").replace("‐", "-")
     return " ".join(text.split())
 

@@ -12,9 +12,13 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from moien.heritage.model import Reason, Record, RecordError
 from moien.heritage.store import RecordStore, UpsertResult
+
+if TYPE_CHECKING:
+    from moien.heritage.importers.tabular import Mapping as FieldMapping
 
 FORMATS = ("auto", "oai-pmh", "oai_dc", "dc", "edm", "lido", "mets", "csv", "json")
 FORMAT_HELP = {
@@ -59,7 +63,7 @@ class ImportReport:
     def imported(self) -> int:
         return self.new + self.updated + self.unchanged
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["errors"] = [{"id": i, "reason": str(r), "code": getattr(r, "code", None)} for i, r in self.errors]
         return d
@@ -96,7 +100,7 @@ def detect_format(path: Path) -> str:
     raise ImportFailed(f"cannot tell the format of {path.name}; pass --format ({', '.join(FORMATS[1:])})")
 
 
-def parse_file(path: Path, fmt: str, mapping=None) -> Iterator[Record | RecordError]:
+def parse_file(path: Path, fmt: str, mapping: FieldMapping | None = None) -> Iterator[Record | RecordError]:
     from moien.heritage.importers import dc, edm, lido, mets, tabular
 
     if fmt == "auto":

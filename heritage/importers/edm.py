@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import DC, DCTERMS, RDF, SKOS
+from rdflib.term import Node
 
 from moien.heritage.model import Literal, Provenance, Reason, Record, RecordError
 
@@ -74,7 +75,7 @@ def _labels(g: Graph, node: URIRef) -> list[Literal]:
     return []
 
 
-def _values(g: Graph, subject, props: dict, link_fields: frozenset[str]) -> dict[str, list[Literal]]:
+def _values(g: Graph, subject: Node, props: dict[URIRef, str], link_fields: frozenset[str]) -> dict[str, list[Literal]]:
     out: dict[str, list[Literal]] = {}
     for prop, field in props.items():
         for o in g.objects(subject, prop):
@@ -97,20 +98,22 @@ def parse_edm_file(path: Path) -> Iterator[Record | RecordError]:
     except Exception as exc:  # rdflib raises several parser errors; the whole file is unreadable then
         yield RecordError(path.name, Reason("rdf_invalid", detail=str(exc)))
         return
-    aggregations = {}
+    aggregations: dict[Node, Node] = {}
     for agg in g.subjects(RDF.type, ORE.Aggregation):
         for cho in g.objects(agg, EDM.aggregatedCHO):
             aggregations[cho] = agg
     links = frozenset({"is_shown_at", "is_shown_by", "object", "rights"})
-    for n, cho in enumerate(sorted(g.subjects(RDF.type, EDM.ProvidedCHO)), 1):
+    # described objects are resources (URIs or blank nodes), which rdflib orders; sorted: a stable numbering
+    chos = sorted(c for c in g.subjects(RDF.type, EDM.ProvidedCHO) if isinstance(c, (URIRef, BNode)))
+    for n, cho in enumerate(chos, 1):
         rid = str(cho) if isinstance(cho, URIRef) else ""
         try:
             values = _values(g, cho, CHO_PROPS, frozenset())
-            agg = aggregations.get(cho)
-            if agg is not None:
-                for field, lits in _values(g, agg, AGG_PROPS, links).items():
+            aggregation = aggregations.get(cho)
+            if aggregation is not None:
+                for field, lits in _values(g, aggregation, AGG_PROPS, links).items():
                     values.setdefault(field, []).extend(lits)
-                for web in g.objects(agg, EDM.isShownBy):
+                for web in g.objects(aggregation, EDM.isShownBy):
                     for manifest in g.objects(web, DCTERMS.isReferencedBy):
                         values.setdefault("iiif_manifest", []).append(Literal(value=str(manifest), uri=str(manifest)))
             prov = Provenance(format="edm", origin=origin, original_id=rid or f"ProvidedCHO #{n}")

@@ -45,8 +45,9 @@ def _lang(el: etree._Element) -> str | None:
     node = el
     while node is not None:
         for attr in ("lang", "{http://www.w3.org/XML/1998/namespace}lang"):
-            if node.get(attr):
-                return node.get(attr)
+            value = node.get(attr)
+            if value:
+                return str(value)
         if etree.QName(node).localname == "mods":
             break
         node = node.getparent()

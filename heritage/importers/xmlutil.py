@@ -99,13 +99,14 @@ def text(el: etree._Element | None) -> str:
 def lang_of(el: etree._Element, attr_names: tuple[str, ...] = ()) -> str | None:
     """The element's language: its own ``xml:lang`` (or a given attribute), else the nearest ancestor's."""
     for name in attr_names:
-        if el.get(name):
-            return el.get(name)
+        own = el.get(name)
+        if own:
+            return str(own)
     node = el
     while node is not None:
         v = node.get(XML_LANG)
         if v:
-            return v
+            return str(v)
         node = node.getparent()
     return None
 

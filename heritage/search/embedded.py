@@ -1,4 +1,5 @@
-"""Search over the records: a Haystack pipeline fusing BM25 and multilingual embeddings (RRF).
+"""The embedded search backend: a Haystack pipeline fusing BM25 and multilingual embeddings (RRF), over an
+index on disk.
 
 ::
 
@@ -6,11 +7,12 @@
     text ──────────────────────► HeritageBM25Retriever ───────┴──► RankFusion (reciprocal rank fusion → Hits)
 
 Both retrievers read an index that lives on disk under ``$MOIEN_HOME/heritage/index`` — in process, no
-server: BM25 as a compressed inverted index (impacts precomputed per posting, numpy), the e5 vectors as
-a float32 matrix (searched exactly up to :data:`ANN_MIN_RECORDS` records) plus, for larger collections,
-a faiss HNSW graph over them (approximate, a fraction of a millisecond at 100k instead of ~16 ms for the
-exact product, which reads the whole 150 MB matrix per question), the filter facets as posting lists. ``moien heritage index`` builds it from the store
-(embedding only records whose text changed); a stale index is rebuilt on first use.
+server: BM25 as a compressed inverted index (impacts precomputed per posting, numpy), the e5 vectors as a
+float32 matrix (searched exactly up to ``ann_min`` records, ``HeritageSettings.ann_min``) plus, for larger
+collections, a faiss HNSW graph over them (approximate, a fraction of a millisecond at 100k instead of ~16 ms
+for the exact product, which reads the whole 150 MB matrix per question), the filter facets as posting lists.
+``moien heritage index`` builds it from the store (embedding only records whose text changed); a stale index is
+rebuilt on first use.
 
 Why not ``InMemoryDocumentStore``: its BM25 scores every document in Python on each query (seconds at
 100k records) and it persists to one JSON file; these two retrievers answer in milliseconds at 100k and
@@ -21,218 +23,75 @@ Qdrant) with the same documents and filters.
 Indexed text per record: every source literal, plus — from the enrichments — the labels in lb/fr/de/en
 of the authority entries it is linked to, its keywords and its date interval. Accents are folded and a
 light plural/inflection suffix is stripped (``Brécken``/``Bréck``, ``cartes``/``carte``), in documents and
-questions alike.
+questions alike (``moien.heritage.search.base``, shared with the OpenSearch backend).
 """
 
 from __future__ import annotations
 
 import json
-import math
-import os
 import shutil
 import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")  # sovereignty: no usage data leaves the host
-
 from haystack import Document, Pipeline, component
 
-from moien.heritage.enrich.authority import default_authority
+from moien.heritage.enrich.authority import Authority
 from moien.heritage.model import Record
+from moien.heritage.search.base import (
+    ANN_MIN_RECORDS,
+    FACETS,
+    Hit,
+    IndexMissing,
+    RankFusion,
+    SearchFilters,
+    head_candidates,
+    lexical_document,
+    record_index_text,
+    semantic_document,
+    terms,
+)
 from moien.heritage.store import RecordStore, heritage_home
-from moien.heritage.text import fold_nocache, tokens
+from moien.lang import fold_nocache
 
 INDEX_VERSION = 2
 K1, B = 1.2, 0.75
-TEXT_FIELDS = (
-    "title",
-    "alternative",
-    "description",
-    "creator",
-    "contributor",
-    "subject",
-    "type",
-    "medium",
-    "place",
-    "temporal",
-    "date",
-    "publisher",
-    "is_part_of",
-    "format",
-)
-#: Where ``type`` filters look: the EDM type (IMAGE, TEXT…), the source ``dc:type`` and linked concepts.
-FACETS = ("type", "place", "provider", "rights")
-RRF_K = 61
-#: From this many records on, the dense retriever searches a faiss HNSW graph instead of the exact matrix
-#: product; below it the product is faster than the graph and exact. ``MOIEN_HERITAGE_ANN_MIN`` overrides.
-ANN_MIN_RECORDS = int(os.environ.get("MOIEN_HERITAGE_ANN_MIN", "20000"))
 #: A filter that leaves at most this many records is searched exactly over those records (HNSW with a
 #: very selective filter walks most of the graph and can miss neighbours).
 ANN_EXACT_BELOW = 20000
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 64, 256
 
 
-def stem(word: str) -> str:
-    """A light, language-neutral suffix strip: plural -s/-x, then -en or -e (Brécken→breck, cartes→cart)."""
-    if len(word) > 4 and word[-1] in "sx":
-        word = word[:-1]
-    if len(word) > 6 and word.endswith("en"):
-        word = word[:-2]
-    elif len(word) > 5 and word.endswith("e"):
-        word = word[:-1]
-    return word
-
-
-def terms(text: str) -> list[str]:
-    return [stem(t) for t in tokens(text)]
-
-
-def rights_category(value: str) -> str | None:
-    v = fold_nocache(value)
-    if "publicdomain/zero" in v or "cc0" in v:
-        return "cc0"
-    if "publicdomain/mark" in v or "public domain" in v or "domaine public" in v or "gemeinfrei" in v or "noc-" in v:
-        return "public-domain"
-    if "licenses/by-sa" in v or "cc by-sa" in v:
-        return "cc-by-sa"
-    if "licenses/by" in v or "cc by" in v:
-        return "cc-by"
-    if "inc" in v.split("/") or "in copyright" in v or "/inc" in v or "urheberrecht" in v or "droits reserves" in v:
-        return "in-copyright"
-    return None
-
-
-@dataclass
-class SearchFilters:
-    """What a search may be narrowed to. Text filters match accent- and case-free, by substring."""
-
-    type: str | None = None
-    place: str | None = None
-    provider: str | None = None
-    rights: str | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-
-    def empty(self) -> bool:
-        return not any(v is not None and v != "" for v in asdict(self).values())
-
-    def to_haystack(self) -> dict[str, Any] | None:
-        """The same filters in Haystack's metadata-filter syntax (for any Haystack document store)."""
-        conds: list[dict] = []
-        for name in FACETS:
-            value = getattr(self, name)
-            if value:
-                conds.append({"field": f"meta.{name}", "operator": "==", "value": value})
-        if self.year_from is not None:
-            conds.append({"field": "meta.year_end", "operator": ">=", "value": self.year_from})
-        if self.year_to is not None:
-            conds.append({"field": "meta.year_start", "operator": "<=", "value": self.year_to})
-        return {"operator": "AND", "conditions": conds} if conds else None
-
-    @classmethod
-    def from_haystack(cls, filters: dict[str, Any] | None) -> SearchFilters:
-        out = cls()
-        if not filters:
-            return out
-        conds = filters.get("conditions", [filters]) if filters.get("operator") == "AND" or "field" in filters else []
-        for c in conds:
-            name = str(c.get("field", "")).removeprefix("meta.")
-            if name in FACETS:
-                setattr(out, name, c.get("value"))
-            elif name == "year_end" and c.get("operator") in (">=", ">"):
-                out.year_from = int(c["value"])
-            elif name == "year_start" and c.get("operator") in ("<=", "<"):
-                out.year_to = int(c["value"])
-            else:
-                raise ValueError(f"unsupported filter {c}")
-        return out
-
-
-@dataclass
-class Hit:
-    id: str
-    score: float  # fused (RRF) score
-    bm25: float = 0.0
-    cosine: float = 0.0
-    bm25_rank: int | None = None
-    dense_rank: int | None = None
-    matched_terms: int = 0
-    query_terms: int = 0
-
-    def to_dict(self) -> dict:
-        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+def _phase(progress: Callable[[str, int, int | None], None] | None, phase: str) -> Callable[[int, int], None] | None:
+    """A two-argument progress callback reporting as ``phase`` (``None`` when nobody listens)."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda done, total: report(phase, done, total)
 
 
 # -- building -----------------------------------------------------------------------------------------
-def record_index_text(rec: Record) -> tuple[list[str], dict[str, set[str]], tuple[float, float], int]:
-    """The terms, facet keys, year interval and source length the index keeps for a record.
-
-    The length BM25 normalises by counts the source text only: the labels of linked authority entries
-    (in four languages, with their variants) add vocabulary, not verbosity.
-    """
-    parts: list[str] = []
-    for f in TEXT_FIELDS:
-        vals = rec.texts(f)
-        if f == "title":
-            vals = vals * 2  # a word in the title says more than one in the description
-        parts.extend(vals)
-    source_len = len(terms(" ".join(parts)))
-    facets: dict[str, set[str]] = {f: set() for f in FACETS}
-    authority = default_authority()
-    for e in rec.enrichments:
-        if e.kind == "authority":
-            entry = authority.get(e.data.get("id", ""))
-            labels = entry.all_labels() if entry else list((e.data.get("labels") or {}).values())
-            parts.extend(labels)
-            if e.data.get("type") == "place" and e.field == "place":
-                facets["place"].update(fold_nocache(x) for x in labels)
-            if e.field == "type":
-                facets["type"].update(fold_nocache(x) for x in labels)
-        elif e.kind == "keyword":
-            parts.append(e.value)
-    for lit in rec.values("edm_type"):
-        facets["type"].add(fold_nocache(lit.value))
-    for lit in rec.values("type"):
-        facets["type"].add(fold_nocache(lit.value))
-    for lit in rec.values("place"):
-        facets["place"].add(fold_nocache(lit.value))
-    for f in ("provider", "data_provider"):
-        for lit in rec.values(f):
-            facets["provider"].add(fold_nocache(lit.value))
-    for lit in rec.values("rights"):
-        facets["rights"].add(fold_nocache(lit.value))
-        cat = rights_category(lit.value)
-        if cat:
-            facets["rights"].add(cat)
-    iv = rec.interval()
-    if iv:
-        parts.append(str(iv[0]) if iv[0] == iv[1] else f"{iv[0]} {iv[1]}")
-    years = (float(iv[0]), float(iv[1])) if iv else (math.nan, math.nan)
-    return terms(" ".join(parts)), facets, years, source_len
-
-
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, authority: Authority | None = None) -> None:
+        self.authority = authority
         self.ids: list[str] = []
         self.vocab: dict[str, int] = {}
         self.post_terms: list[int] = []
         self.post_docs: list[int] = []
         self.post_tf: list[int] = []
         self.doc_len: list[int] = []
-        self.facets: dict[str, dict[str, list[int]]] = {f: defaultdict(list) for f in FACETS}
+        self.facets: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in FACETS}
         self.years: list[tuple[float, float]] = []
 
     def add(self, rec: Record) -> None:
         doc = len(self.ids)
         self.ids.append(rec.id)
-        words, facets, years, source_len = record_index_text(rec)
+        words, facets, years, source_len = record_index_text(rec, self.authority)
         vocab = self.vocab
         for w, n in Counter(words).items():
             tid = vocab.get(w)
@@ -268,7 +127,8 @@ class _Builder:
         years = np.asarray(self.years, dtype=np.float32).reshape(-1, 2)
         np.save(out / "years.npy", years)
         facet_keys: dict[str, list[str]] = {}
-        arrays: dict[str, np.ndarray] = {}
+        # Any, not ndarray: mypy cannot tell these names from savez's own allow_pickle keyword
+        arrays: dict[str, Any] = {}
         for f, groups in self.facets.items():
             keys = sorted(groups)
             facet_keys[f] = keys
@@ -289,29 +149,21 @@ def index_dir(home: Path) -> Path:
     return heritage_home(home) / "index"
 
 
-def configured_backend() -> str:
-    """``embedded`` (this module) or ``opensearch`` (``heritage/opensearch_index.py``): ``MOIEN_HERITAGE__BACKEND``."""
-    from moien.assistants.core.config import get_settings
-
-    return get_settings().heritage.backend
-
-
 def build_index(
     store: RecordStore,
     home: Path,
     *,
     embeddings: bool = True,
     progress: Callable[[str, int, int | None], None] | None = None,
-    backend: str | None = None,
-) -> dict:
-    """Build the index from the store into ``$MOIEN_HOME/heritage/index`` (atomically replaced), or into the
-    configured OpenSearch when the backend is ``opensearch``."""
+    ann_min: int = ANN_MIN_RECORDS,
+    authority: Authority | None = None,
+) -> dict[str, Any]:
+    """Build the index from the store into ``$MOIEN_HOME/heritage/index`` (atomically replaced).
+
+    From ``ann_min`` records on, a faiss HNSW graph over the vectors is built too; ``authority`` is the table
+    the records were enriched against (its labels are indexed).
+    """
     from moien.heritage.embeddings import MODEL_ID, ensure_embeddings, record_text
-
-    if (backend or configured_backend()) == "opensearch":
-        from moien.heritage import opensearch_index
-
-        return opensearch_index.build_index(store, home, embeddings=embeddings, progress=progress)
 
     started = time.perf_counter()
     generation = store.generation()
@@ -319,7 +171,7 @@ def build_index(
     tmp = final.with_name("index.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    builder = _Builder()
+    builder = _Builder(authority)
     texts: list[tuple[str, str]] = []
     total = store.count()
     for i, rec in enumerate(store.iter_records(), 1):
@@ -332,11 +184,11 @@ def build_index(
     t_bm25 = time.perf_counter() - started
     has_vectors = False
     if embeddings and builder.ids:
-        vecs = ensure_embeddings(store, texts, (lambda d, t: progress("embeddings", d, t)) if progress else None)
+        vecs = ensure_embeddings(store, texts, _phase(progress, "embeddings"))
         mat = np.stack([vecs[rid] for rid in builder.ids]).astype(np.float32)
         np.save(tmp / "vectors.npy", mat)
         has_vectors = True
-        if len(builder.ids) >= ANN_MIN_RECORDS:
+        if len(builder.ids) >= ann_min:
             if progress:
                 progress("ann", 0, len(builder.ids))
             _save_hnsw(mat, tmp / "vectors.hnsw")
@@ -375,10 +227,6 @@ def _save_hnsw(mat: np.ndarray, path: Path) -> None:
 
 
 # -- reading ------------------------------------------------------------------------------------------
-class IndexMissing(RuntimeError):
-    """There is no index yet (run ``moien heritage index``, or ``moien heritage demo``)."""
-
-
 class HeritageIndex:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -407,7 +255,7 @@ class HeritageIndex:
             self.ann = faiss.read_index(str(self.path / "vectors.hnsw"))
             if self.ann.ntotal != self.n:
                 raise IndexMissing(f"the vector graph in {self.path} does not match the records; rebuild the index")
-        self._mask_cache: dict[tuple, np.ndarray] = {}
+        self._mask_cache: dict[tuple[object, ...], np.ndarray] = {}
 
     @property
     def n(self) -> int:
@@ -449,8 +297,8 @@ class HeritageIndex:
     def bm25(self, query: str, mask: np.ndarray | None, top_k: int) -> list[tuple[int, float, int, int]]:
         """(doc, score, matched query terms, query terms) of the best BM25 matches."""
         qterms = list(dict.fromkeys(terms(query)))
-        tids = [self.vocab[t] if t in self.vocab else self.decompound(t) for t in qterms]
-        tids = [t for t in tids if t is not None]
+        found = [self.vocab[t] if t in self.vocab else self.decompound(t) for t in qterms]
+        tids = [t for t in found if t is not None]
         if not tids:
             return []
         scores = np.zeros(self.n, dtype=np.float32)
@@ -474,12 +322,9 @@ class HeritageIndex:
 
     def decompound(self, term: str) -> int | None:
         """A compound the collection does not contain, read by its head: Karbidluucht → luucht,
-        Stolindustrie → industrie (German and Luxembourgish put the head noun last)."""
-        if len(term) < 8:
-            return None
-        for i in range(3, len(term) - 4):
-            head = stem(term[i:])
-            if len(head) >= 5 and head in self.vocab:
+        Stolindustrie → industrie (:func:`~moien.heritage.search.base.head_candidates`)."""
+        for head in head_candidates(term):
+            if head in self.vocab:
                 return self.vocab[head]
         return None
 
@@ -510,13 +355,17 @@ class HeritageIndex:
         import faiss
 
         k = min(top_k, self.n)
-        params = faiss.SearchParametersHNSW()
+        ann = self.ann
+        if ann is None:
+            raise IndexMissing(f"no vector graph in {self.path}")
+        # faiss's loader picks its compiled module at run time, so mypy does not see this class
+        params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
         params.efSearch = max(HNSW_EF_SEARCH, 2 * k)
         bits = None
         if mask is not None:  # faiss reads the filter as a bitmap, bit i of byte i // 8 (little-endian)
             bits = np.packbits(mask, bitorder="little")
             params.sel = faiss.IDSelectorBitmap(self.n, faiss.swig_ptr(bits))
-        sims, ids = self.ann.search(q.reshape(1, -1), k, params=params)
+        sims, ids = ann.search(q.reshape(1, -1), k, params=params)
         del bits  # (kept alive until the search is done)
         return [(int(d), float(s)) for d, s in zip(ids[0], sims[0]) if d >= 0]
 
@@ -529,7 +378,7 @@ class E5QueryEmbedder:
     # A numpy vector, not a list of floats: the pipeline copies what passes between components, and
     # copying 384 Python floats costs more than the whole BM25 search.
     @component.output_types(embedding=np.ndarray)
-    def run(self, text: str):
+    def run(self, text: str) -> dict[str, np.ndarray]:
         from moien.heritage.embeddings import Embedder
 
         return {"embedding": Embedder.query(text)}
@@ -542,15 +391,12 @@ class HeritageBM25Retriever:
         self.top_k = top_k
 
     @component.output_types(documents=list[Document])
-    def run(self, query: str, filters: dict[str, Any] | None = None, top_k: int | None = None):
+    def run(
+        self, query: str, filters: dict[str, Any] | None = None, top_k: int | None = None
+    ) -> dict[str, list[Document]]:
         mask = self.index.mask(SearchFilters.from_haystack(filters))
         hits = self.index.bm25(query, mask, top_k or self.top_k)
-        return {
-            "documents": [
-                Document(id=self.index.ids[d], score=s, meta={"bm25": s, "matched_terms": m, "query_terms": q})
-                for d, s, m, q in hits
-            ]
-        }
+        return {"documents": [lexical_document(self.index.ids[d], s, m, q) for d, s, m, q in hits]}
 
 
 @component
@@ -560,58 +406,16 @@ class HeritageEmbeddingRetriever:
         self.top_k = top_k
 
     @component.output_types(documents=list[Document])
-    def run(self, query_embedding: np.ndarray, filters: dict[str, Any] | None = None, top_k: int | None = None):
+    def run(
+        self, query_embedding: np.ndarray, filters: dict[str, Any] | None = None, top_k: int | None = None
+    ) -> dict[str, list[Document]]:
         mask = self.index.mask(SearchFilters.from_haystack(filters))
         hits = self.index.dense(np.asarray(query_embedding, dtype=np.float32), mask, top_k or self.top_k)
-        return {"documents": [Document(id=self.index.ids[d], score=s, meta={"cosine": s}) for d, s in hits]}
-
-
-@component
-class RankFusion:
-    """Reciprocal rank fusion of the lexical and the semantic list into :class:`Hit` objects.
-
-    The scores are those of Haystack's ``DocumentJoiner(join_mode="reciprocal_rank_fusion")`` (k = 61, equal
-    weights), written out here because the joiner keeps one Document per id: each hit's rank and score in
-    *each* list — which the assistant's grounding thresholds and ``--json`` use — would be lost, and reading
-    them back from the retrievers' outputs (``include_outputs_from``) makes the pipeline copy both lists
-    once more on every question.
-    """
-
-    @component.output_types(hits=list[Hit])
-    def run(
-        self, lexical: list[Document], semantic: list[Document] | None = None, query_terms: int = 0, top_k: int = 10
-    ):
-        fused: dict[str, float] = {}
-        if semantic is None:  # BM25 alone: its own scores
-            fused = {d.id: float(d.score or 0.0) for d in lexical}
-            scale = 1.0
-        else:
-            for docs in (lexical, semantic):
-                for rank, d in enumerate(docs):
-                    fused[d.id] = fused.get(d.id, 0.0) + 1.0 / (RRF_K + rank)
-            scale = RRF_K / 2
-        by_lex = {d.id: (r, d) for r, d in enumerate(lexical)}
-        by_sem = {d.id: (r, d) for r, d in enumerate(semantic or [])}
-        hits = []
-        for rid in sorted(fused, key=lambda i: -fused[i])[:top_k]:
-            lr, sr = by_lex.get(rid), by_sem.get(rid)
-            hits.append(
-                Hit(
-                    id=rid,
-                    score=fused[rid] * scale,
-                    bm25=float(lr[1].meta["bm25"]) if lr else 0.0,
-                    cosine=float(sr[1].meta["cosine"]) if sr else 0.0,
-                    bm25_rank=lr[0] + 1 if lr else None,
-                    dense_rank=sr[0] + 1 if sr else None,
-                    matched_terms=int(lr[1].meta["matched_terms"]) if lr else 0,
-                    query_terms=int(lr[1].meta["query_terms"]) if lr else query_terms,
-                )
-            )
-        return {"hits": hits}
+        return {"documents": [semantic_document(self.index.ids[d], s) for d, s in hits]}
 
 
 class HeritageSearch:
-    """The search pipeline over an index on disk; reloads when the index is rebuilt.
+    """The search pipeline over an index on disk (a :class:`~moien.heritage.search.base.Searcher`).
 
     ``text → embedder → dense retriever``, ``text → BM25 retriever``, both lists → :class:`RankFusion`.
     """
@@ -636,14 +440,15 @@ class HeritageSearch:
         if not query:
             return []
         hf = filters.to_haystack() if filters else None
-        data: dict[str, dict] = {
+        data: dict[str, dict[str, Any]] = {
             "bm25": {"query": query, "filters": hf},
             "fusion": {"query_terms": len(terms(query)), "top_k": top_k},
         }
         if self.dense:
             data["embedder"] = {"text": query}
             data["dense"] = {"filters": hf}
-        return self.pipeline.run(data)["fusion"]["hits"]
+        hits: list[Hit] = self.pipeline.run(data)["fusion"]["hits"]
+        return hits
 
 
 # -- one index per home, rebuilt when the store changed -------------------------------------------------
@@ -657,15 +462,10 @@ def get_search(
     *,
     rebuild_if_stale: bool = True,
     embeddings: bool = True,
-    backend: str | None = None,
+    ann_min: int = ANN_MIN_RECORDS,
+    authority: Authority | None = None,
 ) -> HeritageSearch:
-    """The search pipeline for ``home``; builds or rebuilds the index when missing or out of date.
-
-    With the ``opensearch`` backend (``MOIEN_HERITAGE__BACKEND``), the same search on an OpenSearch server."""
-    if (backend or configured_backend()) == "opensearch":
-        from moien.heritage import opensearch_index
-
-        return opensearch_index.get_search(store, home, rebuild_if_stale=rebuild_if_stale, embeddings=embeddings)
+    """The search pipeline for ``home``; builds or rebuilds the index when missing or out of date."""
     path = index_dir(home)
     with _LOCK:
         generation = store.generation()
@@ -678,7 +478,7 @@ def get_search(
         except IndexMissing:
             index, stale = None, True
         if stale and rebuild_if_stale:
-            build_index(store, home, embeddings=embeddings, backend="embedded")
+            build_index(store, home, embeddings=embeddings, ann_min=ann_min, authority=authority)
             index = HeritageIndex(path)
         elif index is None:
             raise IndexMissing(f"no heritage index in {path}")
