@@ -19,6 +19,7 @@ The core never imports an assistant by name: it only sees what the hooks registe
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -67,10 +68,18 @@ class AssistantSpec:
 
 def attachment_downloads(attachment: Attachment, lang: str) -> list[Download]:
     """What a person can save for ``attachment``, from the plugin that made it (nothing if none claims it)."""
-    return plugin_manager().hook.attachment_downloads(attachment=attachment, lang=lang) or []
+    downloads: list[Download] | None = _installed().hook.attachment_downloads(attachment=attachment, lang=lang)
+    return downloads or []
+
+
+@lru_cache(maxsize=1)
+def _installed() -> pluggy.PluginManager:
+    """The installed plugins, loaded once per process: a page asks for downloads on every rerun."""
+    return plugin_manager()
 
 
 def plugin_manager(extra_plugins: tuple[object, ...] = ()) -> pluggy.PluginManager:
+    """A manager with every plugin of the ``moien.assistants`` entry-point group, plus ``extra_plugins``."""
     pm = pluggy.PluginManager("moien")
     pm.add_hookspecs(AssistantSpec)
     pm.load_setuptools_entrypoints(GROUP)
