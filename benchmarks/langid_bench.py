@@ -28,7 +28,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from moien.assistants.core.langid import LANGS, MODEL_PATH, LanguageIdentifier, lid176_path  # noqa: E402
+from moien.assistants.core.langid import MODEL_PATH, LanguageIdentifier, lid176_path  # noqa: E402
+from moien.lang import LANGS  # noqa: E402
 
 MESSAGES = REPO / "tests" / "data" / "langid_messages.tsv"
 BUCKETS = (("1-3 words", 1, 3), ("4-8 words", 4, 8), ("9+ words", 9, 10**9))

@@ -140,7 +140,7 @@ def core(settings, neo4j_server):
 def model(settings):
     from moien.connectors.llm.runtime import get_model
 
-    return get_model(settings)
+    return get_model(settings.model, settings.model_cache_dir)
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

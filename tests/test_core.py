@@ -155,3 +155,137 @@ def test_out_of_scope_questions_get_the_list_of_what_moien_can_do(bare_core, lan
     assert reply.lang == lang
     for assistant in bare_core.assistants.values():
         assert assistant.title(lang) in reply.text
+
+
+# -- the streaming path, with a stand-in model: what a channel sees when an answer streams, fails or stops ------
+QUESTION = "Quand commence l'année scolaire ?"
+
+
+class FakeModel:
+    """Streams fixed text like the real runtime; can fail after some pieces and records being stopped."""
+
+    model_id = "fake-model"
+
+    def __init__(self, pieces: list[str], error: Exception | None = None) -> None:
+        self.pieces, self.error, self.stopped = pieces, error, False
+
+    def stream_chat(self, messages, *, max_tokens, temperature, stats=None):
+        try:
+            yield from self.pieces
+            if self.error is not None:
+                raise self.error
+        finally:
+            self.stopped = True
+
+    stream_json = None  # not used here
+
+
+def _core(tmp_path, helper, model=None):
+    from moien.assistants.core.engine import Core
+
+    return Core(Settings(home=tmp_path), assistants={helper.name: helper}, model=model or FakeModel(["Oui."]))
+
+
+def _school_assistant(respond=None, max_words=None):
+    from moien.assistants.core.assistant import Assistant
+    from moien.assistants.core.types import Grounding, Source
+
+    class School(Assistant):
+        name = "school"
+
+        def ground(self, query):
+            return Grounding([Source(id="cal", title="Calendrier scolaire")], ["L'année commence le 15 septembre."])
+
+        def respond(self, query, grounding, model):
+            return respond(query) if respond else None
+
+    School.max_words = max_words
+    return School()
+
+
+def test_an_answer_that_fails_midway_becomes_an_error_reply_and_memory_keeps_whole_exchanges(tmp_path):
+    from moien.assistants.core.types import Response
+
+    def broken(query):
+        def chunks():
+            yield "Étape 1 : "
+            raise RuntimeError("plugin bug")
+
+        return Response(chunks=chunks(), lang=query.lang)
+
+    core = _core(tmp_path, _school_assistant(broken))
+    turn = core.turn(QUESTION, session_id="s", assistant="school")
+    assert turn.reply.sources  # known before the answer streams
+    streamed = "".join(turn)
+    reply = turn.complete()
+    assert reply.kind == "error" and reply.ai_generated is False and not reply.sources and not reply.attachments
+    assert "RuntimeError" in reply.text and "Étape 1" not in reply.text  # half an answer is not kept as one
+    assert streamed.startswith("Étape 1")  # what the user already saw stays, the notice follows it
+    assert [who for who, _ in core.sessions.get("s").history()] == ["user"]
+    # the conversation goes on
+    again = core.ask(QUESTION, session_id="s", assistant="school")
+    assert again.kind == "error"
+    assert [who for who, _ in core.sessions.get("s").history()] == ["user", "user"]
+
+
+@pytest.mark.parametrize("style", ["completion", "mutating"])
+def test_an_assistants_own_answer_brings_its_attachments_and_final_language(tmp_path, style):
+    from moien.assistants.core.types import Attachment, Completion, Response
+
+    plan = Attachment(type="lesson_plan", data={"title": "Fractions"}, markdown="# Fractions")
+
+    def own(query):
+        if style == "completion":
+
+            def chunks():
+                yield "# Fractions"
+                return Completion(attachments=(plan,), lang="de")
+
+            return Response(chunks=chunks(), lang="fr")
+        # The older way, still accepted: the plugin fills its Response while the text streams.
+        response = Response(chunks=iter(()), lang="fr")
+
+        def filling():
+            yield "# Fractions"
+            response.attachments.append(plan)
+            response.lang = "de"
+
+        response.chunks = filling()
+        return response
+
+    core = _core(tmp_path, _school_assistant(own))
+    turn = core.turn(QUESTION, session_id="plan", assistant="school")
+    assert turn.reply.lang == "fr" and not turn.reply.attachments  # before the stream
+    reply = turn.complete()
+    assert reply.kind == "answer" and reply.ai_generated is True and reply.sources
+    assert reply.lang == "de" and [a.type for a in reply.attachments] == ["lesson_plan"]
+    assert [who for who, _ in core.sessions.get("plan").history()] == ["user", "assistant"]
+
+
+def test_a_busy_model_gets_a_busy_reply_and_the_question_is_remembered(tmp_path):
+    from moien.connectors.llm.runtime import ModelBusy
+
+    core = _core(tmp_path, _school_assistant(), FakeModel([], ModelBusy("queue full")))
+    reply = core.ask(QUESTION, session_id="busy", assistant="school")
+    assert reply.kind == "busy" and reply.ai_generated is False and not reply.sources
+    assert reply.lang == "fr" and reply.text
+    assert [who for who, _ in core.sessions.get("busy").history()] == ["user"]
+
+
+def test_the_models_answer_is_cut_at_the_assistants_word_limit(tmp_path):
+    sentences = ["L'année scolaire commence le 15 septembre. "] * 10
+    core = _core(tmp_path, _school_assistant(max_words=15), FakeModel(sentences))
+    reply = core.ask(QUESTION, assistant="school")
+    assert reply.kind == "answer" and reply.ai_generated is True
+    assert 0 < len(reply.text.split()) <= 15
+    assert reply.text.endswith(".")  # cut after a whole sentence
+
+
+def test_a_channel_that_stops_reading_stops_the_model_and_nothing_half_is_remembered(tmp_path):
+    model = FakeModel(["L'année ", "commence ", "le 15 septembre."])
+    core = _core(tmp_path, _school_assistant(), model)
+    stream = iter(core.turn(QUESTION, session_id="left", assistant="school"))
+    assert next(stream) == "L'année "
+    stream.close()  # the visitor walked away from the kiosk
+    assert model.stopped  # the model's queue slot is free again at once
+    assert core.sessions.get("left").history() == []

@@ -258,6 +258,15 @@ def test_shipped_model_is_small_and_loads_quickly():
     assert time.perf_counter() - started < 1.0  # goal 0.3 s; slack for loaded CI machines
 
 
+def test_shipped_model_knows_moiens_four_languages_in_its_training_order():
+    # A retrain with the same corpus and seed must give the shipped model: the label order is part of it.
+    from moien.lang import LANGS as MOIEN_LANGS
+
+    meta = json.loads(MODEL_PATH.with_suffix(".json").read_text(encoding="utf-8"))
+    assert tuple(meta["labels"]) == LABELS
+    assert set(LABELS) == {*MOIEN_LANGS, "other"} and set(LANGS) == set(MOIEN_LANGS)
+
+
 def test_default_identifier_is_cached():
     assert default_identifier() is default_identifier()
 

@@ -49,8 +49,10 @@ class Assistant(ABC):
     def respond(self, query: Query, grounding: Grounding, model: ChatModel) -> Response | None:
         """Answer in the assistant's own way (e.g. structured output); ``None`` lets the core answer.
 
-        Called only when ``grounding`` has sources. The core still adds the disclosure, the sources and the
-        AI marking to the reply.
+        Called only when ``grounding`` has sources. ``Response.chunks`` is best a generator that yields the text
+        and *returns* a ``Completion`` with what only the end knows (attachments, the final language). The core
+        streams it like its own answers (same handling of a busy model and of failures, same session memory)
+        and still adds the disclosure, the sources and the AI marking to the reply.
         """
         return None
 

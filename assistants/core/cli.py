@@ -175,7 +175,8 @@ def model_info() -> None:
     from moien.connectors.llm.runtime import get_model
 
     try:
-        m = get_model(get_settings())
+        s = get_settings()
+        m = get_model(s.model, s.model_cache_dir)
     except ModelError as exc:
         _fail(str(exc))
     out.print(

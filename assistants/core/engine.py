@@ -1,8 +1,13 @@
-"""The shared assistant core: one turn = clean → identify language → route → ground → generate → trust.
+"""The shared assistant core: one turn = clean → identify language → guard → route → ground → reply.
 
 ``Core.turn()`` returns a ``Turn`` at once: its ``reply`` already carries the language, the sources and
 the disclosure (so a UI shows the sources before the model starts writing); iterating the turn streams
 the answer text; when the iteration ends ``reply.text`` holds the whole answer.
+
+Each step is a small method. A step that ends the turn early (an empty message, a jailbreak, no sources…)
+raises ``_Canned``, and ``turn`` answers it with a reply written by people. Every streamed answer — the core's
+own generation or an assistant's ``Response`` — goes through ``_stream``, the one place that handles a busy
+model, a failure, the word limit, the session memory and the completed reply.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 
 from moien.assistants.core import i18n
@@ -23,20 +28,20 @@ from moien.assistants.core.router import Route, Router
 from moien.assistants.core.session import Session, SessionStore
 from moien.assistants.core.text import cap_words
 from moien.assistants.core.trust import clean_message, configure_logging, is_jailbreak, redact
-from moien.assistants.core.types import Grounding, Query, Reply
+from moien.assistants.core.types import Completion, Grounding, Query, Reply, ReplyKind, Response
 from moien.connectors.llm.model_store import ModelError, resolve_model_path
-from moien.connectors.llm.runtime import ChatMessage, ChatModel, GenerationStats, ModelBusy, get_model
+from moien.connectors.llm.runtime import ChatMessage, ChatModel, GenerationStats, JsonSchema, ModelBusy, get_model
+from moien.lang import LANGS, PROMPT_NAMES
 
 log = logging.getLogger("moien.core")
 
-_LANG_FOR_PROMPT = {
-    "lb": "Luxembourgish (Lëtzebuergesch)",
-    "fr": "French (français)",
-    "de": "German (Deutsch)",
-    "en": "English",
-}
-
 DEFAULT_WORDS = 120
+#: Longest answer kept in session memory, in characters. Memory is bounded per turn as well as per
+#: conversation: a lesson plan's Markdown is long, and only its start helps the model with a follow-up.
+MEMORY_CHARS = 2000
+#: How much of an over-long message is read to choose the language of the refusal (identifying 100 KB
+#: would be slow, and the start of a message says its language as well as the whole).
+_LANG_SAMPLE_CHARS = 2000
 SYSTEM_PROMPT = (
     "You are moien, a helpful assistant of the Luxembourg public sector. "
     "Answer ONLY from the numbered sources given with the question and cite them in square brackets, "
@@ -56,11 +61,23 @@ class _LazyModel:
     def model_id(self) -> str:
         return self._core.model_id
 
-    def stream_chat(self, *args, **kwargs):
-        return self._core.model.stream_chat(*args, **kwargs)
+    def stream_chat(
+        self, messages: list[ChatMessage], *, max_tokens: int, temperature: float, stats: GenerationStats | None = None
+    ) -> Iterator[str]:
+        return self._core.model.stream_chat(messages, max_tokens=max_tokens, temperature=temperature, stats=stats)
 
-    def stream_json(self, *args, **kwargs):
-        return self._core.model.stream_json(*args, **kwargs)
+    def stream_json(
+        self,
+        messages: list[ChatMessage],
+        schema: JsonSchema,
+        *,
+        max_tokens: int,
+        temperature: float,
+        stats: GenerationStats | None = None,
+    ) -> Iterator[str]:
+        return self._core.model.stream_json(
+            messages, schema, max_tokens=max_tokens, temperature=temperature, stats=stats
+        )
 
 
 @dataclass
@@ -78,6 +95,53 @@ class Turn:
         for _ in self:
             pass
         return self.reply
+
+
+class _Canned(Exception):
+    """Raised by a step that ends the turn early; ``Core.turn`` answers with ``text`` (written by people)."""
+
+    def __init__(self, kind: ReplyKind, text: str) -> None:
+        super().__init__(kind)
+        self.kind: ReplyKind = kind
+        self.text = text
+
+
+@dataclass
+class _Context:
+    """What the steps of one turn have decided so far; each step adds what it found."""
+
+    session: Session
+    ui_lang: str
+    started: float
+    #: The reply's language: the session's or the UI's until the message has been identified.
+    lang: str
+    #: The cleaned message (empty until it passed the input checks).
+    text: str = ""
+    #: Why ``lang`` was chosen (``LangResult.reason``); empty when the message was refused before identification.
+    lang_reason: str = ""
+    #: The assistant the turn was routed to; from then on, the question is part of the conversation.
+    helper: Assistant | None = None
+
+
+def _passing(pieces: Iterator[str], parts: list[str]) -> Generator[str, None, Completion | None]:
+    """Pass ``pieces`` on, keeping a copy in ``parts``; return the ``Completion`` the stream returned, if any.
+
+    Not ``yield from pieces``: that would keep no copy. Not a ``for`` loop: that would lose the return value.
+    """
+    while True:
+        try:
+            piece = next(pieces)
+        except StopIteration as stop:
+            return stop.value if isinstance(stop.value, Completion) else None
+        parts.append(piece)
+        yield piece
+
+
+def _close(pieces: Iterator[str] | None) -> None:
+    """Stop a stream that was left early, so the model's queue slot is freed now, not when it is collected."""
+    close = getattr(pieces, "close", None)
+    if close is not None:
+        close()
 
 
 class Core:
@@ -105,7 +169,7 @@ class Core:
     def model(self) -> ChatModel:
         with self._model_lock:
             if self._model is None:
-                self._model = get_model(self.settings)
+                self._model = get_model(self.settings.model, self.settings.model_cache_dir)
             return self._model
 
     def check_model(self) -> None:
@@ -127,9 +191,16 @@ class Core:
         return m.path.stem if m.path else m.name
 
     # -- the turn ----------------------------------------------------------------------------------
-    def ask(self, message: str, **kwargs) -> Reply:
+    def ask(
+        self,
+        message: str | bytes,
+        *,
+        session_id: str | None = None,
+        assistant: str | None = None,
+        ui_lang: str | None = None,
+    ) -> Reply:
         """Non-streaming convenience: the whole reply."""
-        return self.turn(message, **kwargs).complete()
+        return self.turn(message, session_id=session_id, assistant=assistant, ui_lang=ui_lang).complete()
 
     def turn(
         self,
@@ -140,134 +211,135 @@ class Core:
         ui_lang: str | None = None,
     ) -> Turn:
         session = self.sessions.get(session_id or uuid.uuid4().hex)
-        ui_lang = ui_lang if ui_lang in i18n.LANGS else self.settings.ui_lang
+        ui = ui_lang if ui_lang is not None and ui_lang in LANGS else self.settings.ui_lang
+        ctx = _Context(session, ui, time.perf_counter(), lang=session.last_lang or ui)
+        try:
+            text = self._clean_input(ctx, message)
+            self._identify_language(ctx, text)
+            self._guard(ctx, text)
+            helper, route = self._route(ctx, text, assistant)
+            query, grounding = self._ground(ctx, helper, route)
+            return self._reply(ctx, helper, query, grounding)
+        except _Canned as canned:
+            return self._canned(ctx, canned)
+
+    # -- steps -------------------------------------------------------------------------------------
+    def _clean_input(self, ctx: _Context, message: str | bytes) -> str:
+        """The message as the rest of the turn reads it: decoded, normalised, not empty, not too long."""
         if isinstance(message, bytes):
             message = message.decode("utf-8", errors="replace")
         text = clean_message(message or "")
-        started = time.perf_counter()
-
         if len(text) > self.settings.max_message_chars:
-            lang = self._decide_lang(text[:2000], session, ui_lang).lang
-            lang = lang if lang in i18n.LANGS else (session.last_lang or ui_lang)
-            return self._canned(
-                session,
-                lang,
-                "invalid_input",
-                i18n.t("too_long", lang, length=len(text), limit=self.settings.max_message_chars),
-            )
+            self._language_of(ctx, text[:_LANG_SAMPLE_CHARS])
+            limit = self.settings.max_message_chars
+            raise _Canned("invalid_input", i18n.t("too_long", ctx.lang, length=len(text), limit=limit))
         if not text:
-            lang = session.last_lang or ui_lang
-            return self._canned(session, lang, "invalid_input", i18n.t("empty_message", lang))
+            raise _Canned("invalid_input", i18n.t("empty_message", ctx.lang))
+        ctx.text = text
+        return text
 
-        decision = self._decide_lang(text, session, ui_lang)
-        lang = decision.lang if decision.lang in i18n.LANGS else (session.last_lang or ui_lang)
-        if decision.lang in i18n.LANGS and decision.is_confident:
-            session.last_lang = decision.lang
+    def _language_of(self, ctx: _Context, text: str) -> LangResult:
+        """Identify ``text``; the reply takes its language when it is one of moien's four."""
+        decision = self.langid.identify(text, session_lang=ctx.session.last_lang, ui_lang=ctx.ui_lang)
+        if decision.lang in LANGS:
+            ctx.lang = decision.lang
+        return decision
 
+    def _identify_language(self, ctx: _Context, text: str) -> None:
+        decision = self._language_of(ctx, text)
+        ctx.lang_reason = decision.reason
+        if decision.is_confident:  # a guess must not become the conversation's language
+            ctx.session.last_lang = decision.lang
+
+    def _guard(self, ctx: _Context, text: str) -> None:
+        """Refuse attempts to override the system prompt before any retrieval or generation."""
         if is_jailbreak(text):
-            return self._canned(session, lang, "out_of_scope", self._capabilities(lang), reason=decision.reason)
+            raise _Canned("out_of_scope", self._capabilities(ctx.lang))
 
-        route: Route = self.router.route(text, explicit=assistant)
+    def _route(self, ctx: _Context, text: str, explicit: str | None) -> tuple[Assistant, Route]:
+        route = self.router.route(text, explicit=explicit)
         if route.assistant is None:
             if route.unknown:
                 available = ", ".join(self.assistants) or "-"
-                return self._canned(
-                    session,
-                    lang,
-                    "invalid_input",
-                    i18n.t("unknown_assistant", lang, name=route.unknown, available=available),
-                    reason=decision.reason,
+                raise _Canned(
+                    "invalid_input", i18n.t("unknown_assistant", ctx.lang, name=route.unknown, available=available)
                 )
-            return self._canned(session, lang, "out_of_scope", self._capabilities(lang), reason=decision.reason)
+            raise _Canned("out_of_scope", self._capabilities(ctx.lang))
         helper = self.assistants[route.assistant]
-        session.last_assistant = helper.name
+        ctx.helper = helper
+        ctx.session.last_assistant = helper.name
+        return helper, route
 
-        state = session.extra.setdefault(helper.name, {})
+    def _ground(self, ctx: _Context, helper: Assistant, route: Route) -> tuple[Query, Grounding]:
+        """What the assistant finds for the question; no sources means a canned reply, never a guess."""
         query = Query(
-            text=text, lang=lang, session_id=session.id, history=session.history(), state=state, intent=route.intent
+            text=ctx.text,
+            lang=ctx.lang,
+            session_id=ctx.session.id,
+            history=ctx.session.history(),
+            state=ctx.session.extra.setdefault(helper.name, {}),
+            intent=route.intent,
         )
         try:
             grounding = helper.ground(query)
         except AssistantUnavailable as exc:
             log.warning("assistant %s unavailable: %s", helper.name, exc.detail)
-            return self._canned(
-                session,
-                lang,
-                "unavailable",
-                i18n.t("unavailable", lang, service=helper.service_name(lang)),
-                assistant=helper.name,
-                reason=decision.reason,
-                remember=text,
-            )
+            raise _Canned(
+                "unavailable", i18n.t("unavailable", ctx.lang, service=helper.service_name(ctx.lang))
+            ) from exc
         except Exception as exc:  # a broken plugin or query must not crash the channel
             log.exception("assistant %s failed to ground a query", helper.name)
-            return self._canned(
-                session,
-                lang,
-                "error",
-                i18n.t("error", lang, error=type(exc).__name__),
-                assistant=helper.name,
-                reason=decision.reason,
-                remember=text,
-            )
-        if grounding.empty and route.reason == "out_of_scope":
-            return self._canned(
-                session,
-                lang,
-                "out_of_scope",
-                self._capabilities(lang),
-                assistant=helper.name,
-                reason=decision.reason,
-                remember=text,
-            )
+            raise _Canned("error", i18n.t("error", ctx.lang, error=type(exc).__name__)) from exc
         if grounding.empty:
-            return self._canned(
-                session,
-                lang,
-                "no_answer",
-                i18n.t("no_answer", lang),
-                assistant=helper.name,
-                reason=decision.reason,
-                remember=text,
-            )
+            if route.reason == "out_of_scope":
+                raise _Canned("out_of_scope", self._capabilities(ctx.lang))
+            raise _Canned("no_answer", i18n.t("no_answer", ctx.lang))
+        return query, grounding
 
-        disclosure = self._disclose(session, lang)
+    def _reply(self, ctx: _Context, helper: Assistant, query: Query, grounding: Grounding) -> Turn:
+        """The reply's known parts now, its text as a stream: the assistant's own answer or the model's."""
+        own = self._own_response(ctx, helper, query, grounding)
         reply = Reply(
             text="",
-            lang=lang,
+            lang=own.lang if own is not None and own.lang else ctx.lang,
             sources=grounding.sources,
             ai_generated=True,
             model=self.model_id,
-            disclosure=disclosure,
+            disclosure=self._disclose(ctx.session, ctx.lang),
             assistant=helper.name,
             kind="answer",
-            lang_reason=decision.reason,
-            session_id=session.id,
+            lang_reason=ctx.lang_reason,
+            session_id=ctx.session.id,
         )
         stats = GenerationStats()
         log.info(
             "turn session=%s assistant=%s lang=%s sources=%d",
-            session.id[:8],
+            ctx.session.id[:8],
             helper.name,
-            lang,
+            reply.lang,
             len(grounding.sources),
-            extra={"message_text": text},
+            extra={"message_text": ctx.text},
         )
-        own = helper.respond(query, grounding, _LazyModel(self))
         if own is not None:
-            if own.lang:
-                reply.lang = own.lang
-            return Turn(reply, self._relay(reply, own, session, text, started), stats)
-        messages = self.build_messages(helper, query, grounding)
-        chunks = self._generate(reply, messages, session, text, stats, started, helper)
+            # Not cut at max_words: an assistant's own answer is structured (a lesson plan's Markdown), and
+            # the word limit's sentence splitting would break it.
+            chunks = self._stream(ctx, reply, lambda: own.chunks, stats, own=own)
+        else:
+            messages = self.build_messages(helper, query, grounding)
+            chunks = self._stream(
+                ctx, reply, lambda: self._generate(helper, messages, stats), stats, max_words=helper.max_words
+            )
         return Turn(reply, chunks, stats)
 
-    # -- steps -------------------------------------------------------------------------------------
-    def _decide_lang(self, text: str, session: Session, ui_lang: str) -> LangResult:
-        return self.langid.identify(text, session_lang=session.last_lang, ui_lang=ui_lang)
+    def _own_response(self, ctx: _Context, helper: Assistant, query: Query, grounding: Grounding) -> Response | None:
+        try:
+            return helper.respond(query, grounding, _LazyModel(self))
+        except Exception as exc:  # like a failing ground(): the user is told, the channel keeps running
+            log.exception("assistant %s failed to prepare its answer", helper.name)
+            raise _Canned("error", i18n.t("error", ctx.lang, error=type(exc).__name__)) from exc
 
     def build_messages(self, helper: Assistant, query: Query, grounding: Grounding) -> list[ChatMessage]:
-        language = _LANG_FOR_PROMPT[query.lang]
+        language = PROMPT_NAMES[query.lang]
         system = SYSTEM_PROMPT.format(words=helper.max_words or DEFAULT_WORDS, language=language)
         extra = helper.instructions(query.lang)
         if extra:
@@ -286,81 +358,93 @@ class Core:
         )
         return messages
 
-    def _generate(
+    def _generate(self, helper: Assistant, messages: list[ChatMessage], stats: GenerationStats) -> Iterator[str]:
+        """The model's answer (loading the model on first use, which is why ``_stream`` calls this lazily)."""
+        limit = self.settings.model.max_tokens
+        return self.model.stream_chat(
+            messages,
+            max_tokens=min(limit, helper.max_tokens or limit),
+            temperature=self.settings.model.temperature,
+            stats=stats,
+        )
+
+    # -- the one streaming path --------------------------------------------------------------------
+    def _stream(
         self,
+        ctx: _Context,
         reply: Reply,
-        messages: list[ChatMessage],
-        session: Session,
-        text: str,
+        source: Callable[[], Iterable[str]],
         stats: GenerationStats,
-        started: float,
-        helper: Assistant,
+        *,
+        max_words: int | None = None,
+        own: Response | None = None,
     ) -> Iterator[str]:
+        """Stream ``source``'s text to the channel and complete ``reply`` when it ends.
+
+        ``source`` is opened here, inside the fault handling, so that loading the model counts as part of the
+        answer. The text is cut at ``max_words`` when given. A busy model or any failure ends the stream with a
+        message in the reply's language (kind ``busy``/``error``, no sources, not AI-generated). When the text
+        ends, the reply gets its text and — from the ``Completion`` the stream returned — its attachments,
+        language and AI marking, and the turn is remembered.
+
+        A channel that stops iterating early stops the model too, and the turn is not remembered (neither the
+        question nor a half answer), so the memory holds only whole exchanges.
+        """
         parts: list[str] = []
-        max_tokens = min(self.settings.model.max_tokens, helper.max_tokens or self.settings.model.max_tokens)
+        finished: Completion | None = None
+        pieces: Iterator[str] | None = None
         try:
-            model = self.model
-            pieces = model.stream_chat(
-                messages, max_tokens=max_tokens, temperature=self.settings.model.temperature, stats=stats
-            )
-            if helper.max_words:
-                pieces = cap_words(pieces, helper.max_words)
-            for piece in pieces:
-                parts.append(piece)
-                yield piece
+            pieces = iter(source())  # a plugin may hand over a list; iter() keeps a generator as it is
+            if max_words:
+                pieces = cap_words(pieces, max_words)
+            finished = yield from _passing(pieces, parts)
         except ModelBusy:
-            busy = i18n.t("busy", reply.lang)
-            reply.kind, reply.ai_generated, reply.sources = "busy", False, []
-            parts = [busy]
-            yield busy
+            yield self._fail(reply, parts, "busy", i18n.t("busy", reply.lang))
         except Exception as exc:  # the turn must never crash a channel; the user is told what happened
-            log.exception("generation failed")
+            log.exception("answer failed (assistant %s)", reply.assistant)
             detail = str(exc) if isinstance(exc, ModelError) else type(exc).__name__
-            msg = i18n.t("error", reply.lang, error=detail)
-            reply.kind, reply.ai_generated, reply.sources = "error", False, []
-            parts = [msg]
-            yield msg
-        reply.text = "".join(parts).strip()
-        session.turns.append(("user", redact(text)))
+            yield self._fail(reply, parts, "error", i18n.t("error", reply.lang, error=detail))
+        finally:
+            _close(pieces)
         if reply.kind == "answer":
-            session.turns.append(("assistant", redact(reply.text)))
+            self._complete(reply, finished, own)
+        reply.text = "".join(parts).strip()
+        self._remember(ctx, reply)
         log.info(
             "turn done session=%s kind=%s tokens=%d ttft=%.2fs total=%.2fs",
-            session.id[:8],
+            ctx.session.id[:8],
             reply.kind,
             stats.completion_tokens,
             stats.time_to_first_token,
-            time.perf_counter() - started,
+            time.perf_counter() - ctx.started,
         )
 
-    def _relay(self, reply: Reply, own, session: Session, text: str, started: float) -> Iterator[str]:
-        """Stream an assistant's own response, with the same fault handling as the core's answers."""
-        parts: list[str] = []
-        try:
-            for piece in own.chunks:
-                parts.append(piece)
-                yield piece
-            reply.attachments = list(own.attachments)
-            reply.ai_generated = own.ai_generated
-            if own.lang:
-                reply.lang = own.lang
-        except ModelBusy:
-            busy = i18n.t("busy", reply.lang)
-            reply.kind, reply.ai_generated, reply.sources = "busy", False, []
-            parts = [busy]
-            yield busy
-        except Exception as exc:
-            log.exception("assistant response failed")
-            detail = str(exc) if isinstance(exc, ModelError) else type(exc).__name__
-            msg = i18n.t("error", reply.lang, error=detail)
-            reply.kind, reply.ai_generated, reply.sources = "error", False, []
-            parts = [msg]
-            yield "\n\n" + msg
-        reply.text = "".join(parts).strip()
-        session.turns.append(("user", redact(text)))
+    @staticmethod
+    def _fail(reply: Reply, parts: list[str], kind: ReplyKind, message: str) -> str:
+        """Turn ``reply`` into a failure notice; returns the text to stream (after what was already shown)."""
+        shown = "".join(parts).strip()
+        parts[:] = [message]  # the reply's text is the notice alone: half an answer is not an answer
+        reply.kind, reply.ai_generated, reply.sources = kind, False, []
+        return "\n\n" + message if shown else message
+
+    @staticmethod
+    def _complete(reply: Reply, finished: Completion | None, own: Response | None) -> None:
+        """Fill in what only the end of an assistant's own answer knows."""
+        if finished is None and own is not None:
+            # Deprecated path: a plugin that still sets its Response's fields while streaming.
+            finished = Completion(tuple(own.attachments), own.lang, own.ai_generated)
+        if finished is not None:
+            reply.attachments = list(finished.attachments)
+            reply.ai_generated = finished.ai_generated
+            if finished.lang:
+                reply.lang = finished.lang
+
+    @staticmethod
+    def _remember(ctx: _Context, reply: Reply) -> None:
+        """Keep the exchange in session memory, redacted: the question, and the answer if it is one."""
+        ctx.session.turns.append(("user", redact(ctx.text)))
         if reply.kind == "answer":
-            session.turns.append(("assistant", redact(reply.text[:2000])))
-        log.info("turn done session=%s kind=%s total=%.2fs", session.id[:8], reply.kind, time.perf_counter() - started)
+            ctx.session.turns.append(("assistant", redact(reply.text[:MEMORY_CHARS])))
 
     def _disclose(self, session: Session, lang: str) -> str | None:
         if session.disclosed:
@@ -372,33 +456,25 @@ class Core:
         lines = [f"- {a.title(lang)}: {a.description(lang)}" for a in self.assistants.values()]
         return i18n.t("out_of_scope", lang, capabilities="\n".join(lines))
 
-    def _canned(
-        self,
-        session: Session,
-        lang: str,
-        kind: str,
-        text: str,
-        *,
-        assistant: str | None = None,
-        reason: str = "",
-        remember: str | None = None,
-    ) -> Turn:
+    def _canned(self, ctx: _Context, canned: _Canned) -> Turn:
         """A reply written by people, not by the model (so ``ai_generated`` is false)."""
-        if remember:
-            session.turns.append(("user", redact(remember)))
         reply = Reply(
-            text=text,
-            lang=lang,
+            text=canned.text,
+            lang=ctx.lang,
             sources=[],
             ai_generated=False,
             model=self.model_id,
-            disclosure=self._disclose(session, lang),
-            assistant=assistant,
-            kind=kind,  # type: ignore[arg-type]
-            lang_reason=reason,
-            session_id=session.id,
+            disclosure=self._disclose(ctx.session, ctx.lang),
+            assistant=ctx.helper.name if ctx.helper is not None else None,
+            kind=canned.kind,
+            lang_reason=ctx.lang_reason,
+            session_id=ctx.session.id,
         )
-        return Turn(reply, iter([text]))
+        # A question that reached an assistant belongs to the conversation (a follow-up may refer to it);
+        # one refused before routing (empty, too long, a jailbreak) does not.
+        if ctx.helper is not None:
+            self._remember(ctx, reply)
+        return Turn(reply, iter([canned.text]))
 
     def close(self) -> None:
         for a in self.assistants.values():

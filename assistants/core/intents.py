@@ -37,6 +37,8 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Final, Protocol
 
 import yaml
 
@@ -51,7 +53,9 @@ OUT_OF_SCOPE = "out_of_scope"
 _OOS_INTENTS = {"out_of_scope", "nlu_fallback", "outofscope", "chitchat_out_of_scope"}
 _OOS_LABEL = "__label__oos"
 FORMAT = "moien-intents/1"
-TRAIN_PARAMS = dict(dim=32, minn=2, maxn=5, wordNgrams=2, epoch=60, lr=0.5, loss="softmax", minCount=1, bucket=200_000)
+TRAIN_PARAMS: Final[dict[str, int | float | str]] = dict(
+    dim=32, minn=2, maxn=5, wordNgrams=2, epoch=60, lr=0.5, loss="softmax", minCount=1, bucket=200_000
+)
 #: Off-topic examples for the out-of-scope class, relative to the mean intent size
 #: (a larger class would swallow in-scope questions), and the seed for drawing them.
 OOS_RATIO = 1.0
@@ -59,6 +63,14 @@ SEED = 13
 
 _LANGID_CORPUS = Path(__file__).parent / "langid" / "corpus"
 _ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+class _FastTextModel(Protocol):
+    """The part of a loaded fastText model used here (fasttext ships no type information)."""
+
+    def predict(self, text: str) -> tuple[tuple[str, ...], object]: ...
+
+    def save_model(self, path: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,7 @@ class IntentPrediction:
         return self.assistant is None
 
 
-def _examples_of(block) -> list[str]:
+def _examples_of(block: object) -> list[str]:
     if isinstance(block, str):
         out = []
         for line in block.splitlines():
@@ -132,7 +144,7 @@ def _off_topic_examples(n: int, rng: random.Random) -> list[str]:
     return out[:n]
 
 
-def _train_checked(fasttext, train_file: Path, lines: list[str]):
+def _train_checked(fasttext: ModuleType, train_file: Path, lines: list[str]) -> _FastTextModel:
     """Train, then check the model on its own examples; retry with a smaller learning rate if it diverged.
 
     Seen here: in a long-lived process the same seeded training occasionally diverged (fastText raised
@@ -143,7 +155,7 @@ def _train_checked(fasttext, train_file: Path, lines: list[str]):
     last_error = "no attempt"
     for attempt in range(4):
         if attempt == 2:  # the divergence seen here was sporadic: the same settings are tried twice first
-            params["lr"] = params["lr"] / 2
+            params["lr"] = float(params["lr"]) / 2
         out = train_file.with_name(f"attempt{attempt}.bin")
         # Trained in a fresh process: in-process training was the one that diverged here, so the native
         # library gets a clean state every time; the result is the same model as in isolation.
@@ -158,7 +170,7 @@ def _train_checked(fasttext, train_file: Path, lines: list[str]):
         if proc.returncode != 0 or not out.exists():
             last_error = (proc.stderr.strip().splitlines() or ["training process failed"])[-1]
         else:
-            model = fasttext.load_model(str(out))
+            model: _FastTextModel = fasttext.load_model(str(out))
             sample = lines[:: max(1, len(lines) // 200)]
             right = sum(model.predict(line.split(" ", 1)[1])[0][0] == line.split(" ", 1)[0] for line in sample)
             if right >= 0.9 * len(sample):
@@ -171,7 +183,7 @@ def _train_checked(fasttext, train_file: Path, lines: list[str]):
 class IntentClassifier:
     """fastText classifier over (assistant, intent) labels plus an out-of-scope class."""
 
-    def __init__(self, model_path: Path, labels: dict[str, list[str]], threshold: float = 0.5):
+    def __init__(self, model_path: Path, labels: dict[str, list[str]], threshold: float = 0.5) -> None:
         import fasttext.FastText as ft
 
         self.model_path = Path(model_path)
@@ -253,7 +265,7 @@ class IntentClassifier:
 
     # --------------------------------------------------------------- predicting
     def intents(self) -> list[tuple[str, str]]:
-        return [tuple(v) for v in self._labels.values()]  # type: ignore[misc]
+        return [(assistant, intent) for assistant, intent in self._labels.values()]
 
     def predict(self, text: str) -> IntentPrediction:
         norm = normalize(text) if isinstance(text, str) else ""

@@ -10,16 +10,22 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from moien.assistants.core.assistant import Assistant
 
+if TYPE_CHECKING:  # imported when first needed: training or loading the classifier is not free
+    from moien.assistants.core.intents import IntentClassifier
+
 log = logging.getLogger("moien.router")
+
+RouteReason = Literal["explicit", "intent", "default", "unknown_assistant", "out_of_scope"]
 
 
 @dataclass(frozen=True)
 class Route:
     assistant: str | None
-    reason: str  # "explicit" | "intent" | "default" | "unknown_assistant" | "out_of_scope"
+    reason: RouteReason
     intent: str | None = None
     confidence: float = 0.0
     unknown: str | None = None
@@ -31,10 +37,10 @@ class Router:
         self.default = default if default in assistants else next(iter(assistants), None)
         self.home = home
         self.threshold = threshold
-        self._classifier = None
+        self._classifier: IntentClassifier | None = None
         self._classifier_failed = False
 
-    def _get_classifier(self):
+    def _get_classifier(self) -> IntentClassifier | None:
         if self._classifier is None and not self._classifier_failed:
             files = {name: [p] for name, a in self.assistants.items() if (p := a.nlu_file()) and p.is_file()}
             if len(files) < 2:

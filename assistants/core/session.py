@@ -10,17 +10,20 @@ import threading
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
+from moien.assistants.core.types import AssistantState, Speaker
+
 
 @dataclass
 class Session:
     id: str
-    turns: deque[tuple[str, str]]  # (role, redacted text)
+    turns: deque[tuple[Speaker, str]]  # (who, redacted text)
     disclosed: bool = False
     last_lang: str | None = None
     last_assistant: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    #: Each assistant's own state in this conversation, by assistant name (``Query.state``).
+    extra: dict[str, AssistantState] = field(default_factory=dict)
 
-    def history(self) -> list[tuple[str, str]]:
+    def history(self) -> list[tuple[Speaker, str]]:
         return list(self.turns)
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, TypeAlias
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, JsonValue
+
+#: Who said something in a conversation, as the model's chat format names them.
+Speaker: TypeAlias = Literal["user", "assistant"]
 
 ReplyKind = Literal["answer", "no_answer", "invalid_input", "unavailable", "busy", "out_of_scope", "error"]
 
@@ -24,7 +27,8 @@ class Attachment(BaseModel):
     """Structured output that comes with a reply, e.g. a lesson plan (data + a Markdown rendering)."""
 
     type: str
-    data: dict
+    #: What a program needs (the plan as JSON); every channel serialises it, so it must be JSON data.
+    data: dict[str, JsonValue]
     markdown: str | None = None
 
 
@@ -59,6 +63,11 @@ class Reply(BaseModel):
     attachments: list[Attachment] = Field(default_factory=list)
 
 
+#: One assistant's state in one conversation. Its shape is the assistant's own business (the core only keeps it,
+#: bounded, in session memory), so the core types it no further than "a JSON-like mapping".
+AssistantState: TypeAlias = dict[str, Any]
+
+
 @dataclass
 class Query:
     """What an assistant receives: the cleaned message and what the core decided about it."""
@@ -66,25 +75,45 @@ class Query:
     text: str
     lang: str
     session_id: str
-    history: list[tuple[str, str]] = field(default_factory=list)  # (role, text), oldest first
+    #: The conversation so far, redacted, oldest first.
+    history: list[tuple[Speaker, str]] = field(default_factory=list)
     #: This assistant's state in this conversation (kept in session memory, bounded, never on disk).
-    state: dict = field(default_factory=dict)
+    state: AssistantState = field(default_factory=dict)
     #: The intent the router recognised, when it used the intent classifier.
     intent: str | None = None
 
 
+@dataclass(frozen=True)
+class Completion:
+    """What an assistant's own answer turned out to be, known only once its text has been written.
+
+    The generator behind :attr:`Response.chunks` *returns* it (``return Completion(...)``), so nothing is
+    shared or mutated while the answer streams: the core reads it when the stream ends and completes the reply.
+    """
+
+    attachments: tuple[Attachment, ...] = ()
+    #: The language the answer ended up in; ``None`` keeps the one announced in :attr:`Response.lang`.
+    lang: str | None = None
+    ai_generated: bool = True
+
+
 @dataclass
 class Response:
-    """An assistant's own answer (instead of the core's free-text one): streamed text + attachments.
+    """An assistant's own answer (instead of the core's free-text one): streamed text, then a :class:`Completion`.
 
-    ``chunks`` is consumed by the core; ``attachments``, ``lang`` and ``ai_generated`` may be set while it
-    runs (the core reads them when the stream ends).
+    ``chunks`` yields the text; when it is a generator, its return value (a :class:`Completion`) carries what is
+    known only at the end (attachments, the final language). ``lang`` is the reply's language as known before
+    the first word, so a channel can label the answer while it streams.
+
+    Deprecated, kept until every plugin returns a :class:`Completion`: a plugin may still append to
+    ``attachments`` or set ``lang``/``ai_generated`` while ``chunks`` runs; the core reads those fields only
+    when the stream returns no :class:`Completion`.
     """
 
     chunks: Iterator[str]
-    attachments: list[Attachment] = field(default_factory=list)
     lang: str | None = None
     ai_generated: bool = True
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 @dataclass

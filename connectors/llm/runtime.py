@@ -11,16 +11,27 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypedDict, cast
 
 import httpx
 
-from moien.connectors.llm.model_store import ModelError, resolve_model_path
+from moien.connectors.llm.config import ModelSettings
+from moien.connectors.llm.model_store import ModelError, Progress, resolve_model_path
 
-ChatMessage = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
+if TYPE_CHECKING:  # only for annotations: connectors never import the core at run time
+    from llama_cpp.llama_types import ChatCompletionRequestMessage, ChatCompletionRequestResponseFormat
+
+
+class ChatMessage(TypedDict):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+#: A JSON Schema document (arbitrary JSON, so its values are typed no further).
+JsonSchema: TypeAlias = dict[str, Any]
 
 
 class ModelBusy(RuntimeError):
@@ -36,7 +47,9 @@ class GenerationStats:
 
 
 class ChatModel(Protocol):
-    model_id: str
+    # A read-only property, so that a wrapper (the core's lazy model) fits as well as a plain attribute.
+    @property
+    def model_id(self) -> str: ...
 
     def stream_chat(
         self, messages: list[ChatMessage], *, max_tokens: int, temperature: float, stats: GenerationStats | None = None
@@ -45,7 +58,7 @@ class ChatModel(Protocol):
     def stream_json(
         self,
         messages: list[ChatMessage],
-        schema: dict,
+        schema: JsonSchema,
         *,
         max_tokens: int,
         temperature: float,
@@ -123,7 +136,7 @@ class LlamaCppModel:
     def stream_json(
         self,
         messages: list[ChatMessage],
-        schema: dict,
+        schema: JsonSchema,
         *,
         max_tokens: int,
         temperature: float,
@@ -140,7 +153,7 @@ class LlamaCppModel:
         max_tokens: int,
         temperature: float,
         stats: GenerationStats | None,
-        response_format: dict | None = None,
+        response_format: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         stats = stats or GenerationStats()
         with self._queue:
@@ -148,20 +161,25 @@ class LlamaCppModel:
             # llama-cpp-python keeps the KV cache of the previous prompt and re-evaluates only the part
             # after the longest common prefix, so a fixed system prompt first is paid for once.
             chunks = self._llm.create_chat_completion(
-                messages=messages,
+                # llama-cpp-python types each role's message and each format separately; ours carry the same
+                # keys, so they are handed over as they are.
+                messages=cast("list[ChatCompletionRequestMessage]", messages),
                 max_tokens=max_tokens,
                 temperature=temperature,
                 stream=True,
-                response_format=response_format,
+                response_format=cast("ChatCompletionRequestResponseFormat | None", response_format),
             )
+            if isinstance(chunks, dict):  # never with stream=True; the check tells the type checker so
+                raise ModelError("llama.cpp answered with a whole completion where a stream was asked for")
             n = 0
             for chunk in chunks:
-                delta = chunk["choices"][0].get("delta", {}).get("content")
-                if delta:
+                delta: Mapping[str, object] = chunk["choices"][0].get("delta") or {}
+                piece = delta.get("content")
+                if isinstance(piece, str) and piece:
                     if n == 0:
                         stats.time_to_first_token = time.perf_counter() - t0
                     n += 1
-                    yield delta
+                    yield piece
             stats.completion_tokens = n
             stats.total_time = time.perf_counter() - t0
 
@@ -183,7 +201,7 @@ class OpenAICompatibleModel:
     def stream_json(
         self,
         messages: list[ChatMessage],
-        schema: dict,
+        schema: JsonSchema,
         *,
         max_tokens: int,
         temperature: float,
@@ -199,10 +217,10 @@ class OpenAICompatibleModel:
         max_tokens: int,
         temperature: float,
         stats: GenerationStats | None,
-        response_format: dict | None = None,
+        response_format: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         stats = stats or GenerationStats()
-        body = {
+        body: dict[str, Any] = {
             "model": self.model_id,
             "messages": messages,
             "max_tokens": max_tokens,
@@ -238,32 +256,38 @@ class OpenAICompatibleModel:
         stats.total_time = time.perf_counter() - t0
 
 
-_instances: dict[tuple, ChatModel] = {}
+_instances: dict[tuple[str | int, ...], ChatModel] = {}
 _instances_lock = threading.Lock()
 
 
-def get_model(settings, progress=None) -> ChatModel:  # settings: assistants.core.config.Settings
-    """The process-wide model for these settings (loaded on first use)."""
-    m = settings.model
+def get_model(m: ModelSettings, cache_dir: Path, progress: Progress | None = None) -> ChatModel:
+    """The process-wide model for these settings (loaded on first use); built-in models are assembled in ``cache_dir``."""
+    load: Callable[[], ChatModel]
     if m.backend == "openai" or m.openai_base_url:
-        if not m.openai_base_url or not m.openai_model:
+        base_url, name = m.openai_base_url, m.openai_model
+        if not base_url or not name:
             raise ModelError("Set MOIEN_MODEL__OPENAI_BASE_URL and MOIEN_MODEL__OPENAI_MODEL for the openai backend.")
-        key: tuple = ("openai", m.openai_base_url, m.openai_model)
+        key: tuple[str | int, ...] = ("openai", base_url, name)
+
+        def load() -> ChatModel:
+            return OpenAICompatibleModel(base_url, name, m.openai_api_key)
+
     else:
-        key = ("llama", m.name, str(m.path), str(settings.model_cache_dir), m.n_ctx)
+        key = ("llama", m.name, str(m.path), str(cache_dir), m.n_ctx)
+
+        def load() -> ChatModel:
+            path, model_id = resolve_model_path(m.name, m.path, cache_dir, progress)
+            return LlamaCppModel(
+                path,
+                model_id,
+                n_ctx=m.n_ctx,
+                n_threads=m.n_threads,
+                n_batch=m.n_batch,
+                queue_size=m.queue_size,
+                queue_timeout=m.queue_timeout,
+            )
+
     with _instances_lock:
         if key not in _instances:
-            if key[0] == "openai":
-                _instances[key] = OpenAICompatibleModel(m.openai_base_url, m.openai_model, m.openai_api_key)
-            else:
-                path, model_id = resolve_model_path(m.name, m.path, settings.model_cache_dir, progress)
-                _instances[key] = LlamaCppModel(
-                    path,
-                    model_id,
-                    n_ctx=m.n_ctx,
-                    n_threads=m.n_threads,
-                    n_batch=m.n_batch,
-                    queue_size=m.queue_size,
-                    queue_timeout=m.queue_timeout,
-                )
+            _instances[key] = load()
         return _instances[key]

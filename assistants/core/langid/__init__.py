@@ -27,9 +27,12 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Final, NotRequired, TypedDict
+
+from moien.lang import LANGS
 
 from .preprocess import count_letters, has_segment_boundary, normalize, split_segments
 
@@ -45,8 +48,11 @@ __all__ = [
     "lid176_path",
 ]
 
-LANGS: tuple[str, ...] = ("lb", "de", "fr", "en")
-LABELS: tuple[str, ...] = LANGS + ("other",)
+#: The model's five labels: moien's four languages (``LANGS``, from :mod:`moien.lang`) and ``other``. This
+#: order is part of the model, and on purpose not ``LANGS``'s: the trainer reads the corpus and draws its
+#: seeded samples label by label in this order, so another order trains another model from the same corpus
+#: and seed (the shipped ``langid.json`` records it). It is also the order of ``scores`` in the JSON output.
+LABELS: Final[tuple[str, ...]] = ("lb", "de", "fr", "en", "other")
 
 #: Longest input looked at; longer input is ``other`` / ``too_long_truncated``.
 MAX_CHARS = 10_000
@@ -70,6 +76,27 @@ _MIN_SEGMENT_WORDS = 3
 _MIXED_CONFIDENCE = 0.8
 
 
+#: fastText's native predict: (text ending in a newline, k, threshold, on Unicode error) → [(probability, label)].
+Predict = Callable[[str, int, float, str], list[tuple[float, str]]]
+
+
+class SegmentJSON(TypedDict):
+    text: str
+    lang: str
+    start: int
+    end: int
+
+
+class LangJSON(TypedDict):
+    """One line of ``moien langid --json``: a contract other tools rely on."""
+
+    lang: str
+    confidence: float
+    scores: dict[str, float]
+    reason: str
+    segments: NotRequired[list[SegmentJSON]]
+
+
 @dataclass(frozen=True)
 class Segment:
     """One sentence or clause of a mixed message; ``start``/``end`` index the text."""
@@ -79,7 +106,7 @@ class Segment:
     start: int
     end: int
 
-    def to_json(self) -> dict:
+    def to_json(self) -> SegmentJSON:
         return {"text": self.text, "lang": self.lang, "start": self.start, "end": self.end}
 
 
@@ -108,8 +135,8 @@ class LangResult:
         """True when the model itself decided on one of the four languages."""
         return self.lang in LANGS and self.reason in ("model", "mixed")
 
-    def to_json(self) -> dict:
-        out = {
+    def to_json(self) -> LangJSON:
+        out: LangJSON = {
             "lang": self.lang,
             "confidence": round(float(self.confidence), 4),
             "scores": {k: round(float(v), 4) for k, v in self.scores.items()},
@@ -131,7 +158,7 @@ def lid176_path() -> Path | None:
 
 
 def _rule_scores() -> dict[str, float]:
-    return {"lb": 0.0, "de": 0.0, "fr": 0.0, "en": 0.0, "other": 1.0}
+    return {**dict.fromkeys(LABELS[:-1], 0.0), "other": 1.0}
 
 
 # Control characters other than ordinary whitespace, lone surrogates and private-use
@@ -156,7 +183,7 @@ class LanguageIdentifier:
     benchmark) is read by folding every label outside lb/de/fr/en into ``other``.
     """
 
-    def __init__(self, model_path: Path | str | None = None):
+    def __init__(self, model_path: Path | str | None = None) -> None:
         import fasttext.FastText as _ft
 
         path = Path(model_path) if model_path is not None else MODEL_PATH
@@ -164,9 +191,10 @@ class LanguageIdentifier:
             raise FileNotFoundError(f"language-id model not found: {path}")
         self.model_path = path
         self._model = _ft._FastText(model_path=str(path))
-        self._predict = self._model.f.predict
+        self._predict: Predict = self._model.f.predict
         meta_path = path.with_suffix(".json")
-        meta: dict = {}
+        #: The model's sidecar (``langid.json``, written by the trainer): calibration and provenance.
+        meta: dict[str, Any] = {}
         if meta_path.exists():
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         self.metadata = meta
@@ -285,8 +313,10 @@ class LanguageIdentifier:
         dominant = max(weight, key=weight.__getitem__)
         return dominant, weight[dominant] / sum(weight.values()), tuple(segments)
 
-    def identify_many(self, texts: Iterable[str | bytes], **kwargs) -> list[LangResult]:
-        return [self.identify(t, **kwargs) for t in texts]
+    def identify_many(
+        self, texts: Iterable[str | bytes], *, session_lang: str | None = None, ui_lang: str | None = None
+    ) -> list[LangResult]:
+        return [self.identify(t, session_lang=session_lang, ui_lang=ui_lang) for t in texts]
 
 
 _DEFAULT: LanguageIdentifier | None = None

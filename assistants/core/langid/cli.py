@@ -20,21 +20,22 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
-import click
 import typer
 from typer.core import TyperGroup
 
-from . import LANGS, MAX_CHARS, LangResult, LanguageIdentifier, default_identifier
+from moien.lang import LANGS, PROMPT_NAMES
 
-LANG_NAMES = {
-    "lb": "Luxembourgish (Lëtzebuergesch)",
-    "de": "German (Deutsch)",
-    "fr": "French (français)",
-    "en": "English",
-    "other": "another language, or no language",
-}
+from . import MAX_CHARS, LangResult, LanguageIdentifier, default_identifier
+
+if TYPE_CHECKING:
+    # The context type TyperGroup.parse_args declares: typer vendors click (typer._click) and names it nowhere
+    # public; the separate ``click`` package's Context is another class.
+    from typer._click.core import Context
+
+#: How the human output names the label ``other`` (the four languages are named as in prompts, in English).
+OTHER_NAME = "another language, or no language"
 
 #: A stdin line longer than this many bytes is answered without being read whole.
 MAX_LINE_BYTES = 4 * MAX_CHARS + 4
@@ -43,7 +44,7 @@ MAX_LINE_BYTES = 4 * MAX_CHARS + 4
 class _DefaultToIdentify(TyperGroup):
     """Route ``moien langid TEXT`` and ``moien langid --json`` to the ``identify`` command."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["identify", *args]
         return super().parse_args(ctx, args)
@@ -86,11 +87,12 @@ def _read_lines(stream: BinaryIO) -> Iterator[bytes]:
         yield line.rstrip(b"\n").rstrip(b"\r")
 
 
-def _identify_bytes(ident: LanguageIdentifier, line: bytes, **kw) -> LangResult:
-    if len(line) > MAX_LINE_BYTES:
-        # Decoding is pointless: report the length rule exactly as identify() would.
-        return ident.identify("x" * (MAX_CHARS + 1), **kw)
-    return ident.identify(line, **kw)
+def _identify_bytes(
+    ident: LanguageIdentifier, line: bytes, *, session_lang: str | None = None, ui_lang: str | None = None
+) -> LangResult:
+    # An overlong line is not decoded (pointless): the length rule answers it exactly as identify() would.
+    probe: str | bytes = "x" * (MAX_CHARS + 1) if len(line) > MAX_LINE_BYTES else line
+    return ident.identify(probe, session_lang=session_lang, ui_lang=ui_lang)
 
 
 def stream_json(
@@ -115,7 +117,7 @@ def stream_json(
 def format_human(text: str, result: LangResult) -> str:
     lines = [
         f"> {text}",
-        f"{result.lang}: {LANG_NAMES.get(result.lang, result.lang)}",
+        f"{result.lang}: {OTHER_NAME if result.lang == 'other' else PROMPT_NAMES.get(result.lang, result.lang)}",
         f"  confidence {result.confidence:.2f}, decided by: {result.reason}",
         "  scores: " + "  ".join(f"{k} {v:.2f}" for k, v in result.scores.items()),
     ]
@@ -152,16 +154,15 @@ def identify_cmd(
 ) -> None:
     """Identify the language of TEXT, or of every stdin line (the default command)."""
     ident = LanguageIdentifier(model) if model else default_identifier()
-    kw = dict(session_lang=session_lang, ui_lang=ui_lang)
     if text is None:
         if as_json:
-            stream_json(ident, sys.stdin.buffer, sys.stdout, **kw)
+            stream_json(ident, sys.stdin.buffer, sys.stdout, session_lang=session_lang, ui_lang=ui_lang)
             return
         for line in _read_lines(sys.stdin.buffer):
-            result = _identify_bytes(ident, line, **kw)
+            result = _identify_bytes(ident, line, session_lang=session_lang, ui_lang=ui_lang)
             typer.echo(format_human(line[:80].decode("utf-8", "replace"), result))
         return
-    result = ident.identify(text, **kw)
+    result = ident.identify(text, session_lang=session_lang, ui_lang=ui_lang)
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
     else:
@@ -178,8 +179,10 @@ def train_cmd(
         help="Corpus folder with lb/ de/ fr/ en/ other/ sub-folders "
         "(assistants/core/langid/corpus is the shipped one).",
     ),
-    output: Path = typer.Option(None, "--output", help="Where to write the .ftz model (default: the shipped model)."),
-    holdout: Path = typer.Option(
+    output: Path | None = typer.Option(
+        None, "--output", help="Where to write the .ftz model (default: the shipped model)."
+    ),
+    holdout: Path | None = typer.Option(
         None,
         "--holdout",
         help="lang<TAB>text evaluation file whose messages are kept out of training "

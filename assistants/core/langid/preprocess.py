@@ -61,7 +61,11 @@ def count_letters(text: str) -> int:
 
 
 def strip_diacritics(text: str) -> str:
-    """``wéini fänkt`` -> ``weini fankt`` (used to augment training data)."""
+    """``wéini fänkt`` -> ``weini fankt`` (used to augment training data).
+
+    Not :func:`moien.lang.fold`, on purpose: this keeps case and compatibility characters (NFD, not NFKD) and
+    recomposes what is left, so the training samples — and the models trained from them — stay as they were.
+    """
     decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
@@ -84,7 +88,7 @@ def split_segments(text: str) -> list[tuple[int, int]]:
         start = match.end()
     if start < len(text):
         spans.append((start, len(text)))
-    result = []
+    result: list[tuple[int, int]] = []
     for a, b in spans:
         piece = text[a:b]
         stripped = piece.strip()

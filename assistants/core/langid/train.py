@@ -40,10 +40,14 @@ import re
 import tempfile
 import time
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Final
 
-from . import LABELS, LANGS
+from moien.lang import LANGS
+
+from . import LABELS, Predict
 from .preprocess import normalize, strip_diacritics
 
 PACKAGE_DIR = Path(__file__).parent
@@ -53,7 +57,7 @@ REPO_ROOT = PACKAGE_DIR.parents[2]
 DEFAULT_HOLDOUT = REPO_ROOT / "tests" / "data" / "langid_messages.tsv"
 
 #: fastText hyper-parameters (chosen on the dev split, never on the evaluation set).
-FASTTEXT_PARAMS = dict(
+FASTTEXT_PARAMS: Final[dict[str, int | float | str]] = dict(
     dim=16,
     minn=2,
     maxn=4,
@@ -64,7 +68,7 @@ FASTTEXT_PARAMS = dict(
     loss="softmax",
     minCount=1,
 )
-QUANTIZE_PARAMS = dict(qnorm=True, retrain=True, cutoff=100_000, dsub=2)
+QUANTIZE_PARAMS: Final[dict[str, bool | int]] = dict(qnorm=True, retrain=True, cutoff=100_000, dsub=2)
 
 # How many samples of each kind per label.
 TEMPLATE_EXPANSIONS = 300  # per template line
@@ -93,7 +97,7 @@ _KINDS = ("words", "stop", "phrases", "sentences", "templates")
 
 
 def _read_lines(path: Path) -> list[str]:
-    out = []
+    out: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
@@ -145,7 +149,7 @@ def load_holdout(path: Path | None) -> set[str]:
     """Normalised texts of the evaluation messages (lang<TAB>text)."""
     if path is None or not Path(path).exists():
         return set()
-    out = set()
+    out: set[str] = set()
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#") or "\t" not in line:
             continue
@@ -167,6 +171,10 @@ def _is_dev(line: str) -> bool:
 
 
 _KEYBOARD_NEIGHBOURS = "qwertzuiopasdfghjklyxcvbnm"
+
+
+def _is_train(line: str) -> bool:
+    return not _is_dev(line)
 
 
 def _typo(text: str, rng: random.Random) -> str:
@@ -199,7 +207,7 @@ def augment(text: str, rng: random.Random) -> str:
 
 def _soup(lang: LangCorpus, rng: random.Random) -> str:
     n = rng.choice((1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 10, 12))
-    tokens = []
+    tokens: list[str] = []
     for _ in range(n):
         if lang.stop and (not lang.words or rng.random() < 0.4):
             tokens.append(rng.choice(lang.stop))
@@ -227,7 +235,7 @@ def build_samples(
 
     for label in LABELS:
         for sub in corpus[label].values():
-            keep = (lambda s: _is_dev(s)) if split == "dev" else (lambda s: not _is_dev(s))
+            keep = _is_dev if split == "dev" else _is_train
             expansions = TEMPLATE_EXPANSIONS if split == "train" else 20
             for template in filter(keep, sub.templates):
                 for _ in range(expansions):
@@ -265,12 +273,12 @@ def write_fasttext_file(samples: list[tuple[str, str]], path: Path) -> None:
 
 
 # --------------------------------------------------------------------- calibration
-def _fit_temperature(model, dev: list[tuple[str, str]]) -> float:
+def _fit_temperature(predict: Predict, dev: list[tuple[str, str]]) -> float:
     """Temperature minimising the negative log-likelihood on the dev split."""
-    probs = []
+    probs: list[tuple[str, dict[str, float]]] = []
     for label, text in dev:
         got = dict.fromkeys(LABELS, 1e-9)
-        for p, lab in model.f.predict(text + "\n", -1, 0.0, "replace"):
+        for p, lab in predict(text + "\n", -1, 0.0, "replace"):
             got[lab[9:]] = max(p, 1e-9)
         probs.append((label, got))
     best_t, best_nll = 1.0, float("inf")
@@ -294,7 +302,7 @@ def train(
     threads: int = 1,
     quantize: bool = True,
     verbose: bool = True,
-) -> dict:
+) -> dict[str, Any]:
     """Train, calibrate and write ``output`` (.ftz) plus its ``.json`` sidecar."""
     import fasttext
 
@@ -315,11 +323,11 @@ def train(
         )
         if quantize:
             model.quantize(input=str(train_file), thread=threads, verbose=0, **QUANTIZE_PARAMS)
-    temperature = _fit_temperature(model, dev_samples)
+    temperature = _fit_temperature(model.f.predict, dev_samples)
     dev_correct = sum(1 for label, text in dev_samples if model.predict(text)[0][0][9:] == label)
     output.parent.mkdir(parents=True, exist_ok=True)
     model.save_model(str(output))
-    meta = {
+    meta: dict[str, Any] = {  # the sidecar langid.json (JSON)
         "format": "moien-langid/1",
         "labels": list(LABELS),
         "temperature": temperature,
@@ -415,8 +423,8 @@ WORDS_PER_OTHER = {
 _WORD_OK = re.compile(r"^[^\W\d_]+(?:['-][^\W\d_]+)*$")
 
 
-def _clean_words(words) -> list[str]:
-    out = set()
+def _clean_words(words: Iterable[str]) -> list[str]:
+    out: set[str] = set()
     for w in words:
         w = unicodedata.normalize("NFC", w.strip()).lower()
         if 2 <= len(w) <= 24 and _WORD_OK.match(w):
@@ -451,7 +459,7 @@ def prepare_corpus(out_dir: Path, wordlists_dir: Path, spacy_lang_dir: Path, see
     """
     out_dir, wordlists_dir, spacy_lang_dir = Path(out_dir), Path(wordlists_dir), Path(spacy_lang_dir)
     rng = random.Random(seed)
-    lists = {}
+    lists: dict[str, list[str]] = {}
     for code in TESSERACT_CODES:
         path = wordlists_dir / f"{code}.words"
         if path.exists():

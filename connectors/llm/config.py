@@ -1,0 +1,37 @@
+"""How the language model is chosen and run: the model runtime's own settings.
+
+They live here, beside the runtime that reads them, so the runtime never imports the assistant core; the core's
+``Settings`` carries them as ``settings.model`` (``MOIEN_MODEL__*`` variables, ``[model]`` in moien.toml).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class ModelSettings(BaseModel):
+    """Which language model answers, and how."""
+
+    backend: Literal["llama_cpp", "openai"] = "llama_cpp"
+    #: A built-in model id (see ``moien model list``), ignored when ``path`` is set.
+    name: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+    #: Any local GGUF file; when set, it is used as is (no checksum is known for it).
+    path: Path | None = None
+    #: Where built-in models are assembled; default ``$MOIEN_HOME/models``.
+    cache_dir: Path | None = None
+    n_ctx: int = 4096
+    n_threads: int | None = None
+    n_batch: int = 256
+    max_tokens: int = 320
+    temperature: float = 0.2
+    #: Requests allowed to wait for the single model instance before new ones are refused.
+    queue_size: int = 8
+    #: Seconds a request may wait in the queue.
+    queue_timeout: float = 300.0
+    # OpenAI-compatible endpoint (llama.cpp server, vLLM, OpenGateLLM…): the scale-out path.
+    openai_base_url: str | None = None
+    openai_api_key: str | None = None
+    openai_model: str | None = None
