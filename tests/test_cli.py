@@ -22,7 +22,7 @@ def run(args: list[str], settings, extra_env: dict[str, str] | None = None, stdi
         "MOIEN_NEO4J__PORT": str(settings.neo4j.port),
         **(extra_env or {}),
     }
-    return subprocess.run(MOIEN + args, cwd=ROOT, env=env, input=stdin, capture_output=True, timeout=300)
+    return subprocess.run(MOIEN + args, cwd=ROOT, env=env, input=stdin, capture_output=True, timeout=900)
 
 
 @pytest.mark.model

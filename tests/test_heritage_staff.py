@@ -25,16 +25,16 @@ def staff(demo_home, tmp_path_factory):  # noqa: F811
 def test_search_record_page_source_and_enrichments_side_by_side(staff, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     page.goto(staff)
-    page.get_by_text("Sammlungen – Personal").wait_for(timeout=60_000)
+    page.get_by_text("Sammlungen – Personal").wait_for(timeout=180_000)
     box = page.get_by_label("Sichbegrëff (all Sprooch)")
     box.fill("Buerg Veianen")
     box.press("Enter")
     first = page.locator("[class*='st-key-hit-'] button").first
-    first.wait_for(timeout=60_000)
+    first.wait_for(timeout=180_000)
     assert "Vianden" in first.inner_text() or "Veianen" in first.inner_text()
     first.click()
-    page.get_by_text("Ugereechert (net aus der Quell)").wait_for(timeout=30_000)
-    page.get_by_text("Hierkonft", exact=True).wait_for(timeout=30_000)  # the page is drawn to its end
+    page.get_by_text("Ugereechert (net aus der Quell)").wait_for(timeout=180_000)
+    page.get_by_text("Hierkonft", exact=True).wait_for(timeout=180_000)  # the page is drawn to its end
     body = page.locator("section.main, [data-testid='stMain']").first.inner_text()
     assert "Quell" in body and "Hierkonft" in body
     assert "Sécherheet" in body  # every enrichment shows its confidence …
@@ -45,6 +45,6 @@ def test_search_record_page_source_and_enrichments_side_by_side(staff, browser):
     # French labels, same record
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name="Français").click()
-    page.get_by_text("Collections – espace du personnel").wait_for(timeout=30_000)
-    page.get_by_text("Enrichi (ne vient pas de la source)").wait_for(timeout=30_000)
+    page.get_by_text("Collections – espace du personnel").wait_for(timeout=180_000)
+    page.get_by_text("Enrichi (ne vient pas de la source)").wait_for(timeout=180_000)
     assert page.get_by_text("Provenance").count() >= 1
