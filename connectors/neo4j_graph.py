@@ -33,7 +33,7 @@ class GraphTarget:
     database: str | None = None
 
 
-def target_from_settings(settings) -> GraphTarget:  # settings: assistants.core.config.Settings
+def target_from_settings(settings: Any) -> GraphTarget:  # Any: connectors never import the core (its Settings)
     n = settings.neo4j
     if n.uri:
         auth = (n.user or "neo4j", n.password) if n.password else None
@@ -129,7 +129,7 @@ _graphs: dict[GraphTarget, Graph] = {}
 _graphs_lock = threading.Lock()
 
 
-def get_graph(settings) -> Graph:
+def get_graph(settings: Any) -> Graph:
     """The process-wide Graph for these settings."""
     target = target_from_settings(settings)
     with _graphs_lock:

@@ -24,6 +24,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from moien.connectors.java_server import _SIZE_RE, JavaServerError, LocalJavaServer, _port_free
 
@@ -117,10 +118,10 @@ class LocalNeo4j(LocalJavaServer):
             raise Neo4jServerError(f"Neo4j pagecache size {pagecache!r} is not a size like 256m or 1g.")
 
     @classmethod
-    def from_env(cls, moien_home: Path, **overrides) -> LocalNeo4j:
+    def from_env(cls, moien_home: Path, **overrides: Any) -> LocalNeo4j:
         """``$MOIEN_HOME/neo4j`` with MOIEN_NEO4J__PORT / _HOST / _HEAP / _PAGECACHE applied."""
         env = os.environ
-        kwargs: dict = {}
+        kwargs: dict[str, Any] = {}
         if env.get("MOIEN_NEO4J__PORT"):
             try:
                 kwargs["port"] = int(env["MOIEN_NEO4J__PORT"])
@@ -160,7 +161,7 @@ class LocalNeo4j(LocalJavaServer):
             return None
         return (USER, password) if password else None
 
-    def driver(self, **kwargs):
+    def driver(self, **kwargs: Any) -> Any:
         """A ``neo4j.Driver`` for this server (the caller closes it)."""
         from neo4j import GraphDatabase
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from moien.connectors.neo4j_graph import Graph
 
 
@@ -11,15 +13,15 @@ def purge_framework(graph: Graph, framework_id: str) -> int:
     Returns the number of items deleted. Subjects, levels and topics stay (other frameworks share them).
     """
 
-    def work(tx) -> int:
-        n = tx.run("MATCH (i:Item {framework: $fid}) RETURN count(i) AS n", fid=framework_id).single()["n"]
+    def work(tx: Any) -> int:
+        n: int = tx.run("MATCH (i:Item {framework: $fid}) RETURN count(i) AS n", fid=framework_id).single()["n"]
         tx.run("MATCH (i:Item {framework: $fid})-[:HAS_VERSION]->(v:ItemVersion) DETACH DELETE v", fid=framework_id)
         tx.run("MATCH (i:Item {framework: $fid}) DETACH DELETE i", fid=framework_id)
         tx.run("MATCH (m:Import)-[:IMPORTED]->(f:Framework {id: $fid}) DETACH DELETE m", fid=framework_id)
         tx.run("MATCH (f:Framework {id: $fid}) DETACH DELETE f", fid=framework_id)
         return n
 
-    return graph.run_in_transaction(work)
+    return int(graph.run_in_transaction(work))
 
 
 def graph_fingerprint(graph: Graph) -> tuple[str, int, int]:

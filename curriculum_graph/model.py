@@ -13,16 +13,18 @@ import json
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from moien.curriculum_graph.schema import LANGS
+from moien.curriculum_graph.schema import CURRICULUM_LANGS
 
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
-def search_text(parts) -> str:
+def search_text(parts: Iterable[str | None]) -> str:
     """What the full-text index sees: lower-case, accents folded, elisions split, each text once."""
     seen = dict.fromkeys(p.strip() for p in parts if p and p.strip())
     text = _APOSTROPHES.sub(" ", " \n ".join(seen).lower())
@@ -94,7 +96,7 @@ class FrameworkRecord:
     last_change: str | None = None
     subjects: list[str] = field(default_factory=list)
 
-    def properties(self) -> dict:
+    def properties(self) -> dict[str, Any]:
         props = {
             "uri": self.uri,
             "title": self.title,
@@ -111,7 +113,7 @@ class FrameworkRecord:
             "last_change": self.last_change,
             "subjects": sorted(self.subjects) or None,
         }
-        for lang in LANGS:
+        for lang in CURRICULUM_LANGS:
             props[f"title_{lang}"] = self.titles.get(lang)
         return props
 
@@ -138,7 +140,7 @@ class ItemRecord:
     last_change: str | None = None
     where: str = ""  # "line 12" / "CFItems[3]": used in messages
 
-    def properties(self) -> dict:
+    def properties(self) -> dict[str, Any]:
         """The item's stored properties (None removes a property that an earlier version had)."""
         props = {
             "code": self.code,
@@ -159,7 +161,7 @@ class ItemRecord:
             "status_end": self.status_end,
             "last_change": self.last_change,
         }
-        for lang in LANGS:
+        for lang in CURRICULUM_LANGS:
             props[f"statement_{lang}"] = self.statements.get(lang)
             props[f"label_{lang}"] = self.labels.get(lang)
         props["search_text"] = search_text(
@@ -167,7 +169,7 @@ class ItemRecord:
         )
         return props
 
-    def content_hash(self, props: dict | None = None) -> str:
+    def content_hash(self, props: dict[str, Any] | None = None) -> str:
         """What counts as "this item changed": everything but ``last_change`` (servers bump it freely).
 
         ``props``: :meth:`properties` when the caller has them already (the writer does; saves a second pass).
@@ -188,7 +190,7 @@ class AssociationRecord:
     notes: str | None = None
     where: str = ""
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[Any, ...]:
         return (self.id, self.type, self.origin, self.destination, self.sequence)
 
 
@@ -201,11 +203,11 @@ class Definition:
     uri: str | None = None
     identifier: str | None = None
 
-    def properties(self) -> dict:
+    def properties(self) -> dict[str, Any]:
         return {
             "uri": self.uri,
             "identifier": self.identifier,
-            **{f"name_{lang}": self.names.get(lang) for lang in LANGS},
+            **{f"name_{lang}": self.names.get(lang) for lang in CURRICULUM_LANGS},
         }
 
 
@@ -234,7 +236,8 @@ def inherit_from_parents(pkg: Package) -> None:
     by_id = {it.id: it for it in pkg.items}
 
     def lookup(item: ItemRecord, attr: str) -> list[str]:
-        seen, cur = set(), item
+        seen: set[str] = set()
+        cur: ItemRecord | None = item
         while cur is not None and cur.id not in seen:
             seen.add(cur.id)
             if getattr(cur, attr):

@@ -9,7 +9,8 @@ search, browse or coverage; :func:`item_history` shows them.
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -17,10 +18,10 @@ from moien.connectors.neo4j_graph import Graph
 from moien.curriculum_graph.schema import (
     ITEM_TEXT_INDEX,
     ITEM_VECTOR_INDEX,
-    LANGS,
     OFFICIAL_REL_TYPES,
     SUGGESTED_REL_TYPE,
 )
+from moien.lang import LANGS, fold
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CODE = re.compile(r"\b[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+\b")
@@ -73,14 +74,10 @@ class ItemHit:
         return d
 
 
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-
-
-def lucene_query(text: str, stopwords: set[str] = frozenset()) -> str:
+def lucene_query(text: str, stopwords: AbstractSet[str] = frozenset()) -> str:
     """An OR query of the message's words. Words are ``\\w+`` only, so nothing needs escaping."""
-    stop = {_fold(w) for w in stopwords}
-    terms = [w for w in _WORD.findall(_fold(text)) if len(w) > 2 and w not in stop]
+    stop = {fold(w) for w in stopwords}
+    terms = [w for w in _WORD.findall(fold(text)) if len(w) > 2 and w not in stop]
     # fuzzy match (~1) so that "multiplikation" finds "multiplication"
     return " OR ".join(f"{t} OR {t}~1" if len(t) > 5 else t for t in dict.fromkeys(terms))
 
@@ -121,7 +118,7 @@ _FILTER = (
 )
 
 
-def _hit(r: dict, **extra) -> ItemHit:
+def _hit(r: dict[str, Any], **extra: Any) -> ItemHit:
     r = dict(r)
     r["statements"] = {k: v for k, v in r["statements"].items() if v}
     r["labels"] = {k: v for k, v in (r.get("labels") or {}).items() if v}
@@ -130,7 +127,13 @@ def _hit(r: dict, **extra) -> ItemHit:
     return ItemHit(**r)
 
 
-def _filters(types=(), subjects=(), levels=(), frameworks=(), langs=()) -> dict[str, list]:
+def _filters(
+    types: Iterable[str] = (),
+    subjects: Iterable[str] = (),
+    levels: Iterable[str] = (),
+    frameworks: Iterable[str] = (),
+    langs: Iterable[str] = (),
+) -> dict[str, list[Any]]:
     return {
         "types": list(types),
         "subjects": list(subjects),
@@ -140,7 +143,7 @@ def _filters(types=(), subjects=(), levels=(), frameworks=(), langs=()) -> dict[
     }
 
 
-def _items_by_id(graph: Graph, ids: list[str]) -> dict[str, dict]:
+def _items_by_id(graph: Graph, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
     rows = graph.read(f"UNWIND $ids AS id MATCH (i:Item {{id: id}}) RETURN {_ITEM_FIELDS}", ids=ids)
@@ -154,7 +157,7 @@ def search_items(
     *,
     limit: int = 5,
     min_score: float = 0.0,
-    stopwords: set[str] = frozenset(),
+    stopwords: AbstractSet[str] = frozenset(),
     types: tuple[str, ...] = (),
     mode: str = "hybrid",
     subjects: tuple[str, ...] = (),
@@ -290,8 +293,8 @@ def items_exist(graph: Graph, codes: list[str]) -> dict[str, bool]:
 
 def count_items(graph: Graph, *, include_retired: bool = False) -> int:
     if include_retired:
-        return graph.read("MATCH (i:Item) RETURN count(i) AS n")[0]["n"]
-    return graph.read("MATCH (i:Item) WHERE i.retired IS NULL RETURN count(i) AS n")[0]["n"]
+        return int(graph.read("MATCH (i:Item) RETURN count(i) AS n")[0]["n"])
+    return int(graph.read("MATCH (i:Item) WHERE i.retired IS NULL RETURN count(i) AS n")[0]["n"])
 
 
 # ------------------------------------------------------------------------------------------------ browse
@@ -397,7 +400,7 @@ class Coverage:
     def gaps(self) -> list[tuple[str, str]]:
         return [(lv, s) for lv in self.levels for s in self.subjects if not self.count(lv, s)]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "levels": self.levels,
             "subjects": self.subjects,
@@ -492,7 +495,7 @@ class Link:
     def official(self) -> bool:
         return self.kind == "official"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["other"] = {k: d["other"][k] for k in ("id", "code", "type", "subject", "level", "statements", "framework")}
         return d
@@ -504,7 +507,7 @@ class ItemLinks:
     official: list[Link]
     suggested: list[Link]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "item": self.item.to_dict(),
             "official": [link.to_dict() for link in self.official],
@@ -565,7 +568,7 @@ def item_links(
 
 
 # ------------------------------------------------------------------------------------------------ history
-def item_history(graph: Graph, code: str, *, framework: str | None = None) -> list[dict]:
+def item_history(graph: Graph, code: str, *, framework: str | None = None) -> list[dict[str, Any]]:
     """Earlier versions of an item (newest first), as stored when an import changed it."""
     item = get_item(graph, code, framework=framework, include_retired=True)
     if item is None:
@@ -581,7 +584,7 @@ def item_history(graph: Graph, code: str, *, framework: str | None = None) -> li
 
 
 # ------------------------------------------------------------------------------------------------ lists
-def frameworks(graph: Graph) -> list[dict]:
+def frameworks(graph: Graph) -> list[dict[str, Any]]:
     return graph.read(
         "MATCH (f:Framework) OPTIONAL MATCH (i:Item)-[:IN_FRAMEWORK]->(f) WHERE i.retired IS NULL "
         "RETURN f.id AS id, f.title AS title, f.version AS version, f.publisher AS publisher, f.language AS language, "
@@ -589,14 +592,14 @@ def frameworks(graph: Graph) -> list[dict]:
     )
 
 
-def subjects(graph: Graph) -> list[dict]:
+def subjects(graph: Graph) -> list[dict[str, Any]]:
     return graph.read(
         "MATCH (s:Subject) RETURN s.code AS code, "
         "{fr: s.name_fr, de: s.name_de, en: s.name_en, lb: s.name_lb} AS names ORDER BY code"
     )
 
 
-def levels(graph: Graph, *, used_only: bool = True) -> list[dict]:
+def levels(graph: Graph, *, used_only: bool = True) -> list[dict[str, Any]]:
     return graph.read(
         "MATCH (l:Level) WHERE NOT $used OR EXISTS { (i:Item)-[:FOR_LEVEL]->(l) WHERE i.retired IS NULL } "
         "RETURN l.code AS code, l.order AS order, l.stage AS stage, l.track AS track, "

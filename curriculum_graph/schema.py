@@ -30,7 +30,19 @@ Migrations are applied once each, in order, by ``Graph.migrate``. Never edit one
 
 from __future__ import annotations
 
-LANGS = ("fr", "de", "en", "lb")
+from typing import TYPE_CHECKING
+
+from moien.lang import LANGS
+
+if TYPE_CHECKING:
+    from moien.connectors.neo4j_graph import Graph
+
+#: moien's four languages (:data:`moien.lang.LANGS`) in the order curricula in Luxembourg are written: French and
+#: German first, then English, Luxembourgish last. Why a second order: it is part of formats and stored data — the
+#: CSV template's columns, the ``CODE | fr | de | en | lb`` name cells of its framework lines, and the text an item
+#: is embedded as (``fr / de / en / lb``, whose hash every graph stores) — so it must not follow the UI's order.
+CURRICULUM_LANGS: tuple[str, ...] = ("fr", "de", "en", "lb")
+assert sorted(CURRICULUM_LANGS) == sorted(LANGS)
 
 #: CASE 1.1 associationType → the relationship type moien stores it as (official links only).
 ASSOCIATION_TYPES: dict[str, str] = {
@@ -72,10 +84,10 @@ _NODE_KEYS = (
     "status_end",
     "last_change",
     "search_text",
-    *(f"statement_{lang}" for lang in LANGS),
-    *(f"label_{lang}" for lang in LANGS),
-    *(f"name_{lang}" for lang in LANGS),
-    *(f"title_{lang}" for lang in LANGS),
+    *(f"statement_{lang}" for lang in CURRICULUM_LANGS),
+    *(f"label_{lang}" for lang in CURRICULUM_LANGS),
+    *(f"name_{lang}" for lang in CURRICULUM_LANGS),
+    *(f"title_{lang}" for lang in CURRICULUM_LANGS),
     "framework",
     "content_hash",
     "version",
@@ -229,6 +241,6 @@ ITEM_VECTOR_INDEX = "item_embedding"
 EMBEDDING_DIM = 384
 
 
-def ensure_schema(graph) -> list[str]:
+def ensure_schema(graph: Graph) -> list[str]:
     """Apply any pending migration; returns the ids applied now."""
     return graph.migrate(MIGRATIONS)

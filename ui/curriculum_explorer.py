@@ -3,6 +3,7 @@ cross-curricular links, coverage and transversal topics. Thin: every query is in
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 import altair as alt
@@ -10,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from moien.assistants.core import i18n
-from moien.connectors.neo4j_graph import GraphUnavailable, get_graph
+from moien.connectors.neo4j_graph import Graph, GraphUnavailable, get_graph
 from moien.curriculum_graph import queries as q
 from moien.ui.common import get_core
 
@@ -102,7 +103,7 @@ def t(key: str, lang: str) -> str:
     return i18n.pick(T, key, lang)
 
 
-def _name(names: dict | None, code: str, lang: str) -> str:
+def _name(names: dict[str, Any] | None, code: str, lang: str) -> str:
     names = names or {}
     return names.get(lang) or names.get("fr") or code
 
@@ -258,7 +259,7 @@ def explorer_page() -> None:
                     col.markdown(f"- `{h.code}` {h.statement(lang)}")
 
 
-def item_page(graph, code: str, lang: str) -> None:
+def item_page(graph: Graph, code: str, lang: str) -> None:
     browse = q.browse(graph, code)
     links = q.item_links(graph, code)
     prog = q.progression(graph, code)

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
 import streamlit as st
 
 from moien.assistants.core import i18n
-from moien.assistants.core.engine import Core
+from moien.assistants.core.engine import Core, Turn
+from moien.assistants.core.plugins import attachment_downloads
+from moien.assistants.core.types import Attachment
+from moien.lang import LANGS, own_name, pick
 from moien.ui.common import get_core
 
 UI = {
@@ -46,18 +50,6 @@ UI = {
         "en": "Searching the sources…",
     },
     "model": {"lb": "Modell", "fr": "Modèle", "de": "Modell", "en": "Model"},
-    "download_md": {
-        "lb": "Als Markdown eroflueden",
-        "fr": "Télécharger en Markdown",
-        "de": "Als Markdown herunterladen",
-        "en": "Download as Markdown",
-    },
-    "download_docx": {
-        "lb": "Als Word eroflueden",
-        "fr": "Télécharger en Word",
-        "de": "Als Word herunterladen",
-        "en": "Download as Word",
-    },
     "nav_chat": {"lb": "Chat", "fr": "Discussion", "de": "Chat", "en": "Chat"},
     "builder": {
         "lb": "Plang fir eng Schoulstonn",
@@ -123,10 +115,10 @@ UI = {
 
 
 def u(key: str, lang: str) -> str:
-    return i18n.pick(UI, key, lang)
+    return pick(UI, key, lang)
 
 
-def render_sources(sources: list[dict], lang: str) -> None:
+def render_sources(sources: list[dict[str, Any]], lang: str) -> None:
     if not sources:
         return
     lines = [f"**{i18n.t('sources', lang)}**"]
@@ -136,37 +128,28 @@ def render_sources(sources: list[dict], lang: str) -> None:
     st.markdown("\n".join(lines))
 
 
-def render_attachments(attachments: list[dict], key: str, lang: str) -> None:
-    """Download buttons for structured results (lesson plans: Markdown and Word, both AI-labelled)."""
-    from moien.assistants.education import lesson_plan as lp
+def render_attachments(attachments: list[dict[str, Any]], key: str, lang: str) -> None:
+    """One download button per file the attachment's plugin offers (a lesson plan: Markdown and Word).
 
+    The page knows no attachment kind: the plugin that made it says what can be saved, labels included. Keys
+    are the message key, the attachment's and the download's position, so a rerun keeps each button's state.
+    """
     for n, att in enumerate(attachments):
-        if att["type"] != "lesson_plan":
+        downloads = attachment_downloads(Attachment.model_validate(att), lang)
+        if not downloads:
             continue
-        data = dict(att["data"])
-        plan_lang, model, cited = data.pop("lang"), data.pop("model"), data.pop("cited")
-        data.pop("removed_outcomes", None)
-        plan = lp.parse_plan_data(data)
-        c1, c2 = st.columns(2)
-        c1.download_button(
-            u("download_md", lang),
-            att["markdown"] or "",
-            file_name="lesson-plan.md",
-            mime="text/markdown",
-            key=f"md-{key}-{n}",
-            use_container_width=True,
-        )
-        c2.download_button(
-            u("download_docx", lang),
-            lp.to_docx(plan, plan_lang, model, cited),
-            file_name="lesson-plan.docx",
-            key=f"docx-{key}-{n}",
-            use_container_width=True,
-            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
+        for k, (column, d) in enumerate(zip(st.columns(len(downloads)), downloads)):
+            column.download_button(
+                d.label,
+                d.data,
+                file_name=d.file_name,
+                mime=d.mime,
+                key=f"dl-{key}-{n}-{k}",
+                use_container_width=True,
+            )
 
 
-def render_meta(meta: dict, lang: str) -> None:
+def render_meta(meta: dict[str, Any], lang: str) -> None:
     label = i18n.t("ai_label", meta["lang"]) + " · " if meta.get("ai_generated") else ""
     st.caption(f"{label}{meta.get('model', '')} · {meta.get('assistant') or '-'} · {meta['lang']}")
 
@@ -176,9 +159,9 @@ def sidebar_common(core: Core) -> str:
     with st.sidebar:
         lang = st.selectbox(
             u("ui_lang", state.ui_lang),
-            list(i18n.LANGS),
+            list(LANGS),
             key="ui_lang",
-            format_func=lambda c: i18n.lang_name(c, c).capitalize(),
+            format_func=lambda c: own_name(c).capitalize(),
         )
     return lang
 
@@ -189,7 +172,7 @@ def sidebar_footer(core: Core, lang: str) -> None:
         st.caption(u("local", lang))
 
 
-def show_turn(core: Core, turn, lang: str, key: str) -> dict:
+def show_turn(core: Core, turn: Turn, lang: str, key: str) -> dict[str, Any]:
     """Stream one turn into the current chat message and return it as a stored message."""
     answer_area = st.empty()
     render_sources([s.model_dump() for s in turn.reply.sources], turn.reply.lang)  # known before the model writes
@@ -286,9 +269,9 @@ def builder_page() -> None:
         minutes = c2.slider(u("duration", lang), 15, 120, 45, step=5)
         plan_lang = c3.selectbox(
             u("plan_lang", lang),
-            list(i18n.LANGS),
-            index=list(i18n.LANGS).index(lang),
-            format_func=lambda c: i18n.lang_name(c, c).capitalize(),
+            list(LANGS),
+            index=list(LANGS).index(lang),
+            format_func=lambda c: own_name(c).capitalize(),
         )
         support = st.checkbox(u("with_support", lang))
         submitted = st.form_submit_button(u("make_plan", lang), type="primary")
@@ -320,10 +303,10 @@ def builder_page() -> None:
             request = REFINE["cycle"][last_lang].format(n=new_cycle)
         new_lang = r3.selectbox(
             u("plan_lang", lang),
-            list(i18n.LANGS),
+            list(LANGS),
             key="refine-lang",
             label_visibility="collapsed",
-            format_func=lambda c: i18n.lang_name(c, c).capitalize(),
+            format_func=lambda c: own_name(c).capitalize(),
         )
         if r3.button(u("translate", lang), use_container_width=True):
             request = REFINE["lang"][new_lang]
@@ -347,7 +330,7 @@ def main() -> None:
     state.setdefault("session_id", uuid.uuid4().hex)
     state.setdefault("messages", [])
     asked = st.query_params.get("lang")  # a link inside the app (e.g. the picture of links) keeps the language
-    state.setdefault("ui_lang", asked if asked in i18n.LANGS else core.settings.ui_lang)
+    state.setdefault("ui_lang", asked if asked in LANGS else core.settings.ui_lang)
     lang = sidebar_common(core)
     pages = [
         st.Page(chat_page, title=u("nav_chat", lang), icon=":material/forum:", url_path="chat", default=True),
@@ -360,7 +343,7 @@ def main() -> None:
     sidebar_footer(core, lang)
 
 
-def extra_pages(lang: str) -> list:
+def extra_pages(lang: str) -> list[Any]:
     """Pages that need the curriculum explorer (added when it is available)."""
     try:
         from moien.ui.curriculum_explorer import explorer_page

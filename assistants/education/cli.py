@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from moien.curriculum_graph.schema import CURRICULUM_LANGS
+from moien.lang import LANGS, pick
+
+if TYPE_CHECKING:
+    from moien.connectors.neo4j_graph import Graph
+    from moien.curriculum_graph.importers.writer import ImportReport
+
+T = TypeVar("T")
 
 curriculum_app = typer.Typer(
     name="curriculum",
@@ -37,7 +47,6 @@ curriculum_app = typer.Typer(
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
-LANGS = ("fr", "de", "en", "lb")
 
 #: What the commands print, in the four languages (``--lang``, default the configured UI language).
 #: Statements are shown in that language where the curriculum has them, else in the original.
@@ -190,13 +199,11 @@ MSG: dict[str, dict[str, str]] = {
 }
 
 
-def m(key: str, lang: str, **kw) -> str:
-    from moien.assistants.core.i18n import pick
-
+def m(key: str, lang: str, **kw: object) -> str:
     return pick(MSG, key, lang, **kw)
 
 
-def describe_import(report, lang: str, dry_run: bool = False) -> str:
+def describe_import(report: ImportReport, lang: str, dry_run: bool = False) -> str:
     """An import's diff summary in ``lang``."""
     r = report
     args = {"fw": r.framework_id, "title": r.framework_title, "file": Path(r.source).name}
@@ -220,7 +227,7 @@ def describe_import(report, lang: str, dry_run: bool = False) -> str:
     return (m("dry_run", lang) if dry_run else "") + text
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code)
 
@@ -231,7 +238,7 @@ def _quiet_driver() -> None:
     logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 
-def _graph():
+def _graph() -> Graph:
     """The graph from the settings, schema applied; exits with the fix when Neo4j is unreachable."""
     from moien.assistants.core.config import get_settings
     from moien.connectors.neo4j_graph import GraphUnavailable, get_graph
@@ -248,7 +255,15 @@ def _graph():
     return graph
 
 
-def _run(fn):
+def _cache_dir() -> Path:
+    """The embedding cache of this installation (``$MOIEN_HOME/cache``)."""
+    from moien.assistants.core.config import get_settings
+    from moien.assistants.education.commands import embedding_cache_dir
+
+    return embedding_cache_dir(get_settings())
+
+
+def _run(fn: Callable[[], T]) -> T:
     """Run a graph call; Neo4j errors become one line and exit 1."""
     from moien.connectors.neo4j_graph import GraphUnavailable
 
@@ -265,11 +280,11 @@ def _run(fn):
         raise
 
 
-def _emit(data) -> None:
+def _emit(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, default=str))
 
 
-def _lang_option():
+def _lang_option() -> Any:  # typer.Option() returns its own OptionInfo
     return typer.Option(
         "--lang",
         "-l",
@@ -335,6 +350,7 @@ def import_cmd(
                 dry_run=dry_run,
                 embed=not no_embed,
                 describe=lambda r: describe_import(r, lang, dry_run),
+                cache_dir=_cache_dir(),
             )
         )
     except CurriculumImportError as exc:
@@ -442,7 +458,7 @@ def show_cmd(
     )
     if b.ancestors:
         out.print(f"{m('path', ui)}: " + " › ".join(a.code for a in b.ancestors), highlight=False)
-    for lang in LANGS:
+    for lang in CURRICULUM_LANGS:  # the curriculum's order: French and German first
         if it.statements.get(lang):
             out.print(f"  {lang}: {it.statements[lang]}", highlight=False)
     if it.topics:
@@ -602,7 +618,7 @@ def embed_cmd() -> None:
 
     graph = _graph()
     try:
-        n = _run(lambda: embed_items(graph, console=err))
+        n = _run(lambda: embed_items(graph, console=err, cache_dir=_cache_dir()))
     except EmbeddingsUnavailable as exc:
         _fail(str(exc))
     lang = _check_lang(None)

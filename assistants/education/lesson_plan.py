@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -71,7 +72,7 @@ class LessonPlanWithSupport(LessonPlan):
     student_support_plan: StudentSupportPlan
 
 
-def json_schema(with_support: bool = False) -> dict:
+def json_schema(with_support: bool = False) -> dict[str, Any]:
     model = LessonPlanWithSupport if with_support else LessonPlan
     return model.model_json_schema()
 
@@ -88,15 +89,16 @@ def parse_plan(raw: str, with_support: bool = False) -> LessonPlan:
         raise PlanError(f"the model's lesson plan is incomplete or invalid: {exc.__class__.__name__}") from exc
 
 
-def parse_plan_data(data: dict) -> LessonPlan:
+def parse_plan_data(data: dict[str, Any]) -> LessonPlan:
     """A plan from its stored dict (with or without a student support plan)."""
     model = LessonPlanWithSupport if data.get("student_support_plan") else LessonPlan
     return model.model_validate(data)
 
 
-def verify_outcomes(plan: LessonPlan, exists) -> list[str]:
+def verify_outcomes(plan: LessonPlan, exists: Callable[[str], bool]) -> list[str]:
     """Keep only learning outcomes whose code exists (``exists(code) -> bool``); return the removed ones."""
-    kept, removed = [], []
+    kept: list[str] = []
+    removed: list[str] = []
     for code in plan.learning_outcomes:
         code = code.strip()
         (kept if exists(code) else removed).append(code)
@@ -169,7 +171,10 @@ def label(key: str, lang: str) -> str:
 
 def to_markdown(plan: LessonPlan, lang: str, model: str, cited: dict[str, str]) -> str:
     """The plan as Markdown, with the AI label and the cited curriculum items (code → statement)."""
-    L = lambda k: label(k, lang)  # noqa: E731
+
+    def L(key: str) -> str:
+        return label(key, lang)
+
     out = [
         f"# {plan.title}",
         "",

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from moien.assistants.core.assistant import Assistant, AssistantUnavailable
 from moien.assistants.core.plugins import hookimpl
-from moien.assistants.core.types import Attachment, Grounding, Query, Response, Source
+from moien.assistants.core.types import Attachment, Download, Grounding, Query, Response, Source
 from moien.assistants.education import lesson_plan as lp
 from moien.connectors.neo4j_graph import GraphUnavailable, get_graph
 from moien.curriculum_graph.queries import get_item, search_items
+from moien.lang import PROMPT_NAMES, pick
+
+if TYPE_CHECKING:
+    import typer
+
+    from moien.assistants.core.config import Settings
+    from moien.connectors.llm.runtime import ChatMessage, ChatModel
 
 HERE = Path(__file__).parent
 
@@ -81,9 +89,9 @@ REMOVED = {
 }
 
 
-def _refinement(text: str) -> dict:
+def _refinement(text: str) -> dict[str, Any]:
     """What a follow-up message asks to change in the last plan (empty when it asks for nothing known)."""
-    change: dict = {}
+    change: dict[str, Any] = {}
     if SHORTER.search(text):
         change["shorter"] = True
     if m := LEVEL.search(text):
@@ -111,7 +119,7 @@ class EducationAssistant(Assistant):
         "en": "curriculum (Neo4j)",
     }
 
-    def __init__(self, settings, limit: int = 5, min_score: float = 0.3) -> None:
+    def __init__(self, settings: Settings, limit: int = 5, min_score: float = 0.3) -> None:
         self.settings = settings
         self.limit = limit
         self.min_score = min_score
@@ -167,7 +175,7 @@ class EducationAssistant(Assistant):
         return Grounding(sources=sources, passages=passages)
 
     # -- lesson plans ------------------------------------------------------------------------------
-    def respond(self, query: Query, grounding: Grounding, model) -> Response | None:
+    def respond(self, query: Query, grounding: Grounding, model: ChatModel) -> Response | None:
         change = _refinement(query.text) if query.state.get("plan") else {}
         wants_plan = bool(PLAN_REQUEST.search(query.text)) or query.intent == "plan_lesson"
         if not (wants_plan or change):
@@ -179,13 +187,10 @@ class EducationAssistant(Assistant):
         response.chunks = self._plan_chunks(query, grounding, model, lang, change, with_support, response)
         return response
 
-    def _plan_messages(self, query: Query, grounding: Grounding, lang: str, change: dict, with_support: bool):
-        language = {
-            "lb": "Luxembourgish (Lëtzebuergesch)",
-            "fr": "French (français)",
-            "de": "German (Deutsch)",
-            "en": "English",
-        }[lang]
+    def _plan_messages(
+        self, query: Query, grounding: Grounding, lang: str, change: dict[str, Any], with_support: bool
+    ) -> list[ChatMessage]:
+        language = PROMPT_NAMES[lang]
         system = (
             "You are moien, a lesson-planning assistant for teachers in Luxembourg. Write the lesson plan as JSON "
             f"with every text in {language}. learning_outcomes must list only codes of the curriculum items given "
@@ -220,7 +225,16 @@ class EducationAssistant(Assistant):
                 user += "\nAlso include a student support plan for a pupil who needs extra help."
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
-    def _plan_chunks(self, query, grounding, model, lang, change, with_support, response) -> Iterator[str]:
+    def _plan_chunks(
+        self,
+        query: Query,
+        grounding: Grounding,
+        model: ChatModel,
+        lang: str,
+        change: dict[str, Any],
+        with_support: bool,
+        response: Response,
+    ) -> Iterator[str]:
         yield PROGRESS[lang]
         messages = self._plan_messages(query, grounding, lang, change, with_support)
         raw = "".join(
@@ -234,7 +248,7 @@ class EducationAssistant(Assistant):
         if not plan.learning_outcomes:
             # The plan was built from these items; cite them rather than none.
             plan.learning_outcomes = [s.id for s in grounding.sources[:2]]
-        cited = {}
+        cited: dict[str, str] = {}
         for code in plan.learning_outcomes:
             item = get_item(graph, code)
             if item is not None:
@@ -251,24 +265,85 @@ class EducationAssistant(Assistant):
             plan_sources=[s.model_dump() for s in grounding.sources],
             plan_passages=list(grounding.passages),
         )
-        response.attachments.append(
-            Attachment(
-                type="lesson_plan",
-                data={**data, "lang": lang, "cited": cited, "removed_outcomes": removed, "model": model_id},
-                markdown=markdown,
-            )
-        )
+        # Any: the plan's JSON (model_dump) plus what the downloads need; all of it JSON data.
+        attachment: dict[str, Any] = {
+            **data,
+            "lang": lang,
+            "cited": cited,
+            "removed_outcomes": removed,
+            "model": model_id,
+        }
+        response.attachments.append(Attachment(type="lesson_plan", data=attachment, markdown=markdown))
         yield markdown
 
 
+DOWNLOAD_LABELS = {
+    "markdown": {
+        "lb": "Als Markdown eroflueden",
+        "fr": "Télécharger en Markdown",
+        "de": "Als Markdown herunterladen",
+        "en": "Download as Markdown",
+    },
+    "docx": {
+        "lb": "Als Word eroflueden",
+        "fr": "Télécharger en Word",
+        "de": "Als Word herunterladen",
+        "en": "Download as Word",
+    },
+}
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def lesson_plan_downloads(attachment: Attachment, lang: str) -> list[Download]:
+    """A lesson plan as Markdown and as Word (both AI-labelled), the buttons' labels in ``lang``."""
+    data: dict[str, Any] = dict(attachment.data)
+    plan_lang, model, cited = str(data.pop("lang")), str(data.pop("model")), dict(data.pop("cited"))
+    data.pop("removed_outcomes", None)
+    plan = lp.parse_plan_data(data)
+    return [
+        Download(
+            label=pick(DOWNLOAD_LABELS, "markdown", lang),
+            data=(attachment.markdown or "").encode("utf-8"),
+            file_name="lesson-plan.md",
+            mime="text/markdown",
+        ),
+        Download(
+            label=pick(DOWNLOAD_LABELS, "docx", lang),
+            data=lp.to_docx(plan, plan_lang, model, cited),
+            file_name="lesson-plan.docx",
+            mime=DOCX_MIME,
+        ),
+    ]
+
+
 @hookimpl
-def register_assistants(register, settings) -> None:
+def register_assistants(register: Callable[[Assistant], None], settings: Settings) -> None:
     register(EducationAssistant(settings))
 
 
 @hookimpl
-def register_commands(cli) -> None:
-    """``moien curriculum …`` (import, search, show, links, suggest, coverage, topics)."""
+def register_commands(cli: typer.Typer) -> None:
+    """``moien curriculum …`` (import, search, show, links, suggest, coverage, topics), ``moien neo4j
+    start|stop|status`` (the local server that holds the curriculum graph) and ``moien demo load``."""
     from moien.assistants.education.cli import curriculum_app
+    from moien.assistants.education.commands import demo_app, neo4j_app
 
     cli.add_typer(curriculum_app, name="curriculum")
+    cli.add_typer(neo4j_app, name="neo4j")
+    cli.add_typer(demo_app, name="demo")
+
+
+@hookimpl
+def setup(settings: Settings, echo: Callable[[str], None]) -> None:
+    """Start the local Neo4j (unless ``NEO4J_URI`` names another server) and load the demo curriculum."""
+    from moien.assistants.education import commands
+
+    commands.setup(settings, echo)
+
+
+@hookimpl
+def attachment_downloads(attachment: Attachment, lang: str) -> list[Download] | None:
+    """Lesson plans are this plugin's attachments; any other kind is left to the plugin that made it."""
+    if attachment.type != "lesson_plan":
+        return None
+    return lesson_plan_downloads(attachment, lang)

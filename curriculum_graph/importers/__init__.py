@@ -12,7 +12,9 @@ transaction, with a progress bar, and returns one :class:`~.writer.ImportReport`
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from moien.connectors.neo4j_graph import Graph
 from moien.curriculum_graph.importers.writer import ImportReport, sha256_file, write_packages
@@ -74,17 +76,19 @@ def import_file(
     *,
     mapping: str | Path | None = None,
     progress: bool = True,
-    console=None,
+    console: Any = None,
     dry_run: bool = False,
     embed: bool = True,
-    describe=None,
+    describe: Callable[[ImportReport], str] | None = None,
+    cache_dir: Path | None = None,
 ) -> list[ImportReport]:
     """Validate ``path``, then write what differs from the graph in one transaction; prints a diff summary.
 
     ``describe(report) -> str``: the summary line (the CLI passes one in the user's language; default English).
 
     ``embed``: afterwards compute embeddings for the added/changed items (skipped quietly where the
-    embedding model is not installed; :func:`moien.curriculum_graph.embeddings.embed_items` does it later).
+    embedding model is not installed; :func:`moien.curriculum_graph.embeddings.embed_items` does it later),
+    remembering the vectors in ``cache_dir`` when one is given.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -116,7 +120,7 @@ def import_file(
             from moien.curriculum_graph.embeddings import EmbeddingsUnavailable, embed_items
 
             try:
-                n = embed_items(graph, ids=ids, progress=progress, console=console)
+                n = embed_items(graph, ids=ids, progress=progress, console=console, cache_dir=cache_dir)
                 if n:
                     console.print(f"embedded {n} statements", highlight=False)
             except EmbeddingsUnavailable as exc:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,8 @@ from moien.curriculum_graph.model import (
     Package,
     inherit_from_parents,
 )
-from moien.curriculum_graph.schema import ASSOCIATION_TYPES, LANGS
+from moien.curriculum_graph.schema import ASSOCIATION_TYPES
+from moien.lang import LANGS
 
 EXT = "moien"
 
@@ -93,7 +95,9 @@ class _Checker:
         key = path.rsplit(".", 1)[-1].split("[")[0] if "." in path else None
         self.errs.error(message, line=self.loc.line_of(anchor, key), field=path)
 
-    def string(self, obj: dict, key: str, path: str, anchor: str | None, *, required: bool = False) -> str | None:
+    def string(
+        self, obj: dict[str, Any], key: str, path: str, anchor: str | None, *, required: bool = False
+    ) -> str | None:
         value = obj.get(key)
         if value is None:
             if required:
@@ -107,7 +111,7 @@ class _Checker:
             return None
         return value.strip()
 
-    def strings(self, obj: dict, key: str, path: str, anchor: str | None) -> list[str]:
+    def strings(self, obj: dict[str, Any], key: str, path: str, anchor: str | None) -> list[str]:
         value = obj.get(key)
         if value is None:
             return []
@@ -118,7 +122,9 @@ class _Checker:
             return []
         return [v.strip() for v in value if v.strip()]
 
-    def link(self, obj: dict, key: str, path: str, anchor: str | None, *, required: bool = False) -> dict | None:
+    def link(
+        self, obj: dict[str, Any], key: str, path: str, anchor: str | None, *, required: bool = False
+    ) -> dict[str, Any] | None:
         value = obj.get(key)
         if value is None:
             if required:
@@ -139,7 +145,7 @@ class _Checker:
             "title": value.get("title"),
         }
 
-    def links(self, obj: dict, key: str, path: str, anchor: str | None) -> list[dict]:
+    def links(self, obj: dict[str, Any], key: str, path: str, anchor: str | None) -> list[dict[str, Any]]:
         value = obj.get(key)
         if value is None:
             return []
@@ -155,7 +161,9 @@ class _Checker:
                 out.append(got)
         return out
 
-    def when(self, obj: dict, key: str, path: str, anchor: str | None, *, datetime_: bool = True) -> str | None:
+    def when(
+        self, obj: dict[str, Any], key: str, path: str, anchor: str | None, *, datetime_: bool = True
+    ) -> str | None:
         value = self.string(obj, key, path, anchor)
         if value and not (_is_datetime(value) if datetime_ else _is_date(value)):
             self.err(f"{path}.{key}", f"{value!r} is not an ISO 8601 {'date-time' if datetime_ else 'date'}", anchor)
@@ -168,14 +176,13 @@ class _Checker:
         if not isinstance(obj, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in obj.items()):
             self.err(path, 'must be an object of language → text, e.g. {"de": "…"}', anchor)
             return {}
-        return {k.lower(): v.strip() for k, v in obj.items() if v.strip()}
+        return {k.lower(): v.strip() for k, v in obj.items() if v.strip()}  # checked above: str → str
 
 
-def _ext(obj: dict) -> dict:
+def _ext(obj: dict[str, Any]) -> dict[str, Any]:
     ext = obj.get("extensions")
-    if isinstance(ext, dict) and isinstance(ext.get(EXT), dict):
-        return ext[EXT]
-    return {}
+    mine = ext.get(EXT) if isinstance(ext, dict) else None
+    return {str(k): v for k, v in mine.items()} if isinstance(mine, dict) else {}
 
 
 def parse_case(path: str | Path) -> Package:
@@ -196,52 +203,157 @@ def parse_case(path: str | Path) -> Package:
 
 
 def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
-    errs = ErrorCollector(path)
-    chk = _Checker(errs, _Locator(text))
-    if isinstance(data, dict) and "CFPackage" in data and "CFDocument" not in data:
-        data = data["CFPackage"]
-    if not isinstance(data, dict) or not isinstance(data.get("CFDocument"), dict):
-        errs.error(
-            "a CASE package is a JSON object with a CFDocument object, CFItems and CFAssociations", field="CFDocument"
-        )
-        errs.raise_if_any()
-    doc = data["CFDocument"]
-    doc_id = chk.string(doc, "identifier", "CFDocument", None, required=True)
-    doc_anchor = doc_id
-    title = chk.string(doc, "title", "CFDocument", doc_anchor, required=True)
-    doc_uri = chk.string(doc, "uri", "CFDocument", doc_anchor)
-    if doc_uri is None and "uri" not in doc:
-        errs.warn("CFDocument.uri is missing (CASE 1.1 requires it)")
-    for key in ("CFItems", "CFAssociations"):
-        if key in data and not isinstance(data[key], list):
-            errs.error("must be a list", field=key)
-    defs = data.get("CFDefinitions") or {}
-    if not isinstance(defs, dict):
-        errs.error("must be an object", field="CFDefinitions")
-        defs = {}
-    errs.raise_if_any()
+    """Validate a CASE package already read as JSON (``text``, the file's text, lets errors name lines)."""
+    return _CaseReader(path, text).read(data)
 
-    # -- definitions
-    def definitions(key: str) -> list[tuple[int, dict]]:
-        value = defs.get(key) or []
+
+#: What a definitions reader returns: definitions by code, and code by identifier, code, title (and keywords).
+_Definitions = tuple[dict[str, Definition], dict[str, str]]
+
+
+class _CaseReader:
+    """One CASE package read into a :class:`Package`, step by step; every problem goes to one collector.
+
+    The steps run in the file's order (document, definitions, items, associations) so that problems are
+    reported in the order a person reading the file meets them.
+    """
+
+    def __init__(self, path: str | Path, text: str) -> None:
+        self.path = path
+        self.errs = ErrorCollector(path)
+        self.chk = _Checker(self.errs, _Locator(text))
+        self.doc: dict[str, Any] = {}
+        self.defs: dict[str, Any] = {}
+        self.item_types: dict[str, str] = {}
+        self.subjects: dict[str, Definition] = {}
+        self.subject_by_key: dict[str, str] = {}
+        self.topics: dict[str, Definition] = {}
+        self.topic_by_key: dict[str, str] = {}
+        self.doc_lang: str | None = None
+        self.uri_to_id: dict[str, str] = {}
+
+    def read(self, data: Any) -> Package:
+        """Every step, then the package (raises :class:`CurriculumImportError` listing every problem found)."""
+        data = self._check_shape(data)
+        doc_id, title, doc_uri = self._check_document(data)
+        self.item_types = self._item_types()
+        self.subjects, self.subject_by_key = self._definitions("CFSubjects", lambda title: title)
+        self.topics, self.topic_by_key = self._definitions("CFConcepts", _slug)
+        fw = self._framework(doc_id, title, doc_uri)
+        items = self._items(data.get("CFItems") or [])
+        if not data.get("CFItems"):
+            self.errs.warn("the package has no CFItems")
+        assocs = self._associations(data.get("CFAssociations") or [], {k for k in (doc_id, doc_uri) if k})
+        self.errs.raise_if_any()
+        for it in items:
+            for s in it.subjects:
+                self.subjects.setdefault(s, Definition(s))
+        fw.languages = sorted({lang for it in items for lang in it.statements})
+        pkg = Package(
+            fw,
+            items,
+            assocs,
+            self.subjects,
+            self.topics,
+            source=str(self.path),
+            source_format="case",
+            warnings=self.errs.warnings,
+        )
+        inherit_from_parents(pkg)
+        return pkg
+
+    # -- document ------------------------------------------------------------------------------------
+    def _check_shape(self, data: Any) -> dict[str, Any]:
+        """The package object (unwrapped from ``{"CFPackage": …}``); stops at once if it has no CFDocument."""
+        if isinstance(data, dict) and "CFPackage" in data and "CFDocument" not in data:
+            data = data["CFPackage"]
+        if not isinstance(data, dict) or not isinstance(data.get("CFDocument"), dict):
+            self.errs.error(
+                "a CASE package is a JSON object with a CFDocument object, CFItems and CFAssociations",
+                field="CFDocument",
+            )
+            self.errs.raise_if_any()
+        package: dict[str, Any] = data
+        return package
+
+    def _check_document(self, data: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+        """The document's identifier, title and URI, and the top-level lists' types; stops on any error."""
+        errs, chk = self.errs, self.chk
+        self.doc = doc = data["CFDocument"]
+        doc_id = chk.string(doc, "identifier", "CFDocument", None, required=True)
+        title = chk.string(doc, "title", "CFDocument", doc_id, required=True)
+        doc_uri = chk.string(doc, "uri", "CFDocument", doc_id)
+        if doc_uri is None and "uri" not in doc:
+            errs.warn("CFDocument.uri is missing (CASE 1.1 requires it)")
+        for key in ("CFItems", "CFAssociations"):
+            if key in data and not isinstance(data[key], list):
+                errs.error("must be a list", field=key)
+        defs = data.get("CFDefinitions") or {}
+        if not isinstance(defs, dict):
+            errs.error("must be an object", field="CFDefinitions")
+            defs = {}
+        self.defs = defs
+        errs.raise_if_any()
+        return doc_id, title, doc_uri
+
+    def _framework(self, doc_id: str | None, title: str | None, doc_uri: str | None) -> FrameworkRecord:
+        """The CFDocument as a framework: metadata, subjects, titles in the four languages."""
+        chk, doc, anchor = self.chk, self.doc, doc_id
+        self.doc_lang = doc_lang = (chk.string(doc, "language", "CFDocument", anchor) or "").lower() or None
+        doc_subjects = [
+            self.subject_by_key.get(s.lower(), s) for s in chk.strings(doc, "subject", "CFDocument", anchor)
+        ]
+        for link in chk.links(doc, "subjectURI", "CFDocument", anchor):
+            if link["identifier"] in self.subject_by_key:
+                doc_subjects.append(self.subject_by_key[link["identifier"]])
+        fw = FrameworkRecord(
+            id=doc_id or "",
+            title=title or "",
+            uri=doc_uri,
+            titles=chk.lang_map(_ext(doc).get("title"), f"CFDocument.extensions.{EXT}.title", anchor),
+            publisher=chk.string(doc, "publisher", "CFDocument", anchor),
+            creator=chk.string(doc, "creator", "CFDocument", anchor),
+            version=chk.string(doc, "version", "CFDocument", anchor),
+            language=doc_lang,
+            description=chk.string(doc, "description", "CFDocument", anchor),
+            adoption_status=chk.string(doc, "adoptionStatus", "CFDocument", anchor),
+            status_start=chk.when(doc, "statusStartDate", "CFDocument", anchor, datetime_=False),
+            status_end=chk.when(doc, "statusEndDate", "CFDocument", anchor, datetime_=False),
+            official_source_url=chk.string(doc, "officialSourceURL", "CFDocument", anchor),
+            last_change=chk.when(doc, "lastChangeDateTime", "CFDocument", anchor),
+            subjects=list(dict.fromkeys(doc_subjects)),
+        )
+        if doc_lang in LANGS and title:
+            fw.titles.setdefault(doc_lang, title)
+        fw.titles = {k: v for k, v in fw.titles.items() if k in LANGS}
+        return fw
+
+    # -- definitions ---------------------------------------------------------------------------------
+    def _definition_list(self, key: str) -> list[tuple[int, dict[str, Any]]]:
+        """``CFDefinitions[key]``, numbered; an error (and nothing) if it is not a list of objects."""
+        value = self.defs.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            errs.error("must be a list of objects", field=f"CFDefinitions.{key}")
+            self.errs.error("must be a list of objects", field=f"CFDefinitions.{key}")
             return []
         return list(enumerate(value))
 
-    item_types: dict[str, str] = {}
-    for n, t in definitions("CFItemTypes"):
-        p = f"CFDefinitions.CFItemTypes[{n}]"
-        ident = chk.string(t, "identifier", p, None, required=True)
-        ttitle = chk.string(t, "title", p, ident, required=True)
-        if ident and ttitle:
-            item_types[ident] = ttitle
+    def _item_types(self) -> dict[str, str]:
+        """CFItemTypes: title by identifier (items may name their type by link only)."""
+        item_types: dict[str, str] = {}
+        for n, t in self._definition_list("CFItemTypes"):
+            p = f"CFDefinitions.CFItemTypes[{n}]"
+            ident = self.chk.string(t, "identifier", p, None, required=True)
+            ttitle = self.chk.string(t, "title", p, ident, required=True)
+            if ident and ttitle:
+                item_types[ident] = ttitle
+        return item_types
 
-    def read_definitions(kind: str, default_code) -> tuple[dict[str, Definition], dict[str, str]]:
+    def _definitions(self, kind: str, default_code: Callable[[str], str]) -> _Definitions:
         """CFSubjects or CFConcepts: definitions by code, and code by identifier, code, title (and keywords)."""
+        chk = self.chk
         defs: dict[str, Definition] = {}
         by_key: dict[str, str] = {}
-        for n, d in definitions(kind):
+        for n, d in self._definition_list(kind):
             p = f"CFDefinitions.{kind}[{n}]"
             ident = chk.string(d, "identifier", p, None, required=True)
             title = chk.string(d, "title", p, ident, required=True)
@@ -249,7 +361,7 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
                 continue
             code = chk.string(d, "hierarchyCode", p, ident) or default_code(title)
             names = chk.lang_map(_ext(d).get("title"), f"{p}.extensions.{EXT}.title", ident)
-            names.setdefault((doc.get("language") or "fr").lower()[:2], title)
+            names.setdefault((self.doc.get("language") or "fr").lower()[:2], title)
             defs[code] = Definition(
                 code,
                 {k: v for k, v in names.items() if k in LANGS},
@@ -264,63 +376,80 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
                 by_key[key] = code
         return defs, by_key
 
-    subjects, subject_by_key = read_definitions("CFSubjects", lambda title: title)
-    topics, topic_by_key = read_definitions("CFConcepts", _slug)
+    # -- items ---------------------------------------------------------------------------------------
+    def _items(self, raw_items: list[Any]) -> list[ItemRecord]:
+        """Every CFItem that is valid enough to keep; identifiers must be unique, codes should be."""
+        items: list[ItemRecord] = []
+        seen_ids: dict[str, str] = {}
+        seen_codes: dict[str, str] = {}
+        for n, raw in enumerate(raw_items):
+            p = f"CFItems[{n}]"
+            if not isinstance(raw, dict):
+                self.errs.error("must be an object", field=p)
+                continue
+            ident = self.chk.string(raw, "identifier", p, None, required=True)
+            statement = self.chk.string(raw, "fullStatement", p, ident, required=True)
+            if ident is None:
+                continue
+            if ident in seen_ids:
+                self.chk.err(f"{p}.identifier", f"{ident!r} is used twice (also {seen_ids[ident]})", ident)
+                continue
+            seen_ids[ident] = p
+            code = self.chk.string(raw, "humanCodingScheme", p, ident) or ident
+            if code in seen_codes:
+                self.errs.warn(f"{p}: humanCodingScheme {code!r} is also used by {seen_codes[code]}")
+            seen_codes.setdefault(code, p)
+            item = self._item(raw, p, ident, code, statement)
+            if item is not None:
+                items.append(item)
+        return items
 
-    # -- document
-    doc_lang = (chk.string(doc, "language", "CFDocument", doc_anchor) or "").lower() or None
-    doc_subjects = []
-    for s in chk.strings(doc, "subject", "CFDocument", doc_anchor):
-        doc_subjects.append(subject_by_key.get(s.lower(), s))
-    for link in chk.links(doc, "subjectURI", "CFDocument", doc_anchor):
-        if link["identifier"] in subject_by_key:
-            doc_subjects.append(subject_by_key[link["identifier"]])
-    fw = FrameworkRecord(
-        id=doc_id or "",
-        title=title or "",
-        uri=doc_uri,
-        titles=chk.lang_map(_ext(doc).get("title"), f"CFDocument.extensions.{EXT}.title", doc_anchor),
-        publisher=chk.string(doc, "publisher", "CFDocument", doc_anchor),
-        creator=chk.string(doc, "creator", "CFDocument", doc_anchor),
-        version=chk.string(doc, "version", "CFDocument", doc_anchor),
-        language=doc_lang,
-        description=chk.string(doc, "description", "CFDocument", doc_anchor),
-        adoption_status=chk.string(doc, "adoptionStatus", "CFDocument", doc_anchor),
-        status_start=chk.when(doc, "statusStartDate", "CFDocument", doc_anchor, datetime_=False),
-        status_end=chk.when(doc, "statusEndDate", "CFDocument", doc_anchor, datetime_=False),
-        official_source_url=chk.string(doc, "officialSourceURL", "CFDocument", doc_anchor),
-        last_change=chk.when(doc, "lastChangeDateTime", "CFDocument", doc_anchor),
-        subjects=list(dict.fromkeys(doc_subjects)),
-    )
-    if doc_lang in LANGS and title:
-        fw.titles.setdefault(doc_lang, title)
-    fw.titles = {k: v for k, v in fw.titles.items() if k in LANGS}
-
-    # -- items
-    items: list[ItemRecord] = []
-    seen_ids: dict[str, str] = {}
-    seen_codes: dict[str, str] = {}
-    uri_to_id: dict[str, str] = {}
-    for n, raw in enumerate(data.get("CFItems") or []):
-        p = f"CFItems[{n}]"
-        if not isinstance(raw, dict):
-            errs.error("must be an object", field=p)
-            continue
-        ident = chk.string(raw, "identifier", p, None, required=True)
-        anchor = ident
-        statement = chk.string(raw, "fullStatement", p, anchor, required=True)
-        if ident is None:
-            continue
-        if ident in seen_ids:
-            chk.err(f"{p}.identifier", f"{ident!r} is used twice (also {seen_ids[ident]})", anchor)
-            continue
-        seen_ids[ident] = p
-        code = chk.string(raw, "humanCodingScheme", p, anchor) or ident
-        if code in seen_codes:
-            errs.warn(f"{p}: humanCodingScheme {code!r} is also used by {seen_codes[code]}")
-        seen_codes.setdefault(code, p)
-        lang = (chk.string(raw, "language", p, anchor) or doc_lang or "").lower() or None
+    def _item(self, raw: dict[str, Any], p: str, ident: str, code: str, statement: str | None) -> ItemRecord | None:
+        """One CFItem (its identifier and code already checked); None when it has no statement."""
+        chk, anchor = self.chk, ident
+        lang = (chk.string(raw, "language", p, anchor) or self.doc_lang or "").lower() or None
         ext = _ext(raw)
+        statements, labels = self._item_texts(raw, ext, p, anchor, lang, statement)
+        alt = chk.string(raw, "alternativeLabel", p, anchor)
+        itype = self._item_type(raw, p, anchor)
+        item_subjects = self._item_subjects(raw, p, anchor)
+        levels, levels_raw = self._item_levels(raw, p, anchor)
+        item_topics, keywords = self._item_topics(raw, ext, p, anchor)
+        notes = chk.string(raw, "notes", p, anchor)
+        if alt:
+            notes = f"{notes}\n{alt}" if notes else alt
+        uri = chk.string(raw, "uri", p, anchor)
+        if uri:
+            self.uri_to_id[uri] = ident
+        if statement is None:
+            return None
+        return ItemRecord(
+            id=ident,
+            code=code,
+            statement=statement,
+            language=lang,
+            uri=uri,
+            type=itype,
+            statements={k: v for k, v in statements.items() if k in LANGS},
+            labels={k: v for k, v in labels.items() if k in LANGS},
+            notes=notes,
+            keywords=keywords,
+            subjects=list(dict.fromkeys(item_subjects)),
+            levels=list(dict.fromkeys(levels)),
+            levels_raw=levels_raw,
+            topics=list(dict.fromkeys(item_topics)),
+            list_enum=chk.string(raw, "listEnumeration", p, anchor),
+            status_start=chk.when(raw, "statusStartDate", p, anchor, datetime_=False),
+            status_end=chk.when(raw, "statusEndDate", p, anchor, datetime_=False),
+            last_change=chk.when(raw, "lastChangeDateTime", p, anchor),
+            where=p,
+        )
+
+    def _item_texts(
+        self, raw: dict[str, Any], ext: dict[str, Any], p: str, anchor: str, lang: str | None, statement: str | None
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Statements and short labels by language: the CASE fields plus the translations in ``extensions.moien``."""
+        chk = self.chk
         statements = chk.lang_map(ext.get("fullStatement"), f"{p}.extensions.{EXT}.fullStatement", anchor)
         if lang and statement:
             statements[lang[:2] if lang[:2] in LANGS else lang] = statement
@@ -328,25 +457,47 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
         abbreviated = chk.string(raw, "abbreviatedStatement", p, anchor)
         if abbreviated and lang:
             labels.setdefault(lang[:2], abbreviated)
-        alt = chk.string(raw, "alternativeLabel", p, anchor)
-        itype = chk.string(raw, "CFItemType", p, anchor)
-        type_link = chk.link(raw, "CFItemTypeURI", p, anchor)
+        return statements, labels
+
+    def _item_type(self, raw: dict[str, Any], p: str, anchor: str) -> str | None:
+        """CFItemType, else the title of the type CFItemTypeURI links to."""
+        itype = self.chk.string(raw, "CFItemType", p, anchor)
+        type_link = self.chk.link(raw, "CFItemTypeURI", p, anchor)
         if not itype and type_link:
-            itype = item_types.get(type_link["identifier"] or "") or type_link.get("title")
-        item_subjects = []
-        for link in chk.links(raw, "subjectURI", p, anchor):
-            item_subjects.append(subject_by_key.get(link["identifier"] or "", link.get("title") or link["identifier"]))
-        for s in chk.strings(raw, "subject", p, anchor):
-            item_subjects.append(subject_by_key.get(s.lower(), s))
-        levels, levels_raw = [], []
-        for value in chk.strings(raw, "educationLevel", p, anchor):
+            itype = self.item_types.get(type_link["identifier"] or "") or type_link.get("title")
+        return itype
+
+    def _item_subjects(self, raw: dict[str, Any], p: str, anchor: str) -> list[str]:
+        """Subject codes from subjectURI links and subject names (a CFSubject's code where one matches)."""
+        out = []
+        for link in self.chk.links(raw, "subjectURI", p, anchor):
+            out.append(self.subject_by_key.get(link["identifier"] or "", link.get("title") or link["identifier"]))
+        for s in self.chk.strings(raw, "subject", p, anchor):
+            out.append(self.subject_by_key.get(s.lower(), s))
+        return out
+
+    def _item_levels(self, raw: dict[str, Any], p: str, anchor: str) -> tuple[list[str], list[str]]:
+        """Luxembourg level codes for educationLevel, and the values as written where they differ."""
+        levels: list[str] = []
+        levels_raw: list[str] = []
+        for value in self.chk.strings(raw, "educationLevel", p, anchor):
             found = resolve_level(value)
             if not found:
-                errs.warn(f"{p}.educationLevel: {value!r} is not a Luxembourg level nor a known grade; kept as text")
+                self.errs.warn(
+                    f"{p}.educationLevel: {value!r} is not a Luxembourg level nor a known grade; kept as text"
+                )
             levels.extend(found)
             if found != (value,):
                 levels_raw.append(value)
-        item_topics, keywords = [], []
+        return levels, levels_raw
+
+    def _item_topics(
+        self, raw: dict[str, Any], ext: dict[str, Any], p: str, anchor: str
+    ) -> tuple[list[str], list[str]]:
+        """Transversal topics (CFConcepts named by keyword or link, ``extensions.moien``) and the other keywords."""
+        chk, topic_by_key = self.chk, self.topic_by_key
+        item_topics: list[str] = []
+        keywords: list[str] = []
         for kw in chk.strings(raw, "conceptKeywords", p, anchor):
             (item_topics if kw.lower() in topic_by_key else keywords).append(topic_by_key.get(kw.lower(), kw))
         ck = chk.link(raw, "conceptKeywordsURI", p, anchor)
@@ -357,61 +508,44 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
             chk.err(f"{p}.extensions.{EXT}.transversalTopics", "must be a list of topic codes", anchor)
             extra_topics = []
         for t in extra_topics:
-            item_topics.append(topic_by_key.get(t.lower(), t))
-            topics.setdefault(topic_by_key.get(t.lower(), t), Definition(topic_by_key.get(t.lower(), t)))
-        notes = chk.string(raw, "notes", p, anchor)
-        if alt:
-            notes = f"{notes}\n{alt}" if notes else alt
-        uri = chk.string(raw, "uri", p, anchor)
-        if uri:
-            uri_to_id[uri] = ident
-        if statement is None:
-            continue
-        items.append(
-            ItemRecord(
-                id=ident,
-                code=code,
-                statement=statement,
-                language=lang,
-                uri=uri,
-                type=itype,
-                statements={k: v for k, v in statements.items() if k in LANGS},
-                labels={k: v for k, v in labels.items() if k in LANGS},
-                notes=notes,
-                keywords=keywords,
-                subjects=list(dict.fromkeys(item_subjects)),
-                levels=list(dict.fromkeys(levels)),
-                levels_raw=levels_raw,
-                topics=list(dict.fromkeys(item_topics)),
-                list_enum=chk.string(raw, "listEnumeration", p, anchor),
-                status_start=chk.when(raw, "statusStartDate", p, anchor, datetime_=False),
-                status_end=chk.when(raw, "statusEndDate", p, anchor, datetime_=False),
-                last_change=chk.when(raw, "lastChangeDateTime", p, anchor),
-                where=p,
-            )
-        )
-    if not data.get("CFItems"):
-        errs.warn("the package has no CFItems")
+            code = topic_by_key.get(t.lower(), t)
+            item_topics.append(code)
+            self.topics.setdefault(code, Definition(code))
+        return item_topics, keywords
 
-    # -- associations
-    assocs: list[AssociationRecord] = []
-    seen_assoc: set[str] = set()
-    doc_keys = {k for k in (doc_id, doc_uri) if k}
-    for n, raw in enumerate(data.get("CFAssociations") or []):
-        p = f"CFAssociations[{n}]"
-        if not isinstance(raw, dict):
-            errs.error("must be an object", field=p)
-            continue
-        ident = chk.string(raw, "identifier", p, None, required=True)
-        anchor = ident
-        atype = chk.string(raw, "associationType", p, anchor, required=True)
+    # -- associations --------------------------------------------------------------------------------
+    def _associations(self, raw_assocs: list[Any], doc_keys: set[str]) -> list[AssociationRecord]:
+        """Every valid CFAssociation; links to the CFDocument itself (top-level items) are left out."""
+        assocs: list[AssociationRecord] = []
+        seen: set[str] = set()
+        for n, raw in enumerate(raw_assocs):
+            p = f"CFAssociations[{n}]"
+            if not isinstance(raw, dict):
+                self.errs.error("must be an object", field=p)
+                continue
+            assoc = self._association(raw, p, seen, doc_keys)
+            if assoc is not None:
+                assocs.append(assoc)
+        return assocs
+
+    def _association_type(self, raw: dict[str, Any], p: str, anchor: str | None) -> str | None:
+        """The associationType, if it is a CASE type or an ``ext:`` extension."""
+        atype = self.chk.string(raw, "associationType", p, anchor, required=True)
         if atype and atype not in ASSOCIATION_TYPES and not atype.startswith("ext:"):
-            chk.err(
+            self.chk.err(
                 f"{p}.associationType",
                 f"{atype!r} is not a CASE association type ({', '.join(ASSOCIATION_TYPES)}, or ext:… for an extension)",
                 anchor,
             )
-            atype = None
+            return None
+        return atype
+
+    def _association(self, raw: dict[str, Any], p: str, seen: set[str], doc_keys: set[str]) -> AssociationRecord | None:
+        """One CFAssociation, its ends resolved to item identifiers; None when invalid or to the document."""
+        chk = self.chk
+        ident = chk.string(raw, "identifier", p, None, required=True)
+        anchor = ident
+        atype = self._association_type(raw, p, anchor)
         origin = chk.link(raw, "originNodeURI", p, anchor, required=True)
         dest = chk.link(raw, "destinationNodeURI", p, anchor, required=True)
         seq = raw.get("sequenceNumber")
@@ -419,46 +553,38 @@ def parse_case_data(data: Any, path: str | Path, *, text: str = "") -> Package:
             chk.err(f"{p}.sequenceNumber", "must be an integer", anchor)
             seq = None
         if not (ident and atype and origin and dest):
-            continue
-        if ident in seen_assoc:
+            return None
+        if ident in seen:
             chk.err(f"{p}.identifier", f"{ident!r} is used by two associations", anchor)
-            continue
-        seen_assoc.add(ident)
-        o = origin["identifier"] or uri_to_id.get(origin["uri"] or "", origin["uri"])
-        d = dest["identifier"] or uri_to_id.get(dest["uri"] or "", dest["uri"])
+            return None
+        seen.add(ident)
+        o = origin["identifier"] or self.uri_to_id.get(origin["uri"] or "", origin["uri"])
+        d = dest["identifier"] or self.uri_to_id.get(dest["uri"] or "", dest["uri"])
         if o in doc_keys:
             chk.err(f"{p}.originNodeURI", "is the CFDocument; only an item can be the origin of an association", anchor)
-            continue
+            return None
         if d in doc_keys or (dest["uri"] and dest["uri"] in doc_keys):
-            continue  # "top-level item": the tree's roots are the items without a parent
-        assocs.append(
-            AssociationRecord(
-                ident,
-                atype,
-                o,
-                d,
-                seq,
-                origin_uri=origin["uri"],
-                destination_uri=dest["uri"],
-                notes=chk.string(raw, "notes", p, anchor),
-                where=p,
-            )
+            return None  # "top-level item": the tree's roots are the items without a parent
+        return AssociationRecord(
+            ident,
+            atype,
+            o,
+            d,
+            seq,
+            origin_uri=origin["uri"],
+            destination_uri=dest["uri"],
+            notes=chk.string(raw, "notes", p, anchor),
+            where=p,
         )
-    errs.raise_if_any()
-    for it in items:
-        for s in it.subjects:
-            subjects.setdefault(s, Definition(s))
-    fw.languages = sorted({lang for it in items for lang in it.statements})
-    pkg = Package(fw, items, assocs, subjects, topics, source=str(path), source_format="case", warnings=errs.warnings)
-    inherit_from_parents(pkg)
-    return pkg
 
 
 # ------------------------------------------------------------------------------------------------ export
 CASE_CONTEXT_URL = "https://purl.imsglobal.org/spec/case/v1p0/context/imscasev1p0_context_v1p0.jsonld"
 
 
-def to_case(pkg: Package, *, base_uri: str = "urn:moien:case:", last_change: str = "2026-01-01T00:00:00+00:00") -> dict:
+def to_case(
+    pkg: Package, *, base_uri: str = "urn:moien:case:", last_change: str = "2026-01-01T00:00:00+00:00"
+) -> dict[str, Any]:
     """A CASE 1.1 CFPackage (dict) for a package; translations go into ``extensions.moien``."""
     fw = pkg.framework
 

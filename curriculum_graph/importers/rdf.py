@@ -55,7 +55,8 @@ from moien.curriculum_graph.model import (
     inherit_from_parents,
     stable_id,
 )
-from moien.curriculum_graph.schema import ASSOCIATION_TYPES, LANGS
+from moien.curriculum_graph.schema import ASSOCIATION_TYPES
+from moien.lang import LANGS
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 BUILTIN_MAPPINGS = {"skos": MAPPINGS_DIR / "skos.yaml", "case-jsonld": MAPPINGS_DIR / "case-jsonld.yaml"}
@@ -225,7 +226,7 @@ def load_mapping(mapping: str | Path | None) -> Mapping:
     return Mapping(path)
 
 
-def _load_graph(path: Path, mapping: Mapping, errs: ErrorCollector):
+def _load_graph(path: Path, mapping: Mapping, errs: ErrorCollector) -> Any:
     import rdflib
 
     fmt = _FORMATS.get(path.suffix.lower())
@@ -258,7 +259,7 @@ def _load_graph(path: Path, mapping: Mapping, errs: ErrorCollector):
 def _localise_contexts(data: Any, mapping: Mapping, path: Path) -> Any:
     """Replace remote @context URLs by the mapping's local copies; refuse any other remote context."""
 
-    def fix(ctx):
+    def fix(ctx: Any) -> Any:
         if isinstance(ctx, str) and re.match(r"^https?://", ctx):
             local = mapping.contexts.get(ctx)
             if local is None:
@@ -273,7 +274,7 @@ def _localise_contexts(data: Any, mapping: Mapping, path: Path) -> Any:
             return [fix(c) for c in ctx]
         return ctx
 
-    def walk(node):
+    def walk(node: Any) -> Any:
         if isinstance(node, dict):
             return {k: (fix(v) if k == "@context" else walk(v)) for k, v in node.items()}
         if isinstance(node, list):
@@ -285,172 +286,194 @@ def _localise_contexts(data: Any, mapping: Mapping, path: Path) -> Any:
 
 def parse_rdf(path: str | Path, mapping: str | Path | None = None) -> list[Package]:
     """Parse an RDF file with a mapping into one package per framework."""
-    from rdflib import RDF, BNode, Literal, URIRef
-
     path = Path(path)
     m = load_mapping(mapping)
     errs = ErrorCollector(path)
     g = _load_graph(path, m, errs)
+    return _RdfReader(path, m, _Nodes(g, m), errs).read()
 
-    def values(node, props) -> list:
+
+class _Nodes:
+    """Reads nodes of an rdflib graph the way a mapping names them: values, texts, language maps, selections."""
+
+    def __init__(self, g: Any, m: Mapping) -> None:
+        from rdflib import RDF, BNode, Literal, URIRef
+
+        self.g, self.m = g, m
+        self.RDF, self.BNode, self.Literal, self.URIRef = RDF, BNode, Literal, URIRef
+
+    def values(self, node: Any, props: Any) -> list[Any]:
+        """The objects of ``node`` for any of the properties (or the constant a ``{const: …}`` spec gives)."""
         if isinstance(props, dict):
-            return [Literal(props["const"])]
+            return [self.Literal(props["const"])]
         out = []
         for p in props or []:
-            out.extend(g.objects(node, URIRef(p)))
+            out.extend(self.g.objects(node, self.URIRef(p)))
         return out
 
-    def text(v) -> str:
-        if isinstance(v, Literal):
+    def text(self, v: Any) -> str:
+        """A value as text: a literal's string, else a node's notation or label, else the IRI's last segment."""
+        if isinstance(v, self.Literal):
             return str(v).strip()
         for p in (
             "http://www.w3.org/2004/02/skos/core#notation",
             "http://www.w3.org/2004/02/skos/core#prefLabel",
             "http://www.w3.org/2000/01/rdf-schema#label",
         ):
-            for o in g.objects(v, URIRef(p)):
+            for o in self.g.objects(v, self.URIRef(p)):
                 return str(o).strip()
         s = str(v)
-        return re.split(r"[/#]", s.rstrip("/#"))[-1] if isinstance(v, URIRef) else s
+        return re.split(r"[/#]", s.rstrip("/#"))[-1] if isinstance(v, self.URIRef) else s
 
-    def first(node, props) -> str | None:
-        for v in values(node, props):
-            t = text(v)
+    def first(self, node: Any, props: Any) -> str | None:
+        """The first non-empty text among the values."""
+        for v in self.values(node, props):
+            t = self.text(v)
             if t:
                 return t
         return None
 
-    def lang_texts(node, props, default_lang: str) -> dict[str, str]:
+    def lang_texts(self, node: Any, props: Any, default_lang: str) -> dict[str, str]:
+        """Literal values by language (untagged ones in ``default_lang``); the first one of each language wins."""
         out: dict[str, str] = {}
-        for v in values(node, props):
-            if isinstance(v, Literal) and str(v).strip():
+        for v in self.values(node, props):
+            if isinstance(v, self.Literal) and str(v).strip():
                 lang = (v.language or default_lang or "").lower()[:2] or default_lang
                 out.setdefault(lang, str(v).strip())
         return out
 
-    def select(spec: dict) -> list:
+    def select(self, spec: dict[str, Any]) -> list[Any]:
+        """The nodes a section selects: instances of its classes, and values of its ``member_of`` properties."""
         nodes = []
         for cls in spec.get("class") or []:
-            nodes.extend(g.subjects(RDF.type, URIRef(cls)))
+            nodes.extend(self.g.subjects(self.RDF.type, self.URIRef(cls)))
         for pred in spec.get("member_of") or []:
-            nodes.extend(o for o in g.objects(None, URIRef(pred)) if not isinstance(o, Literal))
+            nodes.extend(o for o in self.g.objects(None, self.URIRef(pred)) if not isinstance(o, self.Literal))
         return list(dict.fromkeys(nodes))
 
-    def ident(node, spec) -> str | None:
+    def ident(self, node: Any, spec: dict[str, Any]) -> str | None:
+        """A node's identifier as the section's ``id`` says: its IRI (None for a blank node) or a property."""
         how = spec.get("id")
         if how in (None, "iri"):
-            return None if isinstance(node, BNode) else str(node)
-        return first(node, how)
+            return None if isinstance(node, self.BNode) else str(node)
+        return self.first(node, how)
 
-    def name(node) -> str:
-        return f"<{node}>" if isinstance(node, URIRef) else f"_:{node}"
+    def name(self, node: Any) -> str:
+        """How messages name a node: ``<iri>`` or ``_:blank``."""
+        return f"<{node}>" if isinstance(node, self.URIRef) else f"_:{node}"
 
-    # frameworks
-    frameworks: dict[str, FrameworkRecord] = {}
-    fw_of_node: dict[Any, str] = {}
-    for node in select(m.framework) if m.framework.get("class") or m.framework.get("member_of") else []:
-        fid = ident(node, m.framework) or stable_id("rdf", path.name, str(node))
-        titles = lang_texts(node, m.framework.get("title"), m.language)
-        lang = first(node, m.framework.get("language")) or m.language
-        frameworks[fid] = FrameworkRecord(
-            id=fid,
-            title=titles.get(lang) or next(iter(titles.values()), fid),
-            uri=str(node) if isinstance(node, URIRef) else None,
-            titles={k: v for k, v in titles.items() if k in LANGS},
-            version=first(node, m.framework.get("version")),
-            publisher=first(node, m.framework.get("publisher")),
-            creator=first(node, m.framework.get("creator")),
-            description=first(node, m.framework.get("description")),
-            language=lang,
-        )
-        fw_of_node[node] = fid
-    default = m.framework.get("default") or {}
-    default_id = str(default.get("id") or stable_id("rdf", path.name))
 
-    # items
-    items_by_fw: dict[str, list[ItemRecord]] = {}
-    id_of_node: dict[Any, str] = {}
-    ident_to_id: dict[str, str] = {}
-    codes: dict[str, str] = {}
-    subjects: dict[str, Definition] = {}
-    topics: dict[str, Definition] = {}
-    nodes = select(m.item)
-    if not nodes:
-        errs.error(
-            f"no item found: no node of class {', '.join(m.item.get('class') or [])} "
-            f"(mapping {m.path.name}); is it the right mapping for this file?",
-            field="item.class",
-        )
-        errs.raise_if_any()
-    for node in nodes:
-        iid = ident(node, m.item)
-        if iid is None:
-            iid = stable_id("rdf", path.name, str(node))
-        id_of_node[node] = iid
-        ident_to_id[iid] = iid
-        if isinstance(node, URIRef):
-            ident_to_id[str(node)] = iid
-    for node in nodes:
-        iid = id_of_node[node]
-        where = name(node)
-        lang = first(node, m.item.get("language")) or m.language
-        statements = lang_texts(node, m.item.get("statement"), lang)
+class _RdfReader:
+    """One RDF file read into packages, step by step: frameworks, items, official links, packages."""
+
+    def __init__(self, path: Path, m: Mapping, nodes: _Nodes, errs: ErrorCollector) -> None:
+        self.path, self.m, self.n, self.errs = path, m, nodes, errs
+        self.frameworks: dict[str, FrameworkRecord] = {}
+        self.fw_of_node: dict[Any, str] = {}
+        self.default: dict[str, Any] = m.framework.get("default") or {}
+        self.default_id = str(self.default.get("id") or stable_id("rdf", path.name))
+        self.items_by_fw: dict[str, list[ItemRecord]] = {}
+        self.id_of_node: dict[Any, str] = {}
+        self.ident_to_id: dict[str, str] = {}
+        self.subjects: dict[str, Definition] = {}
+        self.topics: dict[str, Definition] = {}
+        self.fw_of_item: dict[str, str] = {}
+        self.assocs: dict[str, list[AssociationRecord]] = {}
+
+    def read(self) -> list[Package]:
+        """Every step; raises :class:`CurriculumImportError` after the items, and after the links, if any failed."""
+        self._frameworks()
+        nodes = self._item_nodes()
+        self._index_items(nodes)
+        codes: dict[str, str] = {}
+        for node in nodes:
+            self._item(node, codes)
+        self.errs.raise_if_any()
+        self.fw_of_item = {it.id: fid for fid, its in self.items_by_fw.items() for it in its}
+        self._relation_links()
+        if self.m.associations:
+            self._association_nodes(self.m.associations)
+        self.errs.raise_if_any()
+        return [self._package(fid, its) for fid, its in self.items_by_fw.items()]
+
+    # -- frameworks ----------------------------------------------------------------------------------
+    def _frameworks(self) -> None:
+        """The framework nodes the mapping selects (none when it names no class: every item is the default's)."""
+        m, n = self.m, self.n
+        spec = m.framework
+        for node in n.select(spec) if spec.get("class") or spec.get("member_of") else []:
+            fid = n.ident(node, spec) or stable_id("rdf", self.path.name, str(node))
+            titles = n.lang_texts(node, spec.get("title"), m.language)
+            lang = n.first(node, spec.get("language")) or m.language
+            self.frameworks[fid] = FrameworkRecord(
+                id=fid,
+                title=titles.get(lang) or next(iter(titles.values()), fid),
+                uri=str(node) if isinstance(node, n.URIRef) else None,
+                titles={k: v for k, v in titles.items() if k in LANGS},
+                version=n.first(node, spec.get("version")),
+                publisher=n.first(node, spec.get("publisher")),
+                creator=n.first(node, spec.get("creator")),
+                description=n.first(node, spec.get("description")),
+                language=lang,
+            )
+            self.fw_of_node[node] = fid
+
+    # -- items ---------------------------------------------------------------------------------------
+    def _item_nodes(self) -> list[Any]:
+        """The item nodes; stops with a hint about the mapping when there are none."""
+        nodes = self.n.select(self.m.item)
+        if not nodes:
+            self.errs.error(
+                f"no item found: no node of class {', '.join(self.m.item.get('class') or [])} "
+                f"(mapping {self.m.path.name}); is it the right mapping for this file?",
+                field="item.class",
+            )
+            self.errs.raise_if_any()
+        return nodes
+
+    def _index_items(self, nodes: list[Any]) -> None:
+        """Every item's identifier, known before links are read (by node, by identifier and by IRI)."""
+        for node in nodes:
+            iid = self.n.ident(node, self.m.item)
+            if iid is None:
+                iid = stable_id("rdf", self.path.name, str(node))
+            self.id_of_node[node] = iid
+            self.ident_to_id[iid] = iid
+            if isinstance(node, self.n.URIRef):
+                self.ident_to_id[str(node)] = iid
+
+    def _item(self, node: Any, codes: dict[str, str]) -> None:
+        """One item node into its framework's items (an error if it has no statement)."""
+        m, n = self.m, self.n
+        where = n.name(node)
+        lang = n.first(node, m.item.get("language")) or m.language
+        statements = n.lang_texts(node, m.item.get("statement"), lang)
         if not statements:
             props = ", ".join(m.item.get("statement") or [])
-            errs.error(f"item {where} has no statement (looked in {props})", field="item.statement")
-            continue
+            self.errs.error(f"item {where} has no statement (looked in {props})", field="item.statement")
+            return
         original = statements.get(lang) or next(iter(statements.values()))
-        code = first(node, m.item.get("code")) or text(node)
+        code = n.first(node, m.item.get("code")) or n.text(node)
         if code in codes:
-            errs.warn(f"item {where}: code {code!r} is also used by {codes[code]}")
+            self.errs.warn(f"item {where}: code {code!r} is also used by {codes[code]}")
         codes.setdefault(code, where)
-        fw_nodes = values(node, m.item.get("framework"))
-        fid = next((fw_of_node[f] for f in fw_nodes if f in fw_of_node), None)
-        if fid is None:
-            fid = default_id
-        levels, raw_levels = [], []
-        for v in values(node, m.item.get("level")):
-            t = text(v)
-            found = resolve_level(t)
-            if not found:
-                errs.warn(f"item {where}: level {t!r} is not a Luxembourg level nor a known grade; kept as text")
-            levels.extend(found)
-            if found != (t,):
-                raw_levels.append(t)
-
-        def codes_of(field: str, defs: dict[str, Definition]) -> list[str]:
-            """The item's subject or topic codes; a new one becomes a definition (names from its skos:prefLabel)."""
-            out = []
-            for v in values(node, m.item.get(field)):  # noqa: B023  (called at once, inside the loop)
-                code = text(v)
-                out.append(code)
-                if code not in defs:
-                    names = (
-                        lang_texts(v, [m.expand("skos:prefLabel", "")], m.language)
-                        if not isinstance(v, Literal)
-                        else {}
-                    )
-                    defs[code] = Definition(
-                        code,
-                        {k: x for k, x in names.items() if k in LANGS},
-                        uri=str(v) if isinstance(v, URIRef) else None,
-                    )
-            return out
-
-        item_subjects = codes_of("subject", subjects)
-        item_topics = codes_of("topics", topics)
-        items_by_fw.setdefault(fid, []).append(
+        fw_nodes = n.values(node, m.item.get("framework"))
+        fid = next((self.fw_of_node[f] for f in fw_nodes if f in self.fw_of_node), None) or self.default_id
+        levels, raw_levels = self._item_levels(node, where)
+        item_subjects = self._codes_of(node, "subject", self.subjects)
+        item_topics = self._codes_of(node, "topics", self.topics)
+        self.items_by_fw.setdefault(fid, []).append(
             ItemRecord(
-                id=iid,
+                id=self.id_of_node[node],
                 code=code,
                 statement=original,
                 language=lang,
-                uri=str(node) if isinstance(node, URIRef) else None,
-                type=first(node, m.item.get("type")),
+                uri=str(node) if isinstance(node, n.URIRef) else None,
+                type=n.first(node, m.item.get("type")),
                 statements={k: v for k, v in statements.items() if k in LANGS},
-                labels={k: v for k, v in lang_texts(node, m.item.get("label"), lang).items() if k in LANGS},
-                notes=first(node, m.item.get("notes")),
-                keywords=[text(v) for v in values(node, m.item.get("keywords"))],
+                labels={k: v for k, v in n.lang_texts(node, m.item.get("label"), lang).items() if k in LANGS},
+                notes=n.first(node, m.item.get("notes")),
+                keywords=[n.text(v) for v in n.values(node, m.item.get("keywords"))],
                 subjects=list(dict.fromkeys(item_subjects)),
                 levels=list(dict.fromkeys(levels)),
                 levels_raw=raw_levels,
@@ -458,27 +481,60 @@ def parse_rdf(path: str | Path, mapping: str | Path | None = None) -> list[Packa
                 where=where,
             )
         )
-    errs.raise_if_any()
 
-    # official links
-    fw_of_item = {it.id: fid for fid, its in items_by_fw.items() for it in its}
-    assocs: dict[str, list[AssociationRecord]] = {}
+    def _item_levels(self, node: Any, where: str) -> tuple[list[str], list[str]]:
+        """Luxembourg level codes of an item, and its level values as written where they differ."""
+        levels: list[str] = []
+        raw_levels: list[str] = []
+        for v in self.n.values(node, self.m.item.get("level")):
+            t = self.n.text(v)
+            found = resolve_level(t)
+            if not found:
+                self.errs.warn(f"item {where}: level {t!r} is not a Luxembourg level nor a known grade; kept as text")
+            levels.extend(found)
+            if found != (t,):
+                raw_levels.append(t)
+        return levels, raw_levels
 
-    def resolve(v) -> str | None:
-        if v in id_of_node:
-            return id_of_node[v]
-        if isinstance(v, URIRef):
-            return ident_to_id.get(str(v), str(v))
-        if isinstance(v, BNode):  # a link object {identifier, uri}
+    def _codes_of(self, node: Any, field: str, defs: dict[str, Definition]) -> list[str]:
+        """The item's subject or topic codes; a new one becomes a definition (names from its skos:prefLabel)."""
+        m, n = self.m, self.n
+        out = []
+        for v in n.values(node, m.item.get(field)):
+            code = n.text(v)
+            out.append(code)
+            if code not in defs:
+                names = (
+                    n.lang_texts(v, [m.expand("skos:prefLabel", "")], m.language)
+                    if not isinstance(v, n.Literal)
+                    else {}
+                )
+                defs[code] = Definition(
+                    code,
+                    {k: x for k, x in names.items() if k in LANGS},
+                    uri=str(v) if isinstance(v, n.URIRef) else None,
+                )
+        return out
+
+    # -- official links ------------------------------------------------------------------------------
+    def _resolve(self, v: Any) -> str | None:
+        """The item identifier a link end names: an item node, an IRI, or a CASE link object {identifier, uri}."""
+        m, n = self.m, self.n
+        if v in self.id_of_node:
+            return self.id_of_node[v]
+        if isinstance(v, n.URIRef):
+            return self.ident_to_id.get(str(v), str(v))
+        if isinstance(v, n.BNode):  # a link object {identifier, uri}
             for p in ("identifier", "uri"):
-                for o in g.objects(v, URIRef(m.expand("case:" + p, "")) if "case" in m.prefixes else URIRef(p)):
-                    return ident_to_id.get(str(o), str(o))
+                for o in n.g.objects(v, n.URIRef(m.expand("case:" + p, "")) if "case" in m.prefixes else n.URIRef(p)):
+                    return self.ident_to_id.get(str(o), str(o))
         return None
 
-    def add(atype: str, origin: str, dest: str, seq: int | None, where: str, aid: str | None = None) -> None:
-        fid = fw_of_item.get(origin) or fw_of_item.get(dest) or default_id
+    def _add(self, atype: str, origin: str, dest: str, seq: int | None, where: str, aid: str | None = None) -> None:
+        """One official link, filed under the framework of its origin (else of its destination, else the default)."""
+        fid = self.fw_of_item.get(origin) or self.fw_of_item.get(dest) or self.default_id
         rid = aid or stable_id(fid, origin, atype, dest)
-        assocs.setdefault(fid, []).append(
+        self.assocs.setdefault(fid, []).append(
             AssociationRecord(
                 rid,
                 atype,
@@ -491,63 +547,71 @@ def parse_rdf(path: str | Path, mapping: str | Path | None = None) -> list[Packa
             )
         )
 
-    fw_nodes_set = set(fw_of_node)
-    for pred, atype, inverse in m.relations:
-        for s, o in g.subject_objects(URIRef(pred)):
-            if s not in id_of_node or o in fw_nodes_set or isinstance(o, Literal):
-                continue
-            origin, dest = id_of_node[s], resolve(o)
-            if dest is None:
-                continue
-            if inverse:
-                origin, dest = dest, origin
-            add(atype, origin, dest, None, f"{name(s)} {pred}")
-    if m.associations:
-        spec = m.associations
-        for node in select(spec):
-            where = name(node)
-            atype = first(node, spec["type"])
+    def _relation_links(self) -> None:
+        """Links from item → item properties (``relations:``); links to a framework node are left out."""
+        n = self.n
+        fw_nodes = set(self.fw_of_node)
+        for pred, atype, inverse in self.m.relations:
+            for s, o in n.g.subject_objects(n.URIRef(pred)):
+                if s not in self.id_of_node or o in fw_nodes or isinstance(o, n.Literal):
+                    continue
+                origin, dest = self.id_of_node[s], self._resolve(o)
+                if dest is None:
+                    continue
+                if inverse:
+                    origin, dest = dest, origin
+                self._add(atype, origin, dest, None, f"{n.name(s)} {pred}")
+
+    def _association_nodes(self, spec: dict[str, Any]) -> None:
+        """Links given as association nodes (``associations:``, CASE JSON-LD CFAssociation)."""
+        n = self.n
+        fw_nodes = set(self.fw_of_node)
+        for node in n.select(spec):
+            where = n.name(node)
+            atype = n.first(node, spec["type"])
             if atype not in ASSOCIATION_TYPES and not (atype or "").startswith("ext:"):
-                errs.error(f"association {where}: {atype!r} is not a CASE association type", field="associations.type")
+                self.errs.error(
+                    f"association {where}: {atype!r} is not a CASE association type", field="associations.type"
+                )
                 continue
-            o_vals, d_vals = values(node, spec["origin"]), values(node, spec["destination"])
+            o_vals, d_vals = n.values(node, spec["origin"]), n.values(node, spec["destination"])
             if not o_vals or not d_vals:
-                errs.error(f"association {where} has no origin or destination", field="associations.origin")
+                self.errs.error(f"association {where} has no origin or destination", field="associations.origin")
                 continue
-            origin, dest = resolve(o_vals[0]), resolve(d_vals[0])
+            origin, dest = self._resolve(o_vals[0]), self._resolve(d_vals[0])
             if origin is None or dest is None:
-                errs.error(
+                self.errs.error(
                     f"association {where}: cannot resolve its origin or destination", field="associations.origin"
                 )
                 continue
-            if dest in frameworks or o_vals[0] in fw_nodes_set or d_vals[0] in fw_nodes_set:
+            if dest in self.frameworks or o_vals[0] in fw_nodes or d_vals[0] in fw_nodes:
                 continue  # isChildOf the document: a top-level item
-            seq_txt = first(node, spec.get("sequence"))
+            seq_txt = n.first(node, spec.get("sequence"))
             seq = int(seq_txt) if seq_txt and seq_txt.lstrip("-").isdigit() else None
             aid = (
-                ident(node, spec)
+                n.ident(node, spec)
                 if spec.get("id") not in (None, "iri")
-                else (str(node) if isinstance(node, URIRef) else None)
+                else (str(node) if isinstance(node, n.URIRef) else None)
             )
-            add(atype, origin, dest, seq, where, aid)
-    errs.raise_if_any()
+            self._add(str(atype), origin, dest, seq, where, aid)
 
-    packages = []
-    for fid, its in items_by_fw.items():
-        fw = frameworks.get(fid) or FrameworkRecord(
-            id=fid, title=str(default.get("title") or f"{path.name} ({m.name})"), language=m.language
+    # -- packages ------------------------------------------------------------------------------------
+    def _package(self, fid: str, its: list[ItemRecord]) -> Package:
+        """One framework's package, with the subjects and topics its items use."""
+        m = self.m
+        fw = self.frameworks.get(fid) or FrameworkRecord(
+            id=fid, title=str(self.default.get("title") or f"{self.path.name} ({m.name})"), language=m.language
         )
         fw.languages = sorted({lang for it in its for lang in it.statements})
         pkg = Package(
             fw,
             its,
-            assocs.get(fid, []),
-            {k: v for k, v in subjects.items() if any(k in it.subjects for it in its)},
-            {k: v for k, v in topics.items() if any(k in it.topics for it in its)},
-            source=str(path),
+            self.assocs.get(fid, []),
+            {k: v for k, v in self.subjects.items() if any(k in it.subjects for it in its)},
+            {k: v for k, v in self.topics.items() if any(k in it.topics for it in its)},
+            source=str(self.path),
             source_format=f"rdf:{m.path.stem}",
-            warnings=list(errs.warnings),
+            warnings=list(self.errs.warnings),
         )
         inherit_from_parents(pkg)
-        packages.append(pkg)
-    return packages
+        return pkg

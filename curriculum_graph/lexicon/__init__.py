@@ -9,15 +9,14 @@ equivalents join the query. Written for moien, CC0 (``docs/DATA.md``); extend it
 from __future__ import annotations
 
 import csv
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from moien.lang import fold
+
+__all__ = ["PATH", "equivalents", "fold", "table"]
+
 PATH = Path(__file__).with_name("lb_school.tsv")
-
-
-def fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1)
