@@ -86,7 +86,7 @@ def neo4j_server(settings):
     )
     server.ensure_built(echo=lambda m: None)
     server.start()
-    load_demo(get_graph(settings))
+    load_demo(get_graph(settings), cache_dir=settings.home / "cache")  # as `moien demo load` does
     yield server
     server.stop()
 

@@ -228,30 +228,17 @@ def test_an_answer_that_fails_midway_becomes_an_error_reply_and_memory_keeps_who
     assert [who for who, _ in core.sessions.get("s").history()] == ["user", "user"]
 
 
-@pytest.mark.parametrize("style", ["completion", "mutating"])
-def test_an_assistants_own_answer_brings_its_attachments_and_final_language(tmp_path, style):
+def test_an_assistants_own_answer_brings_its_attachments_and_final_language(tmp_path):
     from moien.assistants.core.types import Attachment, Completion, Response
 
     plan = Attachment(type="lesson_plan", data={"title": "Fractions"}, markdown="# Fractions")
 
     def own(query):
-        if style == "completion":
-
-            def chunks():
-                yield "# Fractions"
-                return Completion(attachments=(plan,), lang="de")
-
-            return Response(chunks=chunks(), lang="fr")
-        # The older way, still accepted: the plugin fills its Response while the text streams.
-        response = Response(chunks=iter(()), lang="fr")
-
-        def filling():
+        def chunks():
             yield "# Fractions"
-            response.attachments.append(plan)
-            response.lang = "de"
+            return Completion(attachments=(plan,), lang="de")
 
-        response.chunks = filling()
-        return response
+        return Response(chunks=chunks(), lang="fr")
 
     core = _core(tmp_path, _school_assistant(own))
     turn = core.turn(QUESTION, session_id="plan", assistant="school")
@@ -260,6 +247,16 @@ def test_an_assistants_own_answer_brings_its_attachments_and_final_language(tmp_
     assert reply.kind == "answer" and reply.ai_generated is True and reply.sources
     assert reply.lang == "de" and [a.type for a in reply.attachments] == ["lesson_plan"]
     assert [who for who, _ in core.sessions.get("plan").history()] == ["user", "assistant"]
+
+
+def test_an_assistants_response_cannot_be_changed_while_it_streams():
+    import dataclasses
+
+    from moien.assistants.core.types import Response
+
+    response = Response(chunks=iter(["text"]), lang="fr")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        response.lang = "de"  # type: ignore[misc]
 
 
 def test_a_busy_model_gets_a_busy_reply_and_the_question_is_remembered(tmp_path):

@@ -431,8 +431,7 @@ class Core:
     def _complete(reply: Reply, finished: Completion | None, own: Response | None) -> None:
         """Fill in what only the end of an assistant's own answer knows."""
         if finished is None and own is not None:
-            # Deprecated path: a plugin that still sets its Response's fields while streaming.
-            finished = Completion(tuple(own.attachments), own.lang, own.ai_generated)
+            finished = Completion(lang=own.lang, ai_generated=own.ai_generated)
         if finished is not None:
             reply.attachments = list(finished.attachments)
             reply.ai_generated = finished.ai_generated

@@ -97,7 +97,7 @@ class Completion:
     ai_generated: bool = True
 
 
-@dataclass
+@dataclass(frozen=True)
 class Response:
     """An assistant's own answer (instead of the core's free-text one): streamed text, then a :class:`Completion`.
 
@@ -105,15 +105,13 @@ class Response:
     known only at the end (attachments, the final language). ``lang`` is the reply's language as known before
     the first word, so a channel can label the answer while it streams.
 
-    Deprecated, kept until every plugin returns a :class:`Completion`: a plugin may still append to
-    ``attachments`` or set ``lang``/``ai_generated`` while ``chunks`` runs; the core reads those fields only
-    when the stream returns no :class:`Completion`.
+    Frozen: nothing about the answer is changed while it streams (a plain iterator that returns no
+    :class:`Completion` gives a reply without attachments).
     """
 
     chunks: Iterator[str]
     lang: str | None = None
     ai_generated: bool = True
-    attachments: list[Attachment] = field(default_factory=list)
 
 
 @dataclass

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from moien.assistants.core.assistant import Assistant, AssistantUnavailable
 from moien.assistants.core.plugins import hookimpl
-from moien.assistants.core.types import Attachment, Download, Grounding, Query, Response, Source
+from moien.assistants.core.types import Attachment, Completion, Download, Grounding, Query, Response, Source
 from moien.assistants.education import lesson_plan as lp
 from moien.connectors.neo4j_graph import GraphUnavailable, get_graph
 from moien.curriculum_graph.queries import get_item, search_items
@@ -183,9 +183,7 @@ class EducationAssistant(Assistant):
         with_support = bool(SUPPORT_REQUEST.search(query.text)) or bool(query.state.get("with_support") and change)
         # A refinement keeps the plan's language unless it asks for another one.
         lang = change.get("lang") or (query.state.get("plan_lang") if change else None) or query.lang
-        response = Response(chunks=iter(()), lang=lang)
-        response.chunks = self._plan_chunks(query, grounding, model, lang, change, with_support, response)
-        return response
+        return Response(chunks=self._plan_chunks(query, grounding, model, lang, change, with_support), lang=lang)
 
     def _plan_messages(
         self, query: Query, grounding: Grounding, lang: str, change: dict[str, Any], with_support: bool
@@ -233,8 +231,7 @@ class EducationAssistant(Assistant):
         lang: str,
         change: dict[str, Any],
         with_support: bool,
-        response: Response,
-    ) -> Iterator[str]:
+    ) -> Generator[str, None, Completion]:
         yield PROGRESS[lang]
         messages = self._plan_messages(query, grounding, lang, change, with_support)
         raw = "".join(
@@ -273,8 +270,8 @@ class EducationAssistant(Assistant):
             "removed_outcomes": removed,
             "model": model_id,
         }
-        response.attachments.append(Attachment(type="lesson_plan", data=attachment, markdown=markdown))
         yield markdown
+        return Completion(attachments=(Attachment(type="lesson_plan", data=attachment, markdown=markdown),), lang=lang)
 
 
 DOWNLOAD_LABELS = {
