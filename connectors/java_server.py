@@ -64,7 +64,7 @@ class LocalJavaServer:
     NAME: ClassVar[str]  # "neo4j": log and pid file names, message prefix
     LABEL: ClassVar[str]  # "Neo4j": in sentences
     THING: ClassVar[str]  # "the local Neo4j server"
-    ENV: ClassVar[str]  # "MOIEN_NEO4J": …__PORT, …__HEAP, …__JAVA_OPTS
+    ENV: ClassVar[str]  # "MOIEN_NEO4J": the settings' variables (…__PORT, …__HEAP), named in messages
     MAIN_CLASS: ClassVar[str]
     JAR_NAME: ClassVar[str]
     READY_MARK: ClassVar[str]
@@ -74,8 +74,12 @@ class LocalJavaServer:
     JVM_FLAGS: ClassVar[list[str]] = []
     Error: ClassVar[type[JavaServerError]] = JavaServerError
 
-    def __init__(self, home: Path, port: int, host: str, heap: str, dist_dir: Path | None, source_dir: Path) -> None:
+    def __init__(
+        self, home: Path, port: int, host: str, heap: str, dist_dir: Path | None, source_dir: Path, java_opts: str = ""
+    ) -> None:
         self.home = Path(home).expanduser().absolute()
+        #: Extra JVM options (``MOIEN_NEO4J__JAVA_OPTS``…), split like a shell would.
+        self.java_opts = shlex.split(java_opts)
         self.port = int(port)
         self.host = host
         self.heap = heap
@@ -280,7 +284,7 @@ class LocalJavaServer:
                 f"-Xms{self.heap}",
                 f"-Xmx{self.heap}",
                 *self.JVM_FLAGS,
-                *shlex.split(os.environ.get(f"{self.ENV}__JAVA_OPTS", "")),
+                *self.java_opts,
                 "-cp",
                 f"{dist / 'lib'}/*{os.pathsep}{dist / self.JAR_NAME}",
                 self.MAIN_CLASS,

@@ -40,7 +40,9 @@ def target_from_settings(settings: Any) -> GraphTarget:  # Any: connectors never
         return GraphTarget(n.uri, auth, n.database)
     from moien.connectors.neo4j_server import LocalNeo4j
 
-    local = LocalNeo4j(settings.neo4j_home, port=n.port, heap=n.heap, dist_dir=n.dist_dir)
+    local = LocalNeo4j(
+        settings.neo4j_home, port=n.port, heap=n.heap, dist_dir=n.dist_dir, pagecache=n.pagecache, java_opts=n.java_opts
+    )
     return GraphTarget(local.uri, local.auth(), n.database)
 
 

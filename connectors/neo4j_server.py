@@ -111,33 +111,12 @@ class LocalNeo4j(LocalJavaServer):
         dist_dir: Path | None = None,
         source_dir: Path = DEFAULT_SOURCE_DIR,
         pagecache: str = "256m",
+        java_opts: str = "",
     ) -> None:
-        super().__init__(home, port, host, auto_heap() if heap == "auto" else heap, dist_dir, source_dir)
+        super().__init__(home, port, host, auto_heap() if heap == "auto" else heap, dist_dir, source_dir, java_opts)
         self.pagecache = pagecache
         if not _SIZE_RE.match(pagecache):
             raise Neo4jServerError(f"Neo4j pagecache size {pagecache!r} is not a size like 256m or 1g.")
-
-    @classmethod
-    def from_env(cls, moien_home: Path, **overrides: Any) -> LocalNeo4j:
-        """``$MOIEN_HOME/neo4j`` with MOIEN_NEO4J__PORT / _HOST / _HEAP / _PAGECACHE applied."""
-        env = os.environ
-        kwargs: dict[str, Any] = {}
-        if env.get("MOIEN_NEO4J__PORT"):
-            try:
-                kwargs["port"] = int(env["MOIEN_NEO4J__PORT"])
-            except ValueError:
-                raise Neo4jServerError(
-                    f"MOIEN_NEO4J__PORT={env['MOIEN_NEO4J__PORT']!r} is not a number; set it to a free TCP port."
-                ) from None
-        for key, var in (
-            ("host", "MOIEN_NEO4J__HOST"),
-            ("heap", "MOIEN_NEO4J__HEAP"),
-            ("pagecache", "MOIEN_NEO4J__PAGECACHE"),
-        ):
-            if env.get(var):
-                kwargs[key] = env[var]
-        kwargs.update(overrides)
-        return cls(Path(moien_home) / "neo4j", **kwargs)
 
     # ------------------------------------------------------------------ identity
     @property

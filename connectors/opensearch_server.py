@@ -90,13 +90,14 @@ class LocalOpenSearch(LocalJavaServer):
         heap: str = "512m",
         dist_dir: Path | None = None,
         source_dir: Path = DEFAULT_SOURCE_DIR,
+        java_opts: str = "",
     ) -> None:
-        super().__init__(home, port, host, heap, dist_dir, source_dir)
+        super().__init__(home, port, host, heap, dist_dir, source_dir, java_opts)
 
     @classmethod
     def from_settings(cls, settings: Any) -> LocalOpenSearch:  # moien's Settings (connectors import no core)
         o = settings.opensearch
-        return cls(settings.home / "opensearch", port=o.port, heap=o.heap, dist_dir=o.dist_dir)
+        return cls(settings.home / "opensearch", port=o.port, heap=o.heap, dist_dir=o.dist_dir, java_opts=o.java_opts)
 
     @property
     def url(self) -> str:

@@ -40,6 +40,10 @@ class Neo4jSettings(BaseModel):
     database: str | None = None
     #: Where the local server's jars are built (default ``$MOIEN_HOME/neo4j/dist``); shareable between homes.
     dist_dir: Path | None = None
+    #: Page cache of the local server (the graph's hot pages in memory).
+    pagecache: str = "256m"
+    #: Extra JVM options for the local server, as a shell would split them (``-XX:+UseSerialGC``…).
+    java_opts: str = ""
 
 
 class OpenSearchSettings(BaseModel):
@@ -50,6 +54,8 @@ class OpenSearchSettings(BaseModel):
     heap: str = "512m"
     #: Where the local node's jars are built (default ``$MOIEN_HOME/opensearch/dist``); shareable between homes.
     dist_dir: Path | None = None
+    #: Extra JVM options for the local node, as a shell would split them.
+    java_opts: str = ""
 
 
 class HeritageSettings(BaseModel):

@@ -61,7 +61,9 @@ def local_neo4j(settings: Settings) -> LocalNeo4j:
             "Unset it to use the local one."
         )
     n = settings.neo4j
-    return LocalNeo4j(settings.neo4j_home, port=n.port, heap=n.heap, dist_dir=n.dist_dir)
+    return LocalNeo4j(
+        settings.neo4j_home, port=n.port, heap=n.heap, dist_dir=n.dist_dir, pagecache=n.pagecache, java_opts=n.java_opts
+    )
 
 
 def start_neo4j(settings: Settings, echo: Callable[[str], None]) -> str:
