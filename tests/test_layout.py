@@ -176,54 +176,59 @@ def test_entry_points_and_scripts_name_moien_modules():
     assert targets and all(t.startswith("moien.") for t in targets), targets
 
 
-def test_domain_packages_and_connectors_never_import_the_assistant_core(graph):
-    bad = [
+def _crossings(graph, importers: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:
+    """Every import, from a module under one of ``importers``, of a module under one of ``forbidden``."""
+
+    def under(name: str, prefixes: tuple[str, ...]) -> bool:
+        return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+    return [
         f"{module} imports {target} (line {line})"
         for module, imports in graph.items()
-        if module.startswith(DOMAIN)
+        if under(module, importers)
         for target, line, _ in imports
-        if target == "moien.assistants" or target.startswith("moien.assistants.")
+        if under(target, forbidden)
     ]
+
+
+def _plugins(graph) -> tuple[str, ...]:
+    return tuple(
+        sorted({m.rsplit(".", 1)[0] for m in graph if m.startswith("moien.assistants.") and m.endswith(".plugin")})
+    )
+
+
+def test_domain_packages_and_connectors_never_import_the_assistant_core(graph):
+    bad = _crossings(graph, DOMAIN, ("moien.assistants",))
     assert not bad, "curriculum_graph/, heritage/ and connectors/ take what they need as arguments:\n" + "\n".join(bad)
 
 
 def test_connectors_import_no_domain_package_and_no_ui(graph):
-    forbidden = ("moien.curriculum_graph", "moien.heritage", "moien.ui")
-    bad = [
-        f"{module} imports {target} (line {line})"
-        for module, imports in graph.items()
-        if module.startswith("moien.connectors")
-        for target, line, _ in imports
-        if any(target == f or target.startswith(f + ".") for f in forbidden)
-    ]
+    bad = _crossings(graph, ("moien.connectors",), ("moien.curriculum_graph", "moien.heritage", "moien.ui"))
     assert not bad, "connectors talk to outside systems and know nothing of the domain:\n" + "\n".join(bad)
 
 
 def test_the_core_never_imports_an_assistant_plugin_or_a_domain_package(graph):
-    plugins = {m.rsplit(".", 1)[0] for m in graph if m.startswith("moien.assistants.") and m.endswith(".plugin")}
-    forbidden = (*plugins, "moien.curriculum_graph", "moien.heritage", "moien.ui")
-    bad = [
-        f"{module} imports {target} (line {line})"
-        for module, imports in graph.items()
-        if module.startswith("moien.assistants.core")
-        for target, line, _ in imports
-        if any(target == f or target.startswith(f + ".") for f in forbidden)
-    ]
+    forbidden = (*_plugins(graph), "moien.curriculum_graph", "moien.heritage", "moien.ui")
+    bad = _crossings(graph, ("moien.assistants.core",), forbidden)
     assert not bad, "the core sees assistants only through the plugin hooks:\n" + "\n".join(bad)
 
 
+def test_a_plugin_never_imports_another_plugin(graph):
+    plugins = _plugins(graph)
+    bad = [line for p in plugins for line in _crossings(graph, (p,), tuple(q for q in plugins if q != p))]
+    assert not bad, "plugins are independent:\n" + "\n".join(bad)
+
+
 def test_the_ui_imports_no_assistant_plugin(graph):
-    plugins = tuple(
-        sorted({m.rsplit(".", 1)[0] for m in graph if m.startswith("moien.assistants.") and m.endswith(".plugin")})
-    )
-    bad = [
-        f"{module} imports {target} (line {line})"
-        for module, imports in graph.items()
-        if module.startswith("moien.ui")
-        for target, line, _ in imports
-        if any(target == p or target.startswith(p + ".") for p in plugins)
+    bad = _crossings(graph, ("moien.ui",), _plugins(graph))
+    assert not bad, "pages reach plugins through hooks (load_assistants, attachment downloads):\n" + "\n".join(bad)
+
+
+def test_the_layering_checks_can_fail():
+    fake = {"moien.heritage.x": [("moien.assistants.core.config", 3, True)], "moien.assistants.core.config": []}
+    assert _crossings(fake, DOMAIN, ("moien.assistants",)) == [
+        "moien.heritage.x imports moien.assistants.core.config (line 3)"
     ]
-    assert not bad, "pages reach plugins through hooks (commands, attachment downloads):\n" + "\n".join(bad)
 
 
 def test_the_shared_vocabulary_imports_nothing_of_moien(graph):

@@ -6,8 +6,6 @@ The ``ask`` and ``langid`` contracts are stable: other tools parse their ``--jso
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -218,29 +216,10 @@ def serve(
     ] = "127.0.0.1",
 ) -> None:
     """Start the Streamlit teacher app (chat with sources, assistant picker, four UI languages)."""
-    app_file = Path(__file__).resolve().parents[2] / "ui" / "teacher_app.py"
+    from moien.assistants.core.pages import run_page
+
     out.print(f"moien is starting at http://{host}:{port}  (Ctrl+C to stop)")
-    env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app_file),
-        "--server.address",
-        host,
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--global.developmentMode",
-        "false",
-        "--client.toolbarMode",
-        "minimal",
-    ]
-    raise typer.Exit(subprocess.call(cmd, env=env))
+    raise typer.Exit(run_page("teacher_app.py", host, port))
 
 
 def _mount_langid() -> None:

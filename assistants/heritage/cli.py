@@ -9,9 +9,6 @@ package as values.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -497,29 +494,10 @@ def demo(
 
 
 def _streamlit(app_file: str, port: int, host: str, extra_env: dict[str, str] | None = None) -> NoReturn:
-    path = Path(__file__).resolve().parents[2] / "ui" / app_file
-    env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", **(extra_env or {})}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(path),
-        "--server.address",
-        host,
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--global.developmentMode",
-        "false",
-        "--client.toolbarMode",
-        "minimal",
-    ]
+    from moien.assistants.core.pages import run_page
+
     out.print(f"http://{host}:{port}  (Ctrl+C)")
-    raise typer.Exit(subprocess.call(cmd, env=env))
+    raise typer.Exit(run_page(app_file, host, port, extra_env))
 
 
 @app.command()
