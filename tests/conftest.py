@@ -10,7 +10,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -151,22 +150,10 @@ def streamlit_app(script: str, env: dict[str, str], log: Path | None = None):
     """Run ``ui/<script>`` with Streamlit on a free loopback port; yields its URL, stops it afterwards."""
     port = free_port()
     out = log.open("w") if log else subprocess.DEVNULL
+    from moien.assistants.core.pages import page_command
+
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "ui" / script),
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        page_command(script, "127.0.0.1", port),
         cwd=ROOT,
         env={**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", **env},
         stdout=out,

@@ -15,13 +15,10 @@ from pathlib import Path
 PAGES = Path(__file__).resolve().parents[2] / "ui"
 
 
-def run_page(page: str, host: str, port: int, extra_env: dict[str, str] | None = None) -> int:
-    """Serve ``ui/<page>`` on ``host:port`` until it stops; returns Streamlit's exit code.
-
-    Headless, no usage statistics, no developer menu: what a teacher, a visitor or a curator should see.
-    """
-    env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", **(extra_env or {})}
-    cmd = [
+def page_command(page: str, host: str, port: int) -> list[str]:
+    """The command that serves ``ui/<page>`` on ``host:port``: headless, no usage statistics, no developer menu —
+    what a teacher, a visitor or a curator should see (the browser tests start pages with it too)."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -40,4 +37,9 @@ def run_page(page: str, host: str, port: int, extra_env: dict[str, str] | None =
         "--client.toolbarMode",
         "minimal",
     ]
-    return subprocess.call(cmd, env=env)
+
+
+def run_page(page: str, host: str, port: int, extra_env: dict[str, str] | None = None) -> int:
+    """Serve ``ui/<page>`` on ``host:port`` until it stops; returns Streamlit's exit code."""
+    env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", **(extra_env or {})}
+    return subprocess.call(page_command(page, host, port), env=env)
