@@ -274,6 +274,9 @@ def test_settings_reach_the_search_as_values(monkeypatch):
     """The variables that used to be read deep inside heritage/ are typed settings now, passed down as values."""
     from moien.assistants.core.config import Settings
 
+    # This module's other tests run on both backends and set the backend in the environment; this one reads the
+    # default.
+    monkeypatch.delenv("MOIEN_HERITAGE__BACKEND", raising=False)
     for name, value in (
         ("MOIEN_HERITAGE__ANN_MIN", "5000"),
         ("MOIEN_HERITAGE__EMBED_THREADS", "2"),
