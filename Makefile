@@ -19,7 +19,6 @@ help:  ## Show the targets
 
 run: install  ## Install everything, prepare the model, Neo4j and demo data, start the app on 127.0.0.1:8501
 	@$(BIN)/moien setup
-	@$(BIN)/moien heritage demo
 	@$(BIN)/moien serve --port $(PORT)
 
 test: install chromium lint typecheck  ## Install everything, lint and type-check, then run every test (unit, BDD in four languages, browser)

@@ -157,13 +157,19 @@ def graph() -> dict[str, list[tuple[str, int, bool]]]:
 
 
 def test_every_import_of_moiens_own_code_uses_the_moien_namespace():
-    old = re.compile(r"^\s*(from|import)\s+(assistants|curriculum_graph|heritage|connectors|ui)([.\s]|$)")
+    folders = r"(assistants|curriculum_graph|heritage|connectors|ui)"
+    # import statements, and module names given as strings (import_module, mock.patch, monkeypatch, python -m)
+    old = re.compile(
+        rf"^\s*(from|import)\s+{folders}([.\s]|$)"
+        rf"|(import_module|patch|setattr|delattr)\(\s*[\"']{folders}\."
+        rf"|[\"']-m[\"'],\s*[\"']{folders}\."
+    )
     files = [p for p in _tracked("*.py") if p.suffix == ".py"]
     bad = [
         f"{p.relative_to(ROOT)}:{n}: {line.strip()}"
         for p in files
         for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-        if old.match(line)
+        if old.search(line)
     ]
     assert not bad, "import moien's modules as moien.<folder>…:\n" + "\n".join(bad)
 

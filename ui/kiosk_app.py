@@ -9,7 +9,8 @@ live only in this browser session and the core's bounded memory, and are never l
 
 Start with ``moien heritage kiosk`` (or ``streamlit run ui/kiosk_app.py``). Layout only: the answers come
 from the shared core and the ``heritage`` assistant, loaded through the plugin hooks like any other (the page
-imports no plugin; it reads the records through the assistant's ``store``).
+imports no plugin). Pictures and related objects come from the collection itself, read through the heritage
+package's own read-only ``RecordStore`` (one more SQLite reader beside the assistant's).
 """
 
 from __future__ import annotations

@@ -191,21 +191,26 @@ def model_info() -> None:
 # --- setup / serve ---------------------------------------------------------------------------------
 @app.command()
 def setup(
-    neo4j: Annotated[
+    plugins: Annotated[
         bool,
-        typer.Option(help="Let plugins start their local servers and load their demo data (Neo4j, demo curriculum)."),
+        typer.Option(
+            help="Let each plugin prepare what it needs too: the local Neo4j and the demo curriculum (education), the "
+            "demo collection and its index (heritage)."
+        ),
     ] = True,
 ) -> None:
     """Prepare everything for a first run: the model, then each plugin's servers and demo data. Idempotent."""
-    from moien.assistants.core.plugins import SetupError, plugin_manager
+    from moien.assistants.core.plugins import SetupError, call_each, plugin_manager
 
     model_fetch(None)
-    if not neo4j:
+    if not plugins:
         return
-    try:
-        plugin_manager().hook.setup(settings=get_settings(), echo=lambda m: err.print(f"[dim]{m}[/]"))
-    except SetupError as exc:
-        _fail(str(exc))
+    failures = call_each(plugin_manager().hook.setup, settings=get_settings(), echo=lambda m: err.print(f"[dim]{m}[/]"))
+    for name, exc in failures.items():  # every plugin had its turn; say what did not work, and for whom
+        detail = str(exc) if isinstance(exc, SetupError) else f"{type(exc).__name__}: {exc}"
+        err.print(f"[bold red]error:[/] setting up '{name}' failed: {detail}")
+    if failures:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -233,17 +238,14 @@ _mount_langid()
 
 def _plugin_commands() -> None:
     """Commands contributed by plugins (the ``register_commands`` hook), e.g. ``moien curriculum``."""
-    from moien.assistants.core.plugins import plugin_manager
+    from moien.assistants.core.plugins import call_each, plugin_manager  # a plugin that cannot load is logged there
 
     # One plugin at a time: a broken plugin loses its own commands, never the whole command line.
-    for impl in plugin_manager().hook.register_commands.get_hookimpls():
-        try:
-            impl.function(cli=app)
-        except Exception as exc:  # a plugin's code: report and carry on
-            err.print(
-                f"[yellow]warning:[/] the plugin '{impl.plugin_name}' could not add its commands "
-                f"({type(exc).__name__}: {exc}); reinstall or update it. The other commands work."
-            )
+    for name, exc in call_each(plugin_manager().hook.register_commands, cli=app).items():
+        err.print(
+            f"[yellow]warning:[/] the plugin '{name}' could not add its commands ({type(exc).__name__}: {exc}); "
+            "reinstall or update it. The other commands work."
+        )
 
 
 _plugin_commands()

@@ -9,6 +9,7 @@ first run: every default is local and embedded.
 from __future__ import annotations
 
 import os
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -95,6 +96,31 @@ class GeneralSettings(BaseModel):
     top_k: int = 3
 
 
+class SettingsWarning(UserWarning):
+    """A setting is given in a way moien no longer reads."""
+
+
+#: Variables that earlier versions read outside the typed settings, and their names now. A site that still sets
+#: an old one is told, instead of silently getting the default (its own authority table, demo data switched off…).
+RENAMED_VARIABLES = {
+    "MOIEN_HERITAGE_AUTHORITY": "MOIEN_HERITAGE__AUTHORITY",
+    "MOIEN_HERITAGE_DEMO": "MOIEN_HERITAGE__DEMO",
+    "MOIEN_HERITAGE_EMBED_THREADS": "MOIEN_HERITAGE__EMBED_THREADS",
+    "MOIEN_HERITAGE_ANN_MIN": "MOIEN_HERITAGE__ANN_MIN",
+    "MOIEN_KIOSK_IDLE_SECONDS": "MOIEN_HERITAGE__KIOSK_IDLE_SECONDS",
+}
+
+
+def _warn_about_renamed_variables() -> None:
+    for old, new in RENAMED_VARIABLES.items():
+        if old in os.environ:
+            warnings.warn(
+                f"{old} is no longer read: set {new} instead (same value){'' if new in os.environ else '; the default applies now'}.",
+                SettingsWarning,
+                stacklevel=3,
+            )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MOIEN_",
@@ -138,6 +164,7 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
 
     def model_post_init(self, __context: object) -> None:
+        _warn_about_renamed_variables()
         self.home = self.home.expanduser().resolve()
         if self.neo4j_uri_env and not self.neo4j.uri:
             self.neo4j.uri = self.neo4j_uri_env

@@ -410,14 +410,18 @@ class Core:
             self._complete(reply, finished, own)
         reply.text = "".join(parts).strip()
         self._remember(ctx, reply)
-        log.info(
-            "turn done session=%s kind=%s tokens=%d ttft=%.2fs total=%.2fs",
-            ctx.session.id[:8],
-            reply.kind,
-            stats.completion_tokens,
-            stats.time_to_first_token,
-            time.perf_counter() - ctx.started,
-        )
+        total = time.perf_counter() - ctx.started
+        if own is None:
+            log.info(
+                "turn done session=%s kind=%s tokens=%d ttft=%.2fs total=%.2fs",
+                ctx.session.id[:8],
+                reply.kind,
+                stats.completion_tokens,
+                stats.time_to_first_token,
+                total,
+            )
+        else:  # the assistant drove the model itself: the core has no token counts to report
+            log.info("turn done session=%s kind=%s own answer total=%.2fs", ctx.session.id[:8], reply.kind, total)
 
     @staticmethod
     def _fail(reply: Reply, parts: list[str], kind: ReplyKind, message: str) -> str:

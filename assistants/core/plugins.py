@@ -18,11 +18,14 @@ The core never imports an assistant by name: it only sees what the hooks registe
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 import pluggy
+from pluggy import HookCaller
 
 if TYPE_CHECKING:
     import typer
@@ -32,6 +35,9 @@ if TYPE_CHECKING:
     from moien.assistants.core.types import Attachment, Download
 
 GROUP = "moien.assistants"
+log = logging.getLogger("moien.plugins")
+#: Plugins whose module could not be imported, by entry-point name, with the reason (see ``plugin_manager``).
+BROKEN: dict[str, str] = {}
 hookspec = pluggy.HookspecMarker("moien")
 hookimpl = pluggy.HookimplMarker("moien")
 
@@ -79,13 +85,46 @@ def _installed() -> pluggy.PluginManager:
 
 
 def plugin_manager(extra_plugins: tuple[object, ...] = ()) -> pluggy.PluginManager:
-    """A manager with every plugin of the ``moien.assistants`` entry-point group, plus ``extra_plugins``."""
+    """A manager with every plugin of the ``moien.assistants`` entry-point group, plus ``extra_plugins``.
+
+    A plugin that cannot be imported is left out and reported (``BROKEN``, and an error in the log). Why not
+    pluggy's ``load_setuptools_entrypoints``: it stops at the first plugin that fails to import, and one broken
+    outside package would take every channel and the whole command line down with it.
+    """
     pm = pluggy.PluginManager("moien")
     pm.add_hookspecs(AssistantSpec)
-    pm.load_setuptools_entrypoints(GROUP)
+    for ep in entry_points(group=GROUP):
+        if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
+            continue  # the same plugin seen twice on the path (an editable and a wheel install)
+        try:
+            plugin = ep.load()
+        except Exception as exc:  # someone else's code: leave it out, say so, carry on
+            BROKEN[ep.name] = f"{type(exc).__name__}: {exc}"
+            log.error(
+                "the plugin %r (%s) could not be loaded and is left out (%s); reinstall or update it",
+                ep.name,
+                ep.value,
+                BROKEN[ep.name],
+            )
+            continue
+        pm.register(plugin, name=ep.name)
     for plugin in extra_plugins:
         pm.register(plugin)
     return pm
+
+
+def call_each(hook: HookCaller, **kwargs: object) -> dict[str, Exception]:
+    """Call every plugin's implementation of ``hook`` in turn; one that raises does not stop the others.
+
+    Returns the failures by plugin name, for the caller to report (pluggy's own call stops at the first).
+    """
+    failures: dict[str, Exception] = {}
+    for impl in hook.get_hookimpls():
+        try:
+            impl.function(*[kwargs[name] for name in impl.argnames])
+        except Exception as exc:  # reported by the caller, with the plugin's name
+            failures[impl.plugin_name] = exc
+    return failures
 
 
 class SetupError(RuntimeError):
@@ -107,7 +146,11 @@ def load_assistants(
             raise ValueError(f"Two plugins register an assistant called '{assistant.name}'.")
         found[assistant.name] = assistant
 
-    plugin_manager(extra_plugins).hook.register_assistants(register=register, settings=settings)
+    failures = call_each(plugin_manager(extra_plugins).hook.register_assistants, register=register, settings=settings)
+    for name, exc in failures.items():
+        log.error(
+            "the plugin %r could not register its assistants (%s: %s); the others work", name, type(exc).__name__, exc
+        )
     if wanted is not None and (missing := wanted - found.keys()):
         raise ValueError(f"No installed plugin registers the assistant(s) {', '.join(sorted(missing))}.")
     # pluggy calls hooks last-registered first; present them in a stable order.

@@ -25,7 +25,7 @@ from moien.assistants.core.assistant import Assistant
 from moien.assistants.core.config import Settings
 from moien.assistants.core.plugins import hookimpl
 from moien.assistants.core.types import Grounding, Query, Source
-from moien.lang import fold
+from moien.lang import LANGS, fold
 
 HERE = Path(__file__).parent
 DEMO_DOCS = HERE / "docs"
@@ -74,7 +74,7 @@ def load_documents(folder: Path) -> list[Document]:
             title = lines[0].lstrip("#").strip()
             lines = lines[1:]
         parts = path.name.split(".")
-        lang = parts[-2] if len(parts) >= 3 and parts[-2] in {"lb", "fr", "de", "en"} else None
+        lang = parts[-2] if len(parts) >= 3 and parts[-2] in LANGS else None
         paragraphs = [p.strip() for p in "\n".join(lines).split("\n\n") if p.strip()]
         rel = path.relative_to(folder).as_posix()
         for i, para in enumerate(paragraphs):
