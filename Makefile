@@ -40,9 +40,9 @@ lock: install  ## Rewrite constraints.txt from the installed environment (regist
 	   | LC_ALL=C sort -f; } > constraints.txt.new && mv constraints.txt.new constraints.txt
 	@echo "==> constraints.txt rewritten; check it with: $(BIN)/python -m pytest tests/test_layout.py"
 
-stop:  ## Stop the local Neo4j server (and the local OpenSearch node, if one was started)
+stop:  ## Stop the app pages, the local Neo4j server and the local OpenSearch node (if one was started)
 	@if [ -x $(BIN)/moien ]; then $(BIN)/moien neo4j stop; $(BIN)/moien opensearch stop || true; fi
-	@-pkill -f "streamlit run .*ui/teacher_app.py" 2>/dev/null; true
+	@-pkill -f "[s]treamlit run .*ui/(teacher|kiosk|staff)_app.py" 2>/dev/null; true  # [s]: the pattern must not match this very shell
 
 install: $(STAMP)  ## Create .venv and install moien with its pinned dependencies and the default model
 
