@@ -9,6 +9,7 @@ appears in the app's logs.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ROOT, streamlit_app
 from tests.test_heritage_search import demo_home  # noqa: F401  (session fixture: the demo collection)
@@ -61,22 +62,26 @@ def test_touch_flow_language_switch_and_idle_reset(kiosk, browser):
     answer = page.locator(".kiosk-answer").first.inner_text()
     assert len(answer.split()) >= 3 and len(answer.split()) <= 80, answer
     assert "Vianden" in page.locator(".kiosk-sources").first.inner_text()
-    assert page.locator("[data-testid='stImage'] img").count() >= 1  # the object's picture
-    assert page.get_by_text("Objets liés").count() >= 1  # related objects, as tiles
+    # Streamlit draws the page top to bottom: wait for what comes below the answer rather than count it at once.
+    page.locator("[data-testid='stImage'] img").first.wait_for(timeout=UI_MS)  # the object's picture
+    page.get_by_text("Objets liés").first.wait_for(timeout=UI_MS)  # related objects, as tiles
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "kiosk_fr.png"), full_page=True)
 
     # Switching language keeps the conversation and changes every label.
     page.locator(".st-key-lang-de button").tap()
     page.locator(".st-key-btn-more button", has_text="Erzähl mir mehr").wait_for(timeout=UI_MS)
-    assert page.locator(".kiosk-answer").count() == 1
+    expect(page.locator(".kiosk-answer")).to_have_count(1, timeout=UI_MS)
 
     # The visitor walks away: after the idle timeout everything is wiped, back to the welcome screen.
     page.get_by_text("Frot eis iwwer d'Sammlung").wait_for(timeout=IDLE * 1000 + UI_MS)
-    assert page.locator(".kiosk-answer").count() == 0
-    assert page.locator(".st-key-btn-more").count() == 0
-    assert page.locator(".st-key-suggest-0 button").inner_text().strip() == "Wien huet d'Buerg vu Veianen gemoolt?"
+    # (until a rerun ends, Streamlit can still show the previous run's elements: wait for them to go)
+    expect(page.locator(".kiosk-answer")).to_have_count(0, timeout=UI_MS)
+    expect(page.locator(".st-key-btn-more")).to_have_count(0, timeout=UI_MS)
+    expect(page.locator(".st-key-suggest-0 button")).to_have_text(
+        "Wien huet d'Buerg vu Veianen gemoolt?", timeout=UI_MS
+    )
     page.reload()
     page.get_by_text("Frot eis iwwer d'Sammlung").wait_for(timeout=UI_MS)
-    assert page.locator(".kiosk-answer").count() == 0
+    expect(page.locator(".kiosk-answer")).to_have_count(0, timeout=UI_MS)
     assert question not in log.read_text(encoding="utf-8")  # messages are never logged

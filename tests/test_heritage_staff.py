@@ -47,4 +47,5 @@ def test_search_record_page_source_and_enrichments_side_by_side(staff, browser):
     page.get_by_role("option", name="Français").click()
     page.get_by_text("Collections – espace du personnel").wait_for(timeout=180_000)
     page.get_by_text("Enrichi (ne vient pas de la source)").wait_for(timeout=180_000)
-    assert page.get_by_text("Provenance").count() >= 1
+    # Streamlit draws the page top to bottom: wait for the provenance section rather than count it at once.
+    page.get_by_text("Provenance", exact=True).first.wait_for(timeout=180_000)
