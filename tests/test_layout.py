@@ -29,6 +29,8 @@ PACKAGES = {
 }
 #: Layers that must stand on their own: they may use moien.lang and each other's lower layers, never the core.
 DOMAIN = ("moien.curriculum_graph", "moien.heritage", "moien.connectors")
+#: The HTTP channels live in connectors/ (they talk to outside clients) but stand above the core, like the ui.
+CHANNELS = "moien.connectors.channels"
 
 
 def _tracked(*patterns: str) -> list[Path]:
@@ -204,7 +206,8 @@ def _plugins(graph) -> tuple[str, ...]:
 
 
 def test_domain_packages_and_connectors_never_import_the_assistant_core(graph):
-    bad = _crossings(graph, DOMAIN, ("moien.assistants",))
+    below = {m: imports for m, imports in graph.items() if not (m == CHANNELS or m.startswith(CHANNELS + "."))}
+    bad = _crossings(below, DOMAIN, ("moien.assistants",))
     assert not bad, "curriculum_graph/, heritage/ and connectors/ take what they need as arguments:\n" + "\n".join(bad)
 
 
@@ -214,15 +217,26 @@ def test_connectors_import_no_domain_package_and_no_ui(graph):
 
 
 def test_the_core_never_imports_an_assistant_plugin_or_a_domain_package(graph):
-    forbidden = (*_plugins(graph), "moien.curriculum_graph", "moien.heritage", "moien.ui")
+    forbidden = (*_plugins(graph), "moien.curriculum_graph", "moien.heritage", "moien.ui", CHANNELS)
     bad = _crossings(graph, ("moien.assistants.core",), forbidden)
-    assert not bad, "the core sees assistants only through the plugin hooks:\n" + "\n".join(bad)
+    assert not bad, "the core sees assistants only through the plugin hooks, channels only as callers:\n" + "\n".join(
+        bad
+    )
 
 
 def test_a_plugin_never_imports_another_plugin(graph):
     plugins = _plugins(graph)
     bad = [line for p in plugins for line in _crossings(graph, (p,), tuple(q for q in plugins if q != p))]
     assert not bad, "plugins are independent:\n" + "\n".join(bad)
+
+
+def test_channels_import_the_core_but_no_plugin_domain_package_or_ui(graph):
+    forbidden = (*_plugins(graph), "moien.curriculum_graph", "moien.heritage", "moien.ui")
+    bad = _crossings(graph, (CHANNELS,), forbidden)
+    assert not bad, "a channel serves the core's replies and knows no assistant or domain:\n" + "\n".join(bad)
+    below = [m for m in graph if m.startswith("moien.connectors.") and not m.startswith(CHANNELS)]
+    bad = _crossings({m: graph[m] for m in below}, ("moien.connectors",), (CHANNELS,))
+    assert not bad, "the other connectors stand below the core and never reach a channel:\n" + "\n".join(bad)
 
 
 def test_the_ui_imports_no_assistant_plugin(graph):

@@ -79,5 +79,12 @@ class Assistant(ABC):
         A kiosk or an API process calls it at start, so the first visitor does not pay for it.
         """
 
+    def ready(self) -> str | None:
+        """``None`` when the assistant can answer now, else what is wrong and what to do (``/readyz`` shows it).
+
+        Cheap and quick: a probe calls it every few seconds (the education assistant checks that Neo4j answers).
+        """
+        return None
+
     def close(self) -> None:  # noqa: B027  (optional: most assistants hold nothing to release)
         """Release connections."""

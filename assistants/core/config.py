@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -96,6 +96,64 @@ class GeneralSettings(BaseModel):
     top_k: int = 3
 
 
+class SessionSettings(BaseModel):
+    """Conversation memory: in this process by default, or in Redis so that several processes share it."""
+
+    #: ``redis://host:6379/0``: sessions live in Redis and every ``moien api`` process behind a load balancer
+    #: continues the same conversation (``MOIEN_SESSIONS__REDIS_URL``). Unset: this process's memory only.
+    redis_url: str | None = None
+    #: A conversation untouched this long is forgotten (seconds), in memory and in Redis alike.
+    ttl_seconds: int = Field(default=1800, gt=0)
+    #: Prefix of every Redis key moien writes, so one Redis can serve several installations.
+    redis_prefix: str = "moien:"
+
+
+class ApiSettings(BaseModel):
+    """The HTTP channels (``moien api``): OpenAI-compatible API, Rasa REST and socket.io, the chat widget."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    #: How pages and the widget reach the API when it sits behind a proxy (default ``http://host:port``).
+    public_url: str | None = None
+    #: Largest request body accepted, in bytes (a larger one is answered 413).
+    max_body_bytes: int = Field(default=64_000, ge=1024)
+    #: Turns answered at once by this process; one more waits its turn up to ``queue_timeout`` seconds,
+    #: beyond that the API answers 503 with ``Retry-After`` instead of letting requests pile up.
+    max_concurrent_turns: int = Field(default=4, ge=1)
+    queue_timeout: float = Field(default=30.0, gt=0)
+    #: Requests per minute from one IP address, and from one signed-in user, whatever the key.
+    per_ip_rpm: int = Field(default=120, ge=1)
+    per_user_rpm: int = Field(default=30, ge=1)
+    #: socket.io events per minute from one connection (a flooding client is slowed, others are not).
+    socket_events_per_minute: int = Field(default=30, ge=1)
+    #: Single sign-on: the intranet's backend mints a short-lived JWT for the signed-in user (``sub``, ``groups``,
+    #: ``exp``). Verified with this HS256 secret, or with this RS256 public key (PEM file).
+    jwt_secret: SecretStr | None = None
+    jwt_public_key_file: Path | None = None
+    #: Required ``aud`` claim (``None`` accepts any), and ``iss`` when set.
+    jwt_audience: str | None = "moien"
+    jwt_issuer: str | None = None
+    #: Longest lifetime accepted for a token, in seconds (``exp - iat``): tokens are meant to be short-lived.
+    jwt_max_age: int = Field(default=3600, gt=0)
+    #: Create the ``demo`` site for the API's own origin, so ``/demo`` works on a first run.
+    demo_site: bool = True
+    #: Reverse proxies whose ``X-Forwarded-For`` is believed (comma-separated addresses, uvicorn's
+    #: ``forwarded_allow_ips``); the per-IP quota counts the client address they name.
+    trusted_proxies: str = "127.0.0.1"
+
+
+class RasaSettings(BaseModel):
+    """An existing Rasa installation: the action server moien may call, and the Python that runs real Rasa."""
+
+    #: A rasa-sdk action server (``http://host:5055/webhook``) whose actions answer some intents.
+    actions_url: str | None = None
+    #: Intent → action name: a question the router recognises as one of these intents is answered by that
+    #: action (its text, buttons and images become the reply), e.g. ``{opening_hours = "action_opening_hours"}``.
+    intent_actions: dict[str, str] = Field(default_factory=dict)
+    #: The Python 3.10 virtual environment holding Rasa Open Source and rasa-sdk (``make rasa`` builds it).
+    venv: Path = Path(".rasa-venv")
+
+
 class SettingsWarning(UserWarning):
     """A setting is given in a way moien no longer reads."""
 
@@ -145,6 +203,9 @@ class Settings(BaseSettings):
     general: GeneralSettings = Field(default_factory=GeneralSettings)
     heritage: HeritageSettings = Field(default_factory=HeritageSettings)
     opensearch: OpenSearchSettings = Field(default_factory=OpenSearchSettings)
+    sessions: SessionSettings = Field(default_factory=SessionSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    rasa: RasaSettings = Field(default_factory=RasaSettings)
 
     # The conventional Neo4j variables, as every Neo4j tool reads them.
     neo4j_uri_env: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI"))

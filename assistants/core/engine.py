@@ -25,10 +25,10 @@ from moien.assistants.core.config import Settings, get_settings
 from moien.assistants.core.langid import LangResult, default_identifier
 from moien.assistants.core.plugins import load_assistants
 from moien.assistants.core.router import Route, Router
-from moien.assistants.core.session import Session, SessionStore
+from moien.assistants.core.session import Session, SessionStore, session_store
 from moien.assistants.core.text import cap_words
 from moien.assistants.core.trust import clean_message, configure_logging, is_jailbreak, redact
-from moien.assistants.core.types import Completion, Grounding, Query, Reply, ReplyKind, Response
+from moien.assistants.core.types import Completion, Grounding, Query, Reply, ReplyKind, Response, User
 from moien.connectors.llm.model_store import ModelError, resolve_model_path
 from moien.connectors.llm.runtime import ChatMessage, ChatModel, GenerationStats, JsonSchema, ModelBusy, get_model
 from moien.lang import LANGS, PROMPT_NAMES
@@ -121,6 +121,8 @@ class _Context:
     lang_reason: str = ""
     #: The assistant the turn was routed to; from then on, the question is part of the conversation.
     helper: Assistant | None = None
+    #: The signed-in person, when the channel knows them.
+    user: User | None = None
 
 
 def _passing(pieces: Iterator[str], parts: list[str]) -> Generator[str, None, Completion | None]:
@@ -160,7 +162,14 @@ class Core:
         self._model_lock = threading.Lock()
         if model is None:
             self.check_model()
-        self.sessions = SessionStore(self.settings.max_sessions, self.settings.max_turns)
+        s = self.settings
+        self.sessions: SessionStore = session_store(
+            redis_url=s.sessions.redis_url,
+            max_sessions=s.max_sessions,
+            max_turns=s.max_turns,
+            ttl=s.sessions.ttl_seconds,
+            prefix=s.sessions.redis_prefix,
+        )
         self.langid = default_identifier()
         self.router = router or Router(self.assistants, self.settings.default_assistant, self.settings.home)
 
@@ -198,9 +207,10 @@ class Core:
         session_id: str | None = None,
         assistant: str | None = None,
         ui_lang: str | None = None,
+        user: User | None = None,
     ) -> Reply:
         """Non-streaming convenience: the whole reply."""
-        return self.turn(message, session_id=session_id, assistant=assistant, ui_lang=ui_lang).complete()
+        return self.turn(message, session_id=session_id, assistant=assistant, ui_lang=ui_lang, user=user).complete()
 
     def turn(
         self,
@@ -209,19 +219,44 @@ class Core:
         session_id: str | None = None,
         assistant: str | None = None,
         ui_lang: str | None = None,
+        user: User | None = None,
     ) -> Turn:
+        """Start a turn: the reply's language, sources and disclosure are known when this returns.
+
+        ``user`` is the signed-in person a channel vouches for (single sign-on); assistants see it in
+        ``Query.user`` and may show each person only what their groups may read. It is never remembered.
+        """
         session = self.sessions.get(session_id or uuid.uuid4().hex)
         ui = ui_lang if ui_lang is not None and ui_lang in LANGS else self.settings.ui_lang
-        ctx = _Context(session, ui, time.perf_counter(), lang=session.last_lang or ui)
+        ctx = _Context(session, ui, time.perf_counter(), lang=session.last_lang or ui, user=user)
         try:
             text = self._clean_input(ctx, message)
             self._identify_language(ctx, text)
             self._guard(ctx, text)
             helper, route = self._route(ctx, text, assistant)
             query, grounding = self._ground(ctx, helper, route)
-            return self._reply(ctx, helper, query, grounding)
+            turn = self._reply(ctx, helper, query, grounding)
         except _Canned as canned:
-            return self._canned(ctx, canned)
+            turn = self._canned(ctx, canned)
+        # Saved now (the disclosure was shown, the language is known) and again when the answer has streamed:
+        # a shared store must not show the disclosure twice if the stream is left early.
+        self.sessions.save(session)
+        return turn
+
+    def readiness(self) -> dict[str, str | None]:
+        """What a health probe asks: for the model and each assistant, ``None`` when ready, else what is wrong."""
+        checks: dict[str, str | None] = {}
+        try:
+            self.check_model()
+            checks["model"] = None
+        except ModelError as exc:
+            checks["model"] = str(exc)
+        for name, helper in self.assistants.items():
+            try:
+                checks[f"assistant:{name}"] = helper.ready()
+            except Exception as exc:  # a probe must answer, whatever a plugin does
+                checks[f"assistant:{name}"] = f"{type(exc).__name__}: {exc}"
+        return checks
 
     # -- steps -------------------------------------------------------------------------------------
     def _clean_input(self, ctx: _Context, message: str | bytes) -> str:
@@ -279,6 +314,7 @@ class Core:
             history=ctx.session.history(),
             state=ctx.session.extra.setdefault(helper.name, {}),
             intent=route.intent,
+            user=ctx.user,
         )
         try:
             grounding = helper.ground(query)
@@ -410,6 +446,7 @@ class Core:
             self._complete(reply, finished, own)
         reply.text = "".join(parts).strip()
         self._remember(ctx, reply)
+        self.sessions.save(ctx.session)
         total = time.perf_counter() - ctx.started
         if own is None:
             log.info(

@@ -63,6 +63,18 @@ class Reply(BaseModel):
     attachments: list[Attachment] = Field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class User:
+    """Who is asking, when a channel knows it (single sign-on): an id and the groups the person belongs to.
+
+    Carried into the turn so that an assistant can show each person only what they may read (documents filtered
+    by ``groups``). Never stored in session memory and never logged.
+    """
+
+    id: str
+    groups: tuple[str, ...] = ()
+
+
 #: One assistant's state in one conversation. Its shape is the assistant's own business (the core only keeps it,
 #: bounded, in session memory), so the core types it no further than "a JSON-like mapping".
 AssistantState: TypeAlias = dict[str, Any]
@@ -81,6 +93,8 @@ class Query:
     state: AssistantState = field(default_factory=dict)
     #: The intent the router recognised, when it used the intent classifier.
     intent: str | None = None
+    #: The signed-in person, when the channel knows them (``None``: anonymous).
+    user: User | None = None
 
 
 @dataclass(frozen=True)

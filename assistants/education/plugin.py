@@ -133,6 +133,16 @@ class EducationAssistant(Assistant):
             "code (for example MA-C3-02)."
         )
 
+    def ready(self) -> str | None:
+        """Neo4j must answer (``/readyz``): without it no curriculum question can be grounded."""
+        try:
+            if get_graph(self.settings).ping():
+                return None
+        except GraphUnavailable as exc:
+            return str(exc)
+        where = self.settings.neo4j.uri or f"bolt://127.0.0.1:{self.settings.neo4j.port}"
+        return f"Neo4j at {where} does not answer: start it with `moien neo4j start` (or set NEO4J_URI)."
+
     def ground(self, query: Query) -> Grounding:
         plan = query.state.get("plan")
         if plan and _refinement(query.text) and not PLAN_REQUEST.search(query.text):

@@ -8,12 +8,15 @@ and what the user sees.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")  # sovereignty: no usage data leaves the host
 
@@ -23,9 +26,16 @@ from haystack.document_stores.in_memory import InMemoryDocumentStore
 
 from moien.assistants.core.assistant import Assistant
 from moien.assistants.core.config import Settings
+from moien.assistants.core.intents import parse_nlu
 from moien.assistants.core.plugins import hookimpl
-from moien.assistants.core.types import Grounding, Query, Source
+from moien.assistants.core.types import Grounding, Query, Response, Source
+from moien.connectors.rasa_actions_client import ActionServerError, RasaActionsClient
 from moien.lang import LANGS, fold
+
+if TYPE_CHECKING:
+    from moien.connectors.llm.runtime import ChatModel
+
+log = logging.getLogger("moien.general")
 
 HERE = Path(__file__).parent
 DEMO_DOCS = HERE / "docs"
@@ -88,6 +98,30 @@ def load_documents(folder: Path) -> list[Document]:
     return docs
 
 
+# --- Rasa custom actions for configured intents (settings.rasa.actions_url + settings.rasa.intent_actions) ---------
+# An organisation's existing rasa-sdk action server keeps answering the intents it already answers (opening hours
+# from a database, say): its text is written by people or by the action's own code, so moien relays it without
+# the model and cites the action server as the source. The intent must be one the router can predict for this
+# assistant, i.e. declared with examples in this assistant's nlu.yml (`- intent: opening_hours`, Rasa's format);
+# register_assistants warns about any that is not. When the action server fails or says nothing, the documents
+# answer instead (and the log says what to fix).
+
+#: How the action server is named as a source, per language.
+ACTION_SOURCE_TITLES = {
+    "lb": "Rasa-Aktiounsserver",
+    "fr": "serveur d'actions Rasa",
+    "de": "Rasa-Aktionsserver",
+    "en": "Rasa action server",
+}
+
+
+@dataclass
+class ActionGrounding(Grounding):
+    """Grounding from a Rasa custom action: ``text`` is what the action uttered, relayed as the answer."""
+
+    text: str = ""
+
+
 class GeneralAssistant(Assistant):
     name = "general"
     order = 10
@@ -110,12 +144,23 @@ class GeneralAssistant(Assistant):
         "en": "document search",
     }
 
-    def __init__(self, docs_dir: Path | None = None, top_k: int = 3, min_score: float = 1.5) -> None:
+    def __init__(
+        self,
+        docs_dir: Path | None = None,
+        top_k: int = 3,
+        min_score: float = 1.5,
+        *,
+        actions: RasaActionsClient | None = None,
+        intent_actions: dict[str, str] | None = None,
+    ) -> None:
         self.docs_dir = Path(docs_dir) if docs_dir else DEMO_DOCS
         self.top_k = top_k
         self.min_score = min_score
         self._pipeline: Pipeline | None = None
         self._lock = threading.Lock()
+        #: A rasa-sdk action server and the intents its actions answer (intent → action name).
+        self.actions = actions
+        self.intent_actions = dict(intent_actions or {}) if actions is not None else {}
 
     def nlu_file(self) -> Path | None:
         return HERE / "nlu.yml"
@@ -152,6 +197,11 @@ class GeneralAssistant(Assistant):
         return out[: self.top_k]
 
     def ground(self, query: Query) -> Grounding:
+        action = self.intent_actions.get(query.intent or "")
+        if action:
+            from_action = self._run_action(action, query)
+            if from_action is not None:
+                return from_action
         hits = self.search(query.text, query.lang)
         sources = [
             Source(id=d.meta["path"], title=d.meta["title"], uri=d.meta["uri"], snippet=d.meta["text"][:240])
@@ -159,7 +209,49 @@ class GeneralAssistant(Assistant):
         ]
         return Grounding(sources=sources, passages=[f"{d.meta['title']}: {d.meta['text']}" for d, _ in hits])
 
+    def _run_action(self, action: str, query: Query) -> ActionGrounding | None:
+        """The action's answer as grounding, citing the action server; ``None`` (documents answer) if it fails."""
+        assert self.actions is not None  # only called for an intent in intent_actions, which needs a server
+        try:
+            result = self.actions.run(
+                action, sender_id=query.session_id, text=query.text, intent=query.intent, metadata={"lang": query.lang}
+            )
+        except ActionServerError as exc:
+            log.warning("Rasa action %s failed, the documents answer instead: %s", action, exc)
+            return None
+        if not result.text:
+            return None  # the action said nothing: the documents may still answer
+        title = f"{ACTION_SOURCE_TITLES.get(query.lang, ACTION_SOURCE_TITLES['en'])}: {action}"
+        source = Source(id=f"rasa-action:{action}", title=title, uri=self.actions.url, snippet=result.text[:240])
+        return ActionGrounding(sources=[source], passages=[f"{title}: {result.text}"], text=result.text)
+
+    def respond(self, query: Query, grounding: Grounding, model: ChatModel) -> Response | None:
+        """A Rasa action's answer is relayed as it is (not AI-generated); anything else is the core's to write."""
+        if isinstance(grounding, ActionGrounding):
+            return Response(chunks=iter([grounding.text]), lang=query.lang, ai_generated=False)
+        return None
+
+    def close(self) -> None:
+        if self.actions is not None:
+            self.actions.close()
+
 
 @hookimpl
 def register_assistants(register: Callable[[Assistant], None], settings: Settings) -> None:
-    register(GeneralAssistant(settings.general.docs_dir, settings.general.top_k))
+    rasa = settings.rasa
+    actions = RasaActionsClient(rasa.actions_url) if rasa.actions_url and rasa.intent_actions else None
+    if actions is not None:
+        # The router predicts only intents declared in nlu.yml: an action for any other intent would never run.
+        declared = {intent for intent, _ in parse_nlu(HERE / "nlu.yml")}
+        missing = sorted(set(rasa.intent_actions) - declared)
+        if missing:
+            log.warning(
+                "rasa.intent_actions names intents the general assistant's nlu.yml does not declare (%s): add them "
+                "there with examples, or their actions never run",
+                ", ".join(missing),
+            )
+    register(
+        GeneralAssistant(
+            settings.general.docs_dir, settings.general.top_k, actions=actions, intent_actions=rasa.intent_actions
+        )
+    )
