@@ -22,6 +22,10 @@ class KeyValue(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def expire(self, key: str, ttl: int) -> None:
+        """Give an existing ``key`` a new time-to-live (nothing happens when it does not exist)."""
+        ...
+
     def count(self, prefix: str) -> int:
         """How many keys start with ``prefix`` (an estimate is fine: it feeds metrics and tests)."""
         ...
@@ -67,6 +71,12 @@ class RedisKV:
     def delete(self, key: str) -> None:
         try:
             self._client.delete(key)
+        except redis.RedisError as exc:
+            raise KeyValueUnavailable(f"Redis at {self._safe_url} cannot be reached: {exc}") from exc
+
+    def expire(self, key: str, ttl: int) -> None:
+        try:
+            self._client.expire(key, ttl)
         except redis.RedisError as exc:
             raise KeyValueUnavailable(f"Redis at {self._safe_url} cannot be reached: {exc}") from exc
 

@@ -406,3 +406,65 @@ def test_two_processes_sharing_redis_share_the_quota(tmp_path: Path) -> None:
             refused = models(second, key=key)
             assert refused.status_code == 429, "the third request went through the other process: one budget"
             assert int(refused.headers["retry-after"]) >= 1
+
+
+# -- rules checked on the gate itself (no server needed) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("typo", ["https://a b.lu", "https://intra.lu\tx", "https://intra\x00.lu", "https://-bad-.lu"])
+def test_an_origin_with_a_typo_is_refused_not_repaired(typo: str) -> None:
+    from moien.connectors.channels.access import normalise_origin
+
+    with pytest.raises(ValueError, match="origin|host"):
+        normalise_origin(typo)
+
+
+def test_an_international_host_name_is_kept_as_browsers_send_it() -> None:
+    from moien.connectors.channels.access import normalise_origin
+
+    assert normalise_origin("https://Bücher.example.lu") == "https://xn--bcher-kva.example.lu"
+
+
+def test_a_site_with_no_origin_is_refused_even_from_the_apis_own_pages(tmp_path: Path) -> None:
+    from moien.assistants.core.config import Settings
+    from moien.connectors.channels.access import AccessDenied, AccessStore, Gate
+
+    store = AccessStore(tmp_path / "access.sqlite3")
+    empty = store.add_site("nowhere", [], [], None, None)
+    listed = store.add_site("intranet", ["https://intranet.example.lu"], [], None, None)
+    gate = Gate(Settings(home=tmp_path, api={"port": 8123}), store)
+    own = "http://127.0.0.1:8123"
+    # The iframe variant: a listed site's key works from the API's own origin (its frame-ancestors guard it)…
+    assert gate.authenticate(authorization=f"Bearer {listed}", origin=own, user_token=None, ip="10.0.0.1").name == (
+        "intranet"
+    )
+    # …but a site that lists no origin is refused everywhere.
+    with pytest.raises(AccessDenied) as refused:
+        gate.authenticate(authorization=f"Bearer {empty}", origin=own, user_token=None, ip="10.0.0.1")
+    assert refused.value.status == 403 and refused.value.code == "origin_not_allowed"
+
+
+def test_two_signed_in_people_on_one_site_own_separate_conversations(tmp_path: Path) -> None:
+    from moien.assistants.core.config import Settings
+    from moien.assistants.core.session import MemorySessions
+    from moien.connectors.channels.access import AccessStore, Gate
+
+    store = AccessStore(tmp_path / "access.sqlite3")
+    key = store.add_site("intranet", ["https://intranet.example.lu"], [], None, None)
+    gate = Gate(Settings(home=tmp_path, api={"jwt_secret": "s3cret-for-tests-only-32-bytes-long!"}), store)
+
+    def caller(user: str) -> Any:
+        token = jwt.encode(
+            {"sub": user, "aud": "moien", "iat": int(time.time()), "exp": int(time.time()) + 300},
+            "s3cret-for-tests-only-32-bytes-long!",
+            algorithm="HS256",
+        )
+        return gate.authenticate(
+            authorization=f"Bearer {key}", origin="https://intranet.example.lu", user_token=token, ip="10.0.0.1"
+        )
+
+    anna, ben = caller("anna"), caller("ben")
+    sessions = MemorySessions()
+    assert sessions.claim("conversation-1", anna.owner)
+    assert not sessions.claim("conversation-1", ben.owner), "Ben must not continue (and read) Anna's conversation"
+    assert sessions.claim("conversation-1", caller("anna").owner)

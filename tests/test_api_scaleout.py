@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.model, pytest.mark.redis]
 @pytest.fixture(scope="module")
 def model_server(settings, tmp_path_factory):
     """``python -m llama_cpp.server`` on the default model; yields its ``/v1`` URL."""
-    gguf = resolve_model_path(settings.model.name, settings.model.path, settings.model_cache_dir)
+    gguf, _ = resolve_model_path(settings.model.name, settings.model.path, settings.model_cache_dir)
     port = _free_port()
     log = tmp_path_factory.mktemp("llama-server") / "server.log"
     with log.open("w") as out:
@@ -75,7 +75,7 @@ def test_two_api_processes_sharing_redis_continue_one_conversation(model_server,
 
     home = tmp_path / "home"
     home.mkdir()
-    key = AccessStore(home / "access.sqlite3").add_key("scale-out test", [], None, None)
+    key = AccessStore(home / "access.sqlite3").add_key("scale-out-test", [], None, None)
     with redis_server(tmp_path) as redis_url:
         env = {
             "MOIEN_HOME": str(home),

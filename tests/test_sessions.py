@@ -100,3 +100,23 @@ def test_a_damaged_shared_session_starts_afresh(redis_url):
 def test_an_unreachable_redis_is_named_at_start(tmp_path):
     with pytest.raises(KeyValueUnavailable, match=r"127\.0\.0\.1:9"):
         _core(tmp_path, sessions={"redis_url": "redis://127.0.0.1:9/0"})
+
+
+def test_claims_are_bounded_like_conversations():
+    # A client can ask for as many session ids as it likes: the claims must not grow memory for ever.
+    store = MemorySessions(max_sessions=10)
+    for i in range(500):
+        assert store.claim(f"s{i}", "site:intranet")
+    assert len(store) == 10
+
+
+def test_a_new_claim_does_not_inherit_history_left_without_an_owner(redis_url):
+    kv = RedisKV(redis_url)
+    store = SharedSessions(kv, prefix="t5:")
+    assert store.claim("s", "site:a")
+    session = store.get("s")
+    session.turns.append(("user", "Eng Fro vun A"))
+    store.save(session)
+    kv.delete("t5:owner:s")  # the claim is gone (as if it had expired) while the history is still there
+    assert store.claim("s", "site:b")
+    assert store.get("s").history() == [], "B must not read what was said under A's claim"

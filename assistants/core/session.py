@@ -32,6 +32,8 @@ class Session:
     last_assistant: str | None = None
     #: Each assistant's own state in this conversation, by assistant name (``Query.state``).
     extra: dict[str, AssistantState] = field(default_factory=dict)
+    #: Who claimed the conversation (a site, a key, a signed-in user), in process memory; see ``claim``.
+    owner: str | None = None
 
     def history(self) -> list[tuple[Speaker, str]]:
         return list(self.turns)
@@ -91,8 +93,9 @@ class MemorySessions:
     """This process's memory: at most ``max_sessions`` conversations, each forgotten after ``ttl`` idle seconds."""
 
     def __init__(self, max_sessions: int = 1000, max_turns: int = 6, ttl: float = 1800.0) -> None:
+        # The owner lives in the session itself, so claims are bounded and expire exactly like conversations
+        # (a claim without a conversation must not grow memory for ever).
         self._sessions: OrderedDict[str, tuple[Session, float]] = OrderedDict()
-        self._owners: dict[str, str] = {}
         self._max_sessions = max_sessions
         self._max_turns = max_turns
         self._ttl = ttl
@@ -101,22 +104,25 @@ class MemorySessions:
     def _expire(self, now: float) -> None:
         # Oldest first (the dict is kept in order of use), so the loop stops at the first live session.
         while self._sessions:
-            sid, (_, touched) = next(iter(self._sessions.items()))
+            _, touched = next(iter(self._sessions.values()))
             if now - touched <= self._ttl and len(self._sessions) <= self._max_sessions:
                 break
             self._sessions.popitem(last=False)
-            self._owners.pop(sid, None)
+
+    def _touch(self, session_id: str) -> Session:
+        """The session (created if unknown), marked as just used; call with the lock held."""
+        now = time.monotonic()
+        self._expire(now)
+        found = self._sessions.get(session_id)
+        session = found[0] if found else Session(session_id, deque(maxlen=self._max_turns * 2))
+        self._sessions[session_id] = (session, now)
+        self._sessions.move_to_end(session_id)
+        self._expire(now)
+        return session
 
     def get(self, session_id: str) -> Session:
-        now = time.monotonic()
         with self._lock:
-            self._expire(now)
-            found = self._sessions.get(session_id)
-            session = found[0] if found else Session(session_id, deque(maxlen=self._max_turns * 2))
-            self._sessions[session_id] = (session, now)
-            self._sessions.move_to_end(session_id)
-            self._expire(now)
-            return session
+            return self._touch(session_id)
 
     def save(self, session: Session) -> None:
         with self._lock:
@@ -126,11 +132,13 @@ class MemorySessions:
     def forget(self, session_id: str) -> None:
         with self._lock:
             self._sessions.pop(session_id, None)
-            self._owners.pop(session_id, None)
 
     def claim(self, session_id: str, owner: str) -> bool:
         with self._lock:
-            return self._owners.setdefault(session_id, owner) == owner
+            session = self._touch(session_id)
+            if session.owner is None:
+                session.owner = owner
+            return session.owner == owner
 
     def __len__(self) -> int:
         with self._lock:
@@ -164,6 +172,9 @@ class SharedSessions:
 
     def save(self, session: Session) -> None:
         self._kv.set(self._prefix + session.id, session.to_json(), self._ttl)
+        # The claim lives exactly as long as the conversation: were it to expire first, another caller could
+        # claim the id and inherit the history.
+        self._kv.expire(self._owner_prefix + session.id, self._ttl)
 
     def forget(self, session_id: str) -> None:
         self._kv.delete(self._prefix + session_id)
@@ -172,10 +183,16 @@ class SharedSessions:
     def claim(self, session_id: str, owner: str) -> bool:
         key = self._owner_prefix + session_id
         if self._kv.set_if_absent(key, owner, self._ttl):
+            # A new claim starts a new conversation: history left under this id without a live claim (its claim
+            # expired) is not handed to the new owner.
+            self._kv.delete(self._prefix + session_id)
             return True
         held = self._kv.get(key)
         if held is None:  # expired between the two calls: claim it now
-            return self._kv.set_if_absent(key, owner, self._ttl)
+            if self._kv.set_if_absent(key, owner, self._ttl):
+                self._kv.delete(self._prefix + session_id)
+                return True
+            return False
         if held == owner:
             self._kv.set(key, owner, self._ttl)  # keep the claim alive as long as the conversation
         return held == owner

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import secrets
 import sqlite3
 import threading
@@ -147,6 +148,18 @@ def _new_key(prefix: str, chars: int) -> str:
     return prefix + secrets.token_urlsafe(chars)[:chars]
 
 
+_HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*")
+
+
+def _owner(base: str, user: User | None) -> str:
+    """Who owns the sessions a caller starts: the site or key, and the signed-in person when there is one.
+
+    With single sign-on, two people on the same intranet page are two owners: one cannot continue the other's
+    conversation (and see its history) by presenting its session id.
+    """
+    return f"{base}|user:{user.id}" if user is not None else base
+
+
 def normalise_origin(origin: str) -> str:
     """``scheme://host[:port]`` in lower case, default ports dropped; raises ``ValueError`` saying what is wrong.
 
@@ -156,6 +169,10 @@ def normalise_origin(origin: str) -> str:
     administrator typed is exactly what is enforced.
     """
     text = origin.strip()
+    # Whitespace or a control character inside an origin is a typo that urlsplit would quietly "repair" (a tab is
+    # dropped) or keep, and an origin with a space reads as two sources in the CSP's frame-ancestors.
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
+        raise ValueError(f"{origin!r} contains spaces or control characters; write it as https://host[:port]")
     if "*" in text:
         raise ValueError(f"{origin!r}: wildcards are not allowed; list each origin, e.g. https://intranet.example.lu")
     parts = urlsplit(text)
@@ -173,6 +190,13 @@ def normalise_origin(origin: str) -> str:
     host = (parts.hostname or "").lower()
     if not host:
         raise ValueError(f"{origin!r} has no host name")
+    if ":" not in host:  # a name (IPv6 literals are checked by urlsplit): as browsers send it, in punycode
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            raise ValueError(f"{origin!r} has an invalid host name") from exc
+        if not _HOST_NAME.fullmatch(host):
+            raise ValueError(f"{origin!r} has an invalid host name (letters, digits, '-' and '.' only)")
     local = host in ("localhost", "127.0.0.1", "::1")
     if scheme == "http" and not local:
         raise ValueError(
@@ -577,7 +601,8 @@ class Gate:
                     401, "invalid_api_key", "This API key was revoked. Ask the administrator for a new one."
                 )
             self.store.touch("key", record.name, record.last_used)
-            return Caller("key", record.name, f"key:{record.name}", record.assistants, clean_origin, user, ip)
+            owner = _owner(f"key:{record.name}", user)
+            return Caller("key", record.name, owner, record.assistants, clean_origin, user, ip)
         if key and key.startswith(SITE_PREFIX):
             site = self.store.site_for_key(key)
             if site is None:
@@ -585,11 +610,13 @@ class Gate:
                     401, "invalid_api_key", "Unknown site key. Check data-site, or register the site: moien sites add"
                 )
             # The API's own pages are the iframe variant (/widget/frame), whose frame-ancestors admit only this
-            # site's origins: there the browser has already checked what the allow-list checks elsewhere.
-            if clean_origin is None or clean_origin not in self._own_origins:
+            # site's origins: there the browser has already checked what the allow-list checks elsewhere. A site
+            # that lists no origin is refused everywhere, its own frame included.
+            if not site.origins or clean_origin is None or clean_origin not in self._own_origins:
                 self._check_site_origin(site, clean_origin, origin)
             self.store.touch("site", site.name, site.last_used)
-            return Caller("site", site.name, f"site:{site.name}", site.assistants, clean_origin, user, ip)
+            owner = _owner(f"site:{site.name}", user)
+            return Caller("site", site.name, owner, site.assistants, clean_origin, user, ip)
         if key:
             raise AccessDenied(
                 401,
@@ -601,7 +628,8 @@ class Gate:
             for site in self.store.list_sites():
                 if clean_origin in site.origins:
                     self.store.touch("site", site.name, site.last_used)
-                    return Caller("site", site.name, f"site:{site.name}", site.assistants, clean_origin, user, ip)
+                    owner = _owner(f"site:{site.name}", user)
+                    return Caller("site", site.name, owner, site.assistants, clean_origin, user, ip)
             raise AccessDenied(
                 403,
                 "origin_not_allowed",

@@ -285,6 +285,10 @@ class _Channel:
             self._count_refusal(exc)
             await self._say(sid, self._notice(exc, lang))
             return
+        except Exception as exc:  # the session store (Redis) is down: the client hears it, the log says why
+            log.error("socket.io session request failed (%s: %s)", type(exc).__name__, exc)
+            await self._say(sid, t("error", lang or self.settings.ui_lang, error=type(exc).__name__))
+            return
         conn.session_id = session_id
         if lang:
             conn.lang = lang
@@ -336,14 +340,18 @@ class _Channel:
             await self._say(sid, t("error", lang or self.settings.ui_lang, error=type(exc).__name__))
             return
         reply = started.reply
-        await self._emit(sid, "moien_reply", {"session_id": session_id, "moien": trust_fields(reply)})
-        if reply.disclosure:
-            await self._say(sid, reply.disclosure)
+        # Everything after start() ends in aclose(): a client that leaves (its task is cancelled) or an emit that
+        # fails while the disclosure is sent must not keep the turn's slot and the model busy for good.
         try:
+            await self._emit(sid, "moien_reply", {"session_id": session_id, "moien": trust_fields(reply)})
+            if reply.disclosure:
+                await self._say(sid, reply.disclosure)
             await self._stream(sid, session_id, started)
         except Exception as exc:  # the model or an assistant failed mid-answer: say so instead of going silent
             log.exception("socket.io answer failed while streaming (%s)", type(exc).__name__)
             await self._say(sid, t("error", lang or reply.lang, error=type(exc).__name__))
+        finally:
+            await started.aclose()
 
     async def _stream(self, sid: str, session_id: str, started: Any) -> None:
         """Send tokens as they come and each paragraph once complete; last paragraph, quick replies, trust."""
@@ -425,6 +433,9 @@ def create_socketio(runner: TurnRunner, gate: Gate, settings: Settings) -> Any:
     sio = socketio.AsyncServer(
         async_mode="asgi",
         cors_allowed_origins=lambda origin, _environ=None: gate.allowed_origin(origin),
+        # No cookies or HTTP auth across origins (engineio's default is to allow them): keys and tokens travel in
+        # the handshake's auth object, as on the HTTP routes.
+        cors_credentials=False,
         # A message larger than the API's body limit closes the connection, as the HTTP routes answer 413.
         max_http_buffer_size=settings.api.max_body_bytes,
         logger=False,

@@ -655,6 +655,8 @@
         storeSet(this._sessionKey(), null); // start afresh next time
         return this._t("err_session");
       }
+      // An error inside an answering stream (status 0: the HTTP status was 200 already): the answer broke off.
+      if (error.code === "stream_failed" || (!error.status && !error.code)) return this._t("err_interrupted");
       var seconds = error.retryAfter || 60;
       var byCode = { rate_limit_exceeded: 429, server_busy: 503, busy: 503, context_length_exceeded: 413,
         request_too_large: 413, model_not_found: 404, invalid_api_key: 401, origin_not_allowed: 403 };
