@@ -238,3 +238,47 @@ def test_when_moien_cannot_be_reached_the_user_reads_a_clear_message(tmp_path):
     log = (tmp_path / "actions.log").read_text(errors="replace")
     assert "moien api" in log and "Bonjour" not in log  # the operator is told what to do; no message text
     assert (tmp_path / "home" / "rasa-actions.key").is_file()  # it created its own key
+
+
+def test_a_deployments_own_intents_reach_its_action_without_editing_moien(settings, action_server, tmp_path):
+    """``rasa.nlu_file``: the bot's own intent (not in moien's nlu.yml) routes to the general assistant's action."""
+    from moien.assistants.core.config import RasaSettings
+    from moien.assistants.core.engine import Core
+
+    nlu = tmp_path / "nlu.yml"
+    nlu.write_text(
+        """version: "3.1"
+nlu:
+- intent: ask_opening_hours
+  examples: |
+    - Wéini ass de Musée op?
+    - Wéini mécht de Guichet op?
+    - Wat sinn d'Ëffnungszäiten?
+    - Quelles sont les heures d'ouverture ?
+    - Le guichet ouvre à quelle heure ?
+    - À quelle heure ouvre le musée ?
+    - Wann sind die Öffnungszeiten?
+    - Wann öffnet der Schalter?
+    - Um wie viel Uhr öffnet das Museum?
+    - What are the opening hours?
+    - When does the counter open?
+    - What time does the museum open?
+""",
+        encoding="utf-8",
+    )
+    rasa = RasaSettings(
+        actions_url=action_server, intent_actions={"ask_opening_hours": "action_opening_hours"}, nlu_file=nlu
+    )
+    model = settings.model.model_copy(
+        update={"openai_base_url": f"http://127.0.0.1:{free_port()}/v1", "openai_model": "nowhere"}
+    )
+    home = tmp_path / "home"
+    core = Core(settings.model_copy(update={"rasa": rasa, "model": model, "home": home}))
+    try:
+        route = core.router.route("Wat sinn d'Ëffnungszäiten vum Guichet?")
+        assert (route.assistant, route.intent) == ("general", "ask_opening_hours")
+        reply = core.ask("Wat sinn d'Ëffnungszäiten vum Guichet?")
+        assert reply.kind == "answer" and reply.ai_generated is False
+        assert [s.id for s in reply.sources] == ["rasa-action:action_opening_hours"]
+    finally:
+        core.close()

@@ -64,6 +64,14 @@ class Assistant(ABC):
         """Intents and examples in Rasa's nlu.yml format, used for routing."""
         return None
 
+    def nlu_files(self) -> list[Path]:
+        """Every ``nlu.yml`` whose intents route to this assistant (default: ``nlu_file()`` alone).
+
+        Override to add intents a deployment brings (the general assistant adds ``rasa.nlu_file``).
+        """
+        own = self.nlu_file()
+        return [own] if own is not None else []
+
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles.get("en") or self.name
 

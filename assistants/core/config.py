@@ -150,6 +150,9 @@ class RasaSettings(BaseModel):
     #: Intent → action name: a question the router recognises as one of these intents is answered by that
     #: action (its text, buttons and images become the reply), e.g. ``{opening_hours = "action_opening_hours"}``.
     intent_actions: dict[str, str] = Field(default_factory=dict)
+    #: Your bot's intents in Rasa's ``nlu.yml`` format: they route to the ``general`` assistant, so that
+    #: ``intent_actions`` can name them without editing moien's own files.
+    nlu_file: Path | None = None
     #: The Python 3.10 virtual environment holding Rasa Open Source and rasa-sdk (``make rasa`` builds it).
     venv: Path = Path(".rasa-venv")
 

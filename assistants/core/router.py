@@ -42,7 +42,11 @@ class Router:
 
     def _get_classifier(self) -> IntentClassifier | None:
         if self._classifier is None and not self._classifier_failed:
-            files = {name: [p] for name, a in self.assistants.items() if (p := a.nlu_file()) and p.is_file()}
+            files = {
+                name: found
+                for name, a in self.assistants.items()
+                if (found := [p for p in a.nlu_files() if p.is_file()])
+            }
             if len(files) < 2:
                 self._classifier_failed = True
                 return None

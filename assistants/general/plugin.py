@@ -102,8 +102,8 @@ def load_documents(folder: Path) -> list[Document]:
 # An organisation's existing rasa-sdk action server keeps answering the intents it already answers (opening hours
 # from a database, say): its text is written by people or by the action's own code, so moien relays it without
 # the model and cites the action server as the source. The intent must be one the router can predict for this
-# assistant, i.e. declared with examples in this assistant's nlu.yml (`- intent: opening_hours`, Rasa's format);
-# register_assistants warns about any that is not. When the action server fails or says nothing, the documents
+# assistant, i.e. declared with examples in this assistant's nlu.yml or in the deployment's own `rasa.nlu_file`
+# (`- intent: opening_hours`, Rasa's format); register_assistants warns about any that is not. When the action server fails or says nothing, the documents
 # answer instead (and the log says what to fix).
 
 #: How the action server is named as a source, per language.
@@ -152,6 +152,7 @@ class GeneralAssistant(Assistant):
         *,
         actions: RasaActionsClient | None = None,
         intent_actions: dict[str, str] | None = None,
+        extra_nlu: Path | None = None,
     ) -> None:
         self.docs_dir = Path(docs_dir) if docs_dir else DEMO_DOCS
         self.top_k = top_k
@@ -161,9 +162,14 @@ class GeneralAssistant(Assistant):
         #: A rasa-sdk action server and the intents its actions answer (intent → action name).
         self.actions = actions
         self.intent_actions = dict(intent_actions or {}) if actions is not None else {}
+        #: A deployment's own intents (``rasa.nlu_file``, e.g. its Rasa bot's nlu.yml), routed here too.
+        self.extra_nlu = extra_nlu
 
     def nlu_file(self) -> Path | None:
         return HERE / "nlu.yml"
+
+    def nlu_files(self) -> list[Path]:
+        return [HERE / "nlu.yml", *([self.extra_nlu] if self.extra_nlu is not None else [])]
 
     @property
     def pipeline(self) -> Pipeline:
@@ -242,16 +248,21 @@ def register_assistants(register: Callable[[Assistant], None], settings: Setting
     actions = RasaActionsClient(rasa.actions_url) if rasa.actions_url and rasa.intent_actions else None
     if actions is not None:
         # The router predicts only intents declared in nlu.yml: an action for any other intent would never run.
-        declared = {intent for intent, _ in parse_nlu(HERE / "nlu.yml")}
+        files = [HERE / "nlu.yml", *([rasa.nlu_file] if rasa.nlu_file is not None and rasa.nlu_file.is_file() else [])]
+        declared = {intent for path in files for intent, _ in parse_nlu(path)}
         missing = sorted(set(rasa.intent_actions) - declared)
         if missing:
             log.warning(
-                "rasa.intent_actions names intents the general assistant's nlu.yml does not declare (%s): add them "
-                "there with examples, or their actions never run",
+                "rasa.intent_actions names intents that neither the general assistant's nlu.yml nor rasa.nlu_file "
+                "declares (%s): add them to rasa.nlu_file with examples, or their actions never run",
                 ", ".join(missing),
             )
     register(
         GeneralAssistant(
-            settings.general.docs_dir, settings.general.top_k, actions=actions, intent_actions=rasa.intent_actions
+            settings.general.docs_dir,
+            settings.general.top_k,
+            actions=actions,
+            intent_actions=rasa.intent_actions,
+            extra_nlu=rasa.nlu_file,
         )
     )
