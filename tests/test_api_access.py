@@ -415,7 +415,7 @@ def test_two_processes_sharing_redis_share_the_quota(tmp_path: Path) -> None:
 def test_an_origin_with_a_typo_is_refused_not_repaired(typo: str) -> None:
     from moien.connectors.channels.access import normalise_origin
 
-    with pytest.raises(ValueError, match="origin|host"):
+    with pytest.raises(ValueError, match=r"origin|host"):
         normalise_origin(typo)
 
 

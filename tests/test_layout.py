@@ -343,3 +343,18 @@ def test_shared_vocabulary_is_declared_once():
         if p.relative_to(ROOT).parts[0] in PACKAGES and p != ROOT / "moien" / "lang.py" and decl.search(p.read_text())
     ]
     assert not bad, f"import LANGS / LANG_NAMES from moien.lang instead of declaring them in: {bad}"
+
+
+def test_the_rasa_action_modules_copy_of_the_languages_matches():
+    # The action module runs in Rasa's own venv and cannot import moien.lang; its copy must not drift.
+    from moien.lang import LANGS
+
+    source = (ROOT / "connectors/channels/rasa_actions/moien_rasa_actions.py").read_text()
+    tree = ast.parse(source)
+    copies = [
+        ast.literal_eval(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "NOTICE_LANGS" for t in node.targets)
+    ]
+    assert copies == [tuple(LANGS)]

@@ -50,7 +50,9 @@ from rasa_sdk.executor import CollectingDispatcher
 log = logging.getLogger("moien.rasa_actions")
 
 ACTION_NAME = "action_moien_answer"
-LANGS = ("lb", "fr", "de", "en")
+#: moien's four languages. A copy, not an import of ``moien.lang``: this module runs in the Rasa venv (Python 3.10,
+#: rasa_sdk and the standard library only). tests/test_layout.py checks the copy against moien.lang.LANGS.
+NOTICE_LANGS = ("lb", "fr", "de", "en")
 DEFAULT_TIMEOUT = 240.0
 
 #: What the user reads when moien cannot be reached or refused the request (the log says why).
@@ -162,7 +164,7 @@ def _notice(table: dict[str, str], lang: object) -> str:
     """The notice in the user's language, or in all four when the language is not known."""
     if isinstance(lang, str) and lang in table:
         return table[lang]
-    return "\n".join(table[code] for code in LANGS)
+    return "\n".join(table[code] for code in NOTICE_LANGS)
 
 
 class ActionMoienAnswer(Action):  # type: ignore[misc]  # rasa-sdk is not installed where mypy runs
