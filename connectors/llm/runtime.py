@@ -7,10 +7,12 @@ time (``ModelBusy``) instead of piling up requests until memory runs out.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +90,12 @@ class _Queue:
         self._slots.release()
 
 
+def _close_at_exit(ref: weakref.ReferenceType[Any]) -> None:
+    llm = ref()
+    if llm is not None:
+        llm.close()
+
+
 class LlamaCppModel:
     """A GGUF model run in-process by llama-cpp-python."""
 
@@ -124,6 +132,10 @@ class LlamaCppModel:
         self.load_seconds = time.perf_counter() - t0
         self.n_ctx = n_ctx
         self._queue = _Queue(queue_size, queue_timeout)
+        # Free llama.cpp's memory while the interpreter still works: left to Llama.__del__ at shutdown, it runs
+        # after the library's globals are gone and prints a TypeError traceback on every exit. A weak reference, so
+        # that a model dropped earlier is still freed earlier.
+        atexit.register(_close_at_exit, weakref.ref(self._llm))
 
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
