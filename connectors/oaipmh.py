@@ -12,6 +12,7 @@ raise ``OAIError`` at once, except ``noRecordsMatch``, which is an empty list.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ OAI = "http://www.openarchives.org/OAI/2.0/"
 NS = {"oai": OAI}
 USER_AGENT = "moien-heritage/0.1 (OAI-PMH harvester; +https://github.com/moien)"
 RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
+#: Requests one client sends at most (every verb, retries included): a provider that pages forever with
+#: ever-new tokens is stopped rather than hammered. Large enough for millions of records at 100 a page.
+MAX_REQUESTS = 200_000
 
 
 class OAIError(RuntimeError):
@@ -35,6 +39,10 @@ class OAIError(RuntimeError):
         super().__init__(f"OAI-PMH error {code}: {message}".strip())
         self.code = code
         self.message = message
+
+
+class OAILoop(OAIError):
+    """The provider keeps paging without end (a repeated resumption token, or too many requests)."""
 
 
 class OAIUnavailable(RuntimeError):
@@ -66,6 +74,7 @@ class OAIClient:
         backoff: float = 1.0,
         max_backoff: float = 60.0,
         client: httpx.Client | None = None,
+        max_requests: int | None = MAX_REQUESTS,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"not an http(s) URL: {base_url}")
@@ -77,8 +86,10 @@ class OAIClient:
         self.client = client or httpx.Client(
             timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT, "Accept": "text/xml"}
         )
+        self.max_requests = max_requests
         self.requests = 0
         self.last_response_bytes = 0
+        self._tokens: set[str] = set()
 
     def close(self) -> None:
         if self._own_client:
@@ -92,13 +103,25 @@ class OAIClient:
 
     # -- transport ----------------------------------------------------------------------------------
     def _wait(self, attempt: int, retry_after: str | None = None) -> None:
-        delay = min(self.backoff * (2**attempt), self.max_backoff)
+        time.sleep(self.retry_delay(attempt, retry_after))
+
+    def retry_delay(self, attempt: int, retry_after: str | None = None) -> float:
+        """Seconds to wait before the next try: the server's ``Retry-After`` when it is sane, else backoff.
+
+        ``Retry-After`` comes from the provider and may be anything: ``NaN`` (which ``time.sleep`` refuses
+        with a traceback), ``inf``, a negative or huge number, an HTTP date or garbage. Only a finite
+        number of seconds is honoured, clamped to ``[0, max_backoff]``; anything else falls back to the
+        exponential backoff, so a hostile header can neither crash the harvest nor stall it for hours.
+        """
+        delay: float = min(self.backoff * float(2 ** min(attempt, 30)), self.max_backoff)
         if retry_after:
             try:
-                delay = min(max(float(retry_after), 0.0), self.max_backoff)
+                value = float(retry_after.strip()[:32])
             except ValueError:
-                pass
-        time.sleep(delay)
+                return delay
+            if math.isfinite(value):
+                return min(max(value, 0.0), self.max_backoff)
+        return delay
 
     def request(self, verb: str, **params: str | None) -> etree._Element:
         """One OAI-PMH request (retried when transient); returns the ``OAI-PMH`` root element."""
@@ -107,6 +130,12 @@ class OAIClient:
         for attempt in range(self.retries + 1):
             if attempt:
                 log.info("retrying %s (attempt %d): %s", verb, attempt + 1, last)
+            if self.max_requests is not None and self.requests >= self.max_requests:
+                raise OAILoop(
+                    "tooManyRequests",
+                    f"{self.base_url}: stopped after {self.requests} requests (the limit, max_requests); "
+                    "the provider may be paging without end — harvest a set or a date range (--set, --from)",
+                )
             self.requests += 1
             try:
                 resp = self.client.get(self.base_url, params=query)
@@ -162,9 +191,26 @@ class OAIClient:
             for fmt in root.iterfind("oai:ListMetadataFormats/oai:metadataFormat", NS)
         ]
 
+    def _check_token(self, sent: str | None, received: str | None) -> None:
+        """Stop when a list hands back a resumption token it already gave: the next pages would loop forever.
+
+        The tokens of the list being read are remembered (a request without a token starts a new list).
+        """
+        if not sent:
+            self._tokens.clear()
+        else:
+            self._tokens.add(sent)
+        if received and received in self._tokens:
+            raise OAILoop(
+                "resumptionTokenLoop",
+                f"{self.base_url} returned the resumptionToken {received[:80]!r} again, so the list would never "
+                "end; nothing more was requested. Report it to the provider, or harvest a set or date range",
+            )
+
     def list_sets(self) -> list[dict[str, str]]:
         sets: list[dict[str, str]] = []
         token = None
+        self._tokens.clear()
         while True:
             try:
                 root = self.request("ListSets", resumptionToken=token)
@@ -179,7 +225,8 @@ class OAIClient:
                         "setName": (s.findtext("oai:setName", "", NS)).strip(),
                     }
                 )
-            token = (root.findtext("oai:ListSets/oai:resumptionToken", "", NS) or "").strip() or None
+            sent, token = token, (root.findtext("oai:ListSets/oai:resumptionToken", "", NS) or "").strip() or None
+            self._check_token(sent, token)
             if not token:
                 return sets
 
@@ -206,6 +253,7 @@ class OAIClient:
         records = lr.findall("oai:record", NS) if lr is not None else []
         rt = lr.find("oai:resumptionToken", NS) if lr is not None else None
         next_token = (rt.text or "").strip() if rt is not None and rt.text else None
+        self._check_token(token, next_token)
 
         def _int(v: str | None) -> int | None:
             return int(v) if v and v.isdigit() else None

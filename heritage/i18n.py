@@ -99,6 +99,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Bilder lokal gespeichert: {fetched} neu, {already} schon vorhanden, {failed} fehlgeschlagen; {none} Objekte ohne Bild im Netz.",
         "en": "Pictures copied locally: {fetched} new, {already} already there, {failed} failed; {none} records have no web picture.",
     },
+    "images_refused": {
+        "lb": "{n} Adressen net ofgeruff: si weisen net op dat ëffentlecht Internet (kuckt heritage.image_fetch_allow).",
+        "fr": "{n} adresses refusées : elles ne mènent pas à l'Internet public (voir heritage.image_fetch_allow).",
+        "de": "{n} Adressen abgelehnt: Sie führen nicht ins öffentliche Internet (siehe heritage.image_fetch_allow).",
+        "en": "{n} addresses refused: they do not lead to the public internet (see heritage.image_fetch_allow).",
+    },
     "image_failed": {
         "lb": "{id}: Bild {url} net gelueden — {reason}",
         "fr": "{id} : image {url} non chargée — {reason}",

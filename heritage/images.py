@@ -59,6 +59,8 @@ class ImageReport:
     fetched: int = 0
     already: int = 0
     records_without_remote: int = 0
+    #: Addresses the fetch policy refused (not on the public internet and not allowed); also listed in ``failed``.
+    refused: int = 0
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # record id, address, reason
 
     def as_dict(self) -> dict[str, Any]:
@@ -66,6 +68,7 @@ class ImageReport:
             "fetched": self.fetched,
             "already_cached": self.already,
             "records_without_remote_images": self.records_without_remote,
+            "refused": self.refused,
             "failed": [{"id": i, "url": u, "reason": r} for i, u, r in self.failed],
         }
 
@@ -79,7 +82,7 @@ def cache_images(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImageReport:
     """Copy every record's first reachable web picture into the cache; a failure is reported, the rest goes on."""
-    from moien.connectors.image_fetch import ImageFetcher, ImageFetchError
+    from moien.connectors.image_fetch import ImageFetcher, ImageFetchError, ImageFetchRefused
 
     report = ImageReport()
     todo: list[tuple[str, list[str]]] = []
@@ -101,6 +104,10 @@ def cache_images(
             for url in urls:
                 try:
                     pic = fetcher.fetch(url)
+                except ImageFetchRefused as exc:
+                    report.refused += 1
+                    reasons.append((url, str(exc)))
+                    continue
                 except ImageFetchError as exc:
                     reasons.append((url, str(exc)))
                     continue

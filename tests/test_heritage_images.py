@@ -78,6 +78,8 @@ def collection(tmp_path, monkeypatch):
     )
     home = tmp_path / "home"
     monkeypatch.setenv("MOIEN_HOME", str(home))
+    # The picture server runs on loopback, which the fetch policy refuses unless the operator allows it.
+    monkeypatch.setenv("MOIEN_HERITAGE__IMAGE_FETCH_ALLOW", json.dumps([f"127.0.0.1:{server.httpd.server_address[1]}"]))
     get_settings.cache_clear()
     store = RecordStore.open(home)
     rep = import_path(store, tmp_path / "lamps.csv", "csv", tmp_path / "lamps.mapping.yml")
@@ -89,12 +91,17 @@ def collection(tmp_path, monkeypatch):
 
 
 def test_web_pictures_are_shown_offline_after_copying(collection):
+    from moien.connectors.image_fetch import FetchPolicy, ImageFetcher
     from moien.heritage.images import cache_images
     from moien.heritage.views import image_path
 
     store, home, server = collection
     assert image_path(store.get("L-1"), home) is None  # before: the kiosk never fetches by itself
-    rep = cache_images(store, home)
+    # The picture server is on loopback, which the default policy refuses (tests/test_image_fetch_policy.py).
+    allowed = FetchPolicy.allowing([f"127.0.0.1:{server.httpd.server_address[1]}"])
+    refused = cache_images(store, home)
+    assert refused.fetched == 0 and refused.refused == 3
+    rep = cache_images(store, home, fetcher=ImageFetcher(policy=allowed))
     assert rep.fetched == 1 and rep.records_without_remote == 1
     reasons = {rid: reason for rid, _, reason in rep.failed}
     assert set(reasons) == {"L-2", "L-3", "L-5"}  # one bad address does not stop the others
@@ -105,7 +112,7 @@ def test_web_pictures_are_shown_offline_after_copying(collection):
     assert image_path(store.get("L-2"), home) is None
     assert store.get("L-1").text("is_shown_by").startswith("http://")  # the source value is untouched
     hits = server.hits
-    again = cache_images(store, home)  # already there: nothing fetched twice
+    again = cache_images(store, home, fetcher=ImageFetcher(policy=allowed))  # already there: nothing fetched twice
     assert again.already == 1 and again.fetched == 0 and server.hits == hits
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 from moien.assistants.core import i18n
 from moien.connectors.neo4j_graph import Graph, GraphUnavailable, get_graph
 from moien.curriculum_graph import queries as q
-from moien.ui.common import get_core
+from moien.ui.common import get_core, md_text
 
 T = {
     "title": {
@@ -254,9 +254,9 @@ def explorer_page() -> None:
             by_subject = q.topic_items(graph, pick)
             cols = st.columns(max(1, len(by_subject)))
             for col, (sj, items) in zip(cols, sorted(by_subject.items())):
-                col.markdown(f"**{sj}**")
+                col.markdown(f"**{md_text(sj)}**")  # imported curriculum text is shown as written, fetches nothing
                 for h in items[:30]:
-                    col.markdown(f"- `{h.code}` {h.statement(lang)}")
+                    col.markdown(f"- {md_text(h.code)} {md_text(h.statement(lang))}")
 
 
 def item_page(graph: Graph, code: str, lang: str) -> None:
@@ -267,15 +267,19 @@ def item_page(graph: Graph, code: str, lang: str) -> None:
         st.warning(t("none", lang))
         return
     item = browse.item
-    st.subheader(f"{item.code} — {item.statement(lang)}")
+    st.subheader(md_text(f"{item.code} — {item.statement(lang)}"))
     path = " › ".join(f"{a.code}" for a in browse.ancestors)
-    st.caption(f"{t('path', lang)}: {path or '—'} · {item.subject or ''} · {item.level or ''}")
+    st.caption(f"{t('path', lang)}: " + md_text(f"{path or '—'} · {item.subject or ''} · {item.level or ''}"))
     with st.expander(t("in_langs", lang)):
         for code_lang in i18n.LANGS:
             if item.statements.get(code_lang):
-                st.markdown(f"**{code_lang}** — {item.statements[code_lang]}")
+                st.markdown(f"**{code_lang}** — {md_text(item.statements[code_lang])}")
     if prog and (prog.before or prog.after):
-        chain = [*(h.code for h in prog.before), f"**{item.code}**", *(h.code for h in prog.after)]
+        chain = [
+            *(md_text(h.code) for h in prog.before),
+            f"**{md_text(item.code)}**",
+            *(md_text(h.code) for h in prog.after),
+        ]
         st.markdown(f"{t('progression', lang)}: " + " → ".join(chain))
     st.markdown(f"#### {t('links_picture', lang)}")
     st.graphviz_chart(links_dot(links, lang), use_container_width=True)
@@ -284,9 +288,11 @@ def item_page(graph: Graph, code: str, lang: str) -> None:
     with c1:
         st.markdown(f"**{t('official', lang)}**")
         for link in links.official:
-            st.markdown(f"- {link.type}: `{link.other.code}` {link.other.statement(lang)}")
+            st.markdown(f"- {md_text(link.type)}: {md_text(link.other.code)} {md_text(link.other.statement(lang))}")
     with c2:
         st.markdown(f"**{t('suggested', lang)}**")
         for link in links.suggested:
             score = f"{link.score:.2f}" if link.score is not None else "?"
-            st.markdown(f"- `{link.other.code}` {link.other.statement(lang)} — *{link.method}, {score}*")
+            st.markdown(
+                f"- {md_text(link.other.code)} {md_text(link.other.statement(lang))} — *{md_text(link.method)}, {score}*"
+            )

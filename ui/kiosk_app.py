@@ -28,6 +28,7 @@ from moien.assistants.core import i18n
 from moien.assistants.core.config import get_settings
 from moien.assistants.core.engine import Core
 from moien.lang import LANGS, own_name, pick
+from moien.ui.common import md_text, picture_roots, show_markdown, show_picture, stream_markdown
 
 if TYPE_CHECKING:
     from streamlit.runtime.state import SessionStateProxy as SessionState
@@ -195,7 +196,7 @@ def show_turn(turn: dict[str, Any], lang: str, core: Core, latest: bool) -> None
             st.caption(i18n.t("ai_label", turn["lang"]))
     if turn.get("image"):
         with cols[1]:
-            st.image(turn["image"], width="stretch")
+            show_picture(turn["image"], picture_roots(core.settings.home), lang, width="stretch")
 
 
 def _esc(text: str) -> str:
@@ -278,9 +279,10 @@ def main() -> None:
         st.markdown(f"<div class='kiosk-question'>{u('you', lang)}: {_esc(question)}</div>", unsafe_allow_html=True)
         area = st.columns([3, 2]) if image else [st.container()]
         if image:
-            area[1].image(image, width="stretch")  # the picture shows before the model writes
+            # the picture shows before the model writes; only from moien's image folders, only real pictures
+            show_picture(image, picture_roots(core.settings.home), lang, area[1], width="stretch")
         with area[0]:
-            st.write_stream(turn)
+            stream_markdown(turn)  # model output: no image, raw HTML or script link reaches the browser
         state.turns.append(
             {
                 "question": question,
@@ -309,17 +311,17 @@ def main() -> None:
                 for tile, item in zip(tiles, related):
                     with tile:
                         if item["image"]:
-                            st.image(item["image"], width="stretch")
+                            show_picture(item["image"], picture_roots(core.settings.home), lang, width="stretch")
                         st.button(
-                            item["title"],
+                            md_text(item["title"]),  # a button label renders Markdown; the title is metadata
                             key=f"rel-{item['id']}",
                             on_click=ask,
                             args=(u("about", lang, title=item["title"]),),
                             width="stretch",
                         )
         for earlier in reversed(state.turns[:-1][-2:]):
-            with st.expander(earlier["question"]):
-                st.write(earlier["answer"])
+            with st.expander(md_text(earlier["question"])):
+                show_markdown(earlier["answer"])
         st.button(u("restart", lang), key="btn-restart", on_click=lambda: wipe(state, core), width="stretch")
     else:
         st.markdown(f"<div class='kiosk-note'>{u('welcome', lang)}</div>", unsafe_allow_html=True)

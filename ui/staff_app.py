@@ -20,6 +20,7 @@ import streamlit as st
 from moien.assistants.core.config import Settings, get_settings
 from moien.heritage.i18n import field_label, method_label, msg
 from moien.lang import LANGS, own_name, pick
+from moien.ui.common import md_text, picture_roots, show_picture
 
 if TYPE_CHECKING:
     from moien.heritage.model import Record
@@ -87,26 +88,28 @@ def backend() -> tuple[Settings, RecordStore, SearchConfig]:
 def render_record(rec: Record, lang: str, home: Path) -> None:
     from moien.heritage.views import image_path, side_by_side
 
-    st.subheader(rec.title(lang))
-    st.caption(rec.id + (f" · {msg('deleted', lang)}" if rec.deleted else ""))
-    img = image_path(rec, home)
-    if img:
-        st.image(str(img), width=360)
+    st.subheader(md_text(rec.title(lang)))  # metadata is text: a Markdown image in a title is not fetched
+    st.caption(md_text(rec.id) + (f" · {msg('deleted', lang)}" if rec.deleted else ""))
+    # only pictures inside moien's image folders, and only real pictures: the record names the path
+    show_picture(image_path(rec, home), picture_roots(home), lang, width=360)
     header = st.columns([2, 4, 5])
     header[0].markdown(f"**{u('field', lang)}**")
     header[1].markdown(f"**{msg('source', lang)}**")
     header[2].markdown(f"**{msg('enriched', lang)}**")
     for row in side_by_side(rec, lang):
         cols = st.columns([2, 4, 5])
-        cols[0].write(row["label"])
+        cols[0].markdown(md_text(row["label"]))
         cols[1].markdown(
-            "\n\n".join(f"{s['value']}" + (f" `{s['lang']}`" if s["lang"] else "") for s in row["source"]) or "—"
+            "\n\n".join(
+                md_text(s["value"]) + (f" `{s['lang'].replace('`', '')}`" if s["lang"] else "") for s in row["source"]
+            )
+            or "—"
         )
         enr = []
         for e in row["enriched"]:
             src = f" ({u('derived_from', lang)} „{e['derived_from']}“)" if e["derived_from"] else ""
             enr.append(
-                f"*{e['value']}* — {e['kind_label']}{src} · `{e['method']} v{e['version']}` · "
+                f"*{md_text(e['value'])}* — {e['kind_label']}{md_text(src)} · `{e['method']} v{e['version']}` · "
                 f"{msg('confidence', lang)} {e['confidence']:.2f}"
             )
         cols[2].markdown("\n\n".join(enr) or "—")
@@ -114,9 +117,10 @@ def render_record(rec: Record, lang: str, home: Path) -> None:
     if related:
         st.markdown(f"**{field_label('related', lang)}**")
         for e in related[:12]:
-            via = f" ({msg('related_via', lang)} {e.data['via']})" if e.data.get("via") else ""
+            via = f" ({msg('related_via', lang)} {md_text(str(e.data['via']))})" if e.data.get("via") else ""
             if st.button(
-                f"{e.value} — {method_label(e.method, lang)}{via} · {e.confidence:.2f}", key=f"rel-{e.value}-{e.method}"
+                f"{md_text(e.value)} — {method_label(e.method, lang)}{via} · {e.confidence:.2f}",
+                key=f"rel-{e.value}-{e.method}",
             ):
                 st.session_state.selected = e.value
                 st.rerun()
@@ -176,7 +180,7 @@ def main() -> None:
                 if h.id not in recs:
                     continue
                 s = summary(recs[h.id], lang, settings.home)
-                label = f"{s['title']} · {s['date'] or '–'} · {s['type'] or ''}"
+                label = md_text(f"{s['title']} · {s['date'] or '–'} · {s['type'] or ''}")  # a label renders Markdown
                 if st.button(label, key=f"hit-{h.id}", width="stretch"):
                     state.selected = h.id
         else:
@@ -187,7 +191,7 @@ def main() -> None:
             if rec is not None:
                 render_record(rec, lang, settings.home)
             else:
-                st.warning(msg("not_found", lang, id=state.selected))
+                st.warning(msg("not_found", lang, id=md_text(state.selected)))
         else:
             st.caption(u("pick", lang))
 

@@ -19,7 +19,7 @@ from moien.assistants.core.engine import Core, Turn
 from moien.assistants.core.plugins import attachment_downloads
 from moien.assistants.core.types import Attachment
 from moien.lang import LANGS, own_name, pick
-from moien.ui.common import get_core
+from moien.ui.common import get_core, md_text, show_markdown, stream_markdown
 
 UI = {
     "title": {
@@ -123,8 +123,7 @@ def render_sources(sources: list[dict[str, Any]], lang: str) -> None:
         return
     lines = [f"**{i18n.t('sources', lang)}**"]
     for i, s in enumerate(sources, 1):
-        title = s["title"].replace("[", "(").replace("]", ")")
-        lines.append(f"{i}. {title}")
+        lines.append(f"{i}. {md_text(s['title'])}")  # a title is metadata: shown as written, fetches nothing
     st.markdown("\n".join(lines))
 
 
@@ -151,7 +150,7 @@ def render_attachments(attachments: list[dict[str, Any]], key: str, lang: str) -
 
 def render_meta(meta: dict[str, Any], lang: str) -> None:
     label = i18n.t("ai_label", meta["lang"]) + " · " if meta.get("ai_generated") else ""
-    st.caption(f"{label}{meta.get('model', '')} · {meta.get('assistant') or '-'} · {meta['lang']}")
+    st.caption(f"{label}{md_text(str(meta.get('model', '')))} · {meta.get('assistant') or '-'} · {meta['lang']}")
 
 
 def sidebar_common(core: Core) -> str:
@@ -177,7 +176,7 @@ def show_turn(core: Core, turn: Turn, lang: str, key: str) -> dict[str, Any]:
     answer_area = st.empty()
     render_sources([s.model_dump() for s in turn.reply.sources], turn.reply.lang)  # known before the model writes
     with answer_area.container():
-        st.write_stream(turn)
+        stream_markdown(turn)  # model output: no image, raw HTML or script link reaches the browser
     reply = turn.reply
     meta = {"lang": reply.lang, "model": reply.model, "assistant": reply.assistant, "ai_generated": reply.ai_generated}
     attachments = [a.model_dump() for a in reply.attachments]
@@ -214,7 +213,7 @@ def chat_page() -> None:
     st.info(i18n.t("disclosure", lang), icon=":material/info:")
     for i, m in enumerate(state.messages):
         with st.chat_message(m["role"]):
-            st.markdown(m["text"])
+            show_markdown(m["text"])
             if m["role"] == "assistant":
                 render_sources(m.get("sources", []), m["meta"]["lang"])
                 render_attachments(m.get("attachments", []), str(i), lang)
@@ -225,7 +224,7 @@ def chat_page() -> None:
         return
     state.messages.append({"role": "user", "text": question})
     with st.chat_message("user"):
-        st.markdown(question)
+        show_markdown(question)
     with st.chat_message("assistant"):
         with st.spinner(u("thinking", lang)):
             turn = core.turn(
@@ -287,7 +286,7 @@ def builder_page() -> None:
 
     for i, m in enumerate(state.builder_results):
         with st.chat_message("assistant"):
-            st.markdown(m["text"])
+            show_markdown(m["text"])
             render_sources(m.get("sources", []), m["meta"]["lang"])
             render_attachments(m.get("attachments", []), f"b{i}", lang)
             render_meta(m["meta"], lang)

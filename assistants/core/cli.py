@@ -30,6 +30,10 @@ model_app = typer.Typer(
     help="The local language model: list, assemble and verify built-in models.", no_args_is_help=True
 )
 app.add_typer(model_app, name="model")
+audit_app = typer.Typer(
+    help="The tamper-evident audit log of turns: verify its hash chain, show its last entries.", no_args_is_help=True
+)
+app.add_typer(audit_app, name="audit")
 
 err = Console(stderr=True)
 out = Console()
@@ -186,6 +190,47 @@ def model_info() -> None:
             }
         )
     )
+
+
+# --- audit ----------------------------------------------------------------------------------------
+AuditPath = Annotated[
+    Path | None,
+    typer.Argument(help="The active audit file (rotated files <path>.1, .2… are read too); default: `audit.path`."),
+]
+
+
+@audit_app.command("verify")
+def audit_verify(path: AuditPath = None) -> None:
+    """Check the whole hash chain; exit 1 naming the first edited, removed, reordered or missing entry."""
+    from moien.assistants.core.audit import verify
+
+    target = path or get_settings().audit_path
+    verdict = verify(target)
+    if not verdict.ok:
+        _fail(
+            f"audit log {target} is NOT intact: {verdict.problem}. "
+            f"Entries intact before it: {verdict.entries}. Keep the files unchanged as evidence and tell your oversight "
+            "team."
+        )
+    files = len(verdict.files)
+    out.print(
+        f"intact: {verdict.entries} entries in {files} file{'s' if files != 1 else ''} "
+        f"(last hash {verdict.last_hash or '-'})",
+        highlight=False,
+    )
+
+
+@audit_app.command("tail")
+def audit_tail(
+    path: AuditPath = None,
+    lines: Annotated[int, typer.Option("--lines", "-n", min=1, help="How many entries.")] = 10,
+) -> None:
+    """Print the last entries as JSON lines (record the last hash elsewhere to detect a cut-off end later)."""
+    from moien.assistants.core.audit import tail
+
+    target = path or get_settings().audit_path
+    for entry in tail(target, lines):
+        print(json.dumps(entry, ensure_ascii=False, sort_keys=True))
 
 
 # --- setup / serve ---------------------------------------------------------------------------------

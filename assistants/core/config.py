@@ -85,6 +85,9 @@ class HeritageSettings(BaseModel):
     authority: Path | None = None
     #: Load the demo collection into an empty store on first use (``False``: an empty collection stays empty).
     demo: bool = True
+    #: Hosts, ``host:port`` or networks (CIDR) that ``moien heritage images`` may fetch from although they are not on
+    #: the public internet (loopback, private, link-local…), e.g. a provider on the institution's own network.
+    image_fetch_allow: list[str] = Field(default_factory=list)
     #: Seconds without a touch before the kiosk wipes the conversation (``moien heritage kiosk --idle``).
     kiosk_idle_seconds: float = Field(default=90.0, gt=0)
 
@@ -157,6 +160,24 @@ class RasaSettings(BaseModel):
     venv: Path = Path(".rasa-venv")
 
 
+class AuditSettings(BaseModel):
+    """The tamper-evident audit log of turns (``moien.assistants.core.audit``; ``moien audit verify``)."""
+
+    #: Append one hash-chained entry per turn (channel, assistant, language, model and its sha256, source ids,
+    #: guardrail decisions, disclosure, latency).
+    enabled: bool = True
+    #: The active file (default ``$MOIEN_HOME/audit/audit.jsonl``); rotated files are ``<path>.1``, ``.2``, …
+    path: Path | None = None
+    #: Size at which the active file is rotated, in bytes (the chain continues into the new file).
+    max_bytes: int = Field(default=50_000_000, ge=1)
+    #: Also write the question and the reply, redacted. Off by default: the log is kept long and read by people
+    #: who must not read citizens' messages; switch it on only with a legal basis for keeping them.
+    log_text: bool = False
+    #: Refuse turns while the log cannot be written (accountability first). Off by default: an unwritable log is
+    #: reported as an error and the assistant keeps answering (availability first). An operator's choice.
+    required: bool = False
+
+
 class SettingsWarning(UserWarning):
     """A setting is given in a way moien no longer reads."""
 
@@ -209,6 +230,7 @@ class Settings(BaseSettings):
     sessions: SessionSettings = Field(default_factory=SessionSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     rasa: RasaSettings = Field(default_factory=RasaSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
     # The conventional Neo4j variables, as every Neo4j tool reads them.
     neo4j_uri_env: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI"))
@@ -240,6 +262,11 @@ class Settings(BaseSettings):
     @property
     def model_cache_dir(self) -> Path:
         return (self.model.cache_dir or self.home / "models").expanduser().resolve()
+
+    @property
+    def audit_path(self) -> Path:
+        """The active audit log file (``audit.path`` or ``$MOIEN_HOME/audit/audit.jsonl``)."""
+        return (self.audit.path or self.home / "audit" / "audit.jsonl").expanduser().resolve()
 
     @property
     def neo4j_home(self) -> Path:

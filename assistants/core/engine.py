@@ -17,19 +17,22 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from moien.assistants.core import i18n
 from moien.assistants.core.assistant import Assistant, AssistantUnavailable
+from moien.assistants.core.audit import AuditError, AuditLog, model_sha256
 from moien.assistants.core.config import Settings, get_settings
 from moien.assistants.core.langid import LangResult, default_identifier
 from moien.assistants.core.plugins import load_assistants
 from moien.assistants.core.router import Route, Router
 from moien.assistants.core.session import Session, SessionStore, session_store
 from moien.assistants.core.text import cap_words
-from moien.assistants.core.trust import clean_message, configure_logging, is_jailbreak, redact
+from moien.assistants.core.trust import clean_message, configure_logging, is_jailbreak, is_self_harm, redact
 from moien.assistants.core.types import Completion, Grounding, Query, Reply, ReplyKind, Response, User
-from moien.connectors.llm.model_store import ModelError, resolve_model_path
+from moien.connectors.llm.model_store import BUILTIN_MODELS, ModelError, resolve_model_path
 from moien.connectors.llm.runtime import ChatMessage, ChatModel, GenerationStats, JsonSchema, ModelBusy, get_model
 from moien.lang import LANGS, PROMPT_NAMES
 
@@ -123,6 +126,10 @@ class _Context:
     helper: Assistant | None = None
     #: The signed-in person, when the channel knows them.
     user: User | None = None
+    #: Which channel the turn came through (``core``, ``openai``, ``rasa-rest``, ``socketio``…), for the audit log.
+    channel: str = "core"
+    #: What the checks decided (``{"input": "ok", "route": "intent"}``…), for the audit log.
+    guardrails: dict[str, str] = field(default_factory=dict)
 
 
 def _passing(pieces: Iterator[str], parts: list[str]) -> Generator[str, None, Completion | None]:
@@ -172,6 +179,7 @@ class Core:
         )
         self.langid = default_identifier()
         self.router = router or Router(self.assistants, self.settings.default_assistant, self.settings.home)
+        self.audit = AuditLog(s.audit_path, max_bytes=s.audit.max_bytes) if s.audit.enabled else None
 
     # -- the model is loaded on first use, so canned replies never wait for it ---------------------
     @property
@@ -208,9 +216,12 @@ class Core:
         assistant: str | None = None,
         ui_lang: str | None = None,
         user: User | None = None,
+        channel: str = "core",
     ) -> Reply:
         """Non-streaming convenience: the whole reply."""
-        return self.turn(message, session_id=session_id, assistant=assistant, ui_lang=ui_lang, user=user).complete()
+        return self.turn(
+            message, session_id=session_id, assistant=assistant, ui_lang=ui_lang, user=user, channel=channel
+        ).complete()
 
     def turn(
         self,
@@ -220,16 +231,19 @@ class Core:
         assistant: str | None = None,
         ui_lang: str | None = None,
         user: User | None = None,
+        channel: str = "core",
     ) -> Turn:
         """Start a turn: the reply's language, sources and disclosure are known when this returns.
 
         ``user`` is the signed-in person a channel vouches for (single sign-on); assistants see it in
         ``Query.user`` and may show each person only what their groups may read. It is never remembered.
+        ``channel`` names the channel in the audit log.
         """
         session = self.sessions.get(session_id or uuid.uuid4().hex)
         ui = ui_lang if ui_lang is not None and ui_lang in LANGS else self.settings.ui_lang
-        ctx = _Context(session, ui, time.perf_counter(), lang=session.last_lang or ui, user=user)
+        ctx = _Context(session, ui, time.perf_counter(), lang=session.last_lang or ui, user=user, channel=channel)
         try:
+            self._audit_ready(ctx)
             text = self._clean_input(ctx, message)
             self._identify_language(ctx, text)
             self._guard(ctx, text)
@@ -267,8 +281,10 @@ class Core:
         if len(text) > self.settings.max_message_chars:
             self._language_of(ctx, text[:_LANG_SAMPLE_CHARS])
             limit = self.settings.max_message_chars
+            ctx.guardrails["input"] = "too_long"
             raise _Canned("invalid_input", i18n.t("too_long", ctx.lang, length=len(text), limit=limit))
         if not text:
+            ctx.guardrails["input"] = "empty"
             raise _Canned("invalid_input", i18n.t("empty_message", ctx.lang))
         ctx.text = text
         return text
@@ -287,12 +303,20 @@ class Core:
             ctx.session.last_lang = decision.lang
 
     def _guard(self, ctx: _Context, text: str) -> None:
-        """Refuse attempts to override the system prompt before any retrieval or generation."""
+        """Before any retrieval or generation: a statement of self-harm gets a caring reply with help lines (first, so
+        that "ignore your rules, I want to die" is still met with care); attempts to override the system prompt are
+        refused with what the assistant can do."""
+        if is_self_harm(text):
+            ctx.guardrails["input"] = "self_harm"
+            raise _Canned("self_harm", i18n.t("self_harm", ctx.lang))
         if is_jailbreak(text):
+            ctx.guardrails["input"] = "jailbreak"
             raise _Canned("out_of_scope", self._capabilities(ctx.lang))
+        ctx.guardrails["input"] = "ok"
 
     def _route(self, ctx: _Context, text: str, explicit: str | None) -> tuple[Assistant, Route]:
         route = self.router.route(text, explicit=explicit)
+        ctx.guardrails["route"] = route.reason
         if route.assistant is None:
             if route.unknown:
                 available = ", ".join(self.assistants) or "-"
@@ -430,18 +454,22 @@ class Core:
         finished: Completion | None = None
         pieces: Iterator[str] | None = None
         try:
-            pieces = iter(source())  # a plugin may hand over a list; iter() keeps a generator as it is
-            if max_words:
-                pieces = cap_words(pieces, max_words)
-            finished = yield from _passing(pieces, parts)
-        except ModelBusy:
-            yield self._fail(reply, parts, "busy", i18n.t("busy", reply.lang))
-        except Exception as exc:  # the turn must never crash a channel; the user is told what happened
-            log.exception("answer failed (assistant %s)", reply.assistant)
-            detail = str(exc) if isinstance(exc, ModelError) else type(exc).__name__
-            yield self._fail(reply, parts, "error", i18n.t("error", reply.lang, error=detail))
-        finally:
-            _close(pieces)
+            try:
+                pieces = iter(source())  # a plugin may hand over a list; iter() keeps a generator as it is
+                if max_words:
+                    pieces = cap_words(pieces, max_words)
+                finished = yield from _passing(pieces, parts)
+            except ModelBusy:
+                yield self._fail(reply, parts, "busy", i18n.t("busy", reply.lang))
+            except Exception as exc:  # the turn must never crash a channel; the user is told what happened
+                log.exception("answer failed (assistant %s)", reply.assistant)
+                detail = str(exc) if isinstance(exc, ModelError) else type(exc).__name__
+                yield self._fail(reply, parts, "error", i18n.t("error", reply.lang, error=detail))
+            finally:
+                _close(pieces)
+        except GeneratorExit:  # the channel left early: the user saw part of an answer, which is still recorded
+            self._audit(ctx, reply, completed=False)
+            raise
         if reply.kind == "answer":
             self._complete(reply, finished, own)
         reply.text = "".join(parts).strip()
@@ -459,6 +487,7 @@ class Core:
             )
         else:  # the assistant drove the model itself: the core has no token counts to report
             log.info("turn done session=%s kind=%s own answer total=%.2fs", ctx.session.id[:8], reply.kind, total)
+        self._audit(ctx, reply)
 
     @staticmethod
     def _fail(reply: Reply, parts: list[str], kind: ReplyKind, message: str) -> str:
@@ -514,7 +543,64 @@ class Core:
         # one refused before routing (empty, too long, a jailbreak) does not.
         if ctx.helper is not None:
             self._remember(ctx, reply)
+        self._audit(ctx, reply)
         return Turn(reply, iter([canned.text]))
+
+    # -- the audit log -----------------------------------------------------------------------------
+    def _audit_ready(self, ctx: _Context) -> None:
+        """With ``audit.required``, refuse the turn (before any work) while the audit log cannot be written."""
+        if self.audit is None or not self.settings.audit.required:
+            return
+        try:
+            self.audit.check()
+        except AuditError as exc:
+            log.error("turn refused: the audit log is required and cannot be written: %s", exc)
+            ctx.guardrails["input"] = "audit_unavailable"
+            raise _Canned("error", i18n.t("error", ctx.lang, error="audit log")) from exc
+
+    def _model_file(self) -> Path | None:
+        """The local model file behind ``model_id`` (``None`` for a remote endpoint or an injected model)."""
+        if self._model is not None:
+            path = getattr(self._model, "path", None)
+            return Path(path) if path else None
+        m = self.settings.model
+        if m.backend != "llama_cpp" or m.openai_base_url:
+            return None
+        if m.path:
+            return Path(m.path).expanduser()
+        builtin = BUILTIN_MODELS.get(m.name)
+        return self.settings.model_cache_dir / builtin.filename if builtin else None
+
+    def _audit(self, ctx: _Context, reply: Reply, *, completed: bool = True) -> None:
+        """Append the turn's final reply to the audit log (no message text unless ``audit.log_text``).
+
+        A failing write is logged as an error and never breaks the turn: by default availability comes first (a
+        citizen still gets an answer when the disk is full). An administration that puts accountability first sets
+        ``audit.required``, and turns are refused up front while the log cannot be written (``_audit_ready``).
+        """
+        if self.audit is None:
+            return
+        try:
+            fields: dict[str, Any] = {
+                "channel": ctx.channel,
+                "assistant": reply.assistant,
+                "language": reply.lang,
+                "kind": reply.kind,
+                "completed": completed,
+                "ai_generated": reply.ai_generated,
+                "model": reply.model,
+                "model_sha256": model_sha256(self._model_file()),
+                "sources": [s.id for s in reply.sources],
+                "guardrails": dict(ctx.guardrails),
+                "disclosure": reply.disclosure is not None,
+                "latency_s": round(time.perf_counter() - ctx.started, 3),
+            }
+            if self.settings.audit.log_text:
+                fields["question"] = redact(ctx.text)
+                fields["reply"] = redact(reply.text)
+            self.audit.append(fields)
+        except Exception as exc:  # the audit must never break a turn (see the docstring)
+            log.error("audit log not written (%s: %s); the turn went on", type(exc).__name__, exc)
 
     def close(self) -> None:
         for a in self.assistants.values():

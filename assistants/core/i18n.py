@@ -88,6 +88,42 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Von einer KI erzeugt",
         "en": "AI-generated",
     },
+    # The reply to an explicit statement of suicidal intent or self-harm (trust.is_self_harm): caring, never "I don't
+    # know", and with Luxembourg's help lines. Numbers checked (December 2026) against:
+    #  - 112, emergency (CGDIS, the single entry point for emergency calls, answers in lb/de/fr/en): lequotidien.lu
+    #    "Journée européenne du 112 : dans les coulisses du CGDIS"; piwitsch.lu "112 – Un numéro de téléphone vital !";
+    #  - 45 45 45, SOS Détresse – Hëllef iwwer Telefon (anonymous listening, adults, also crisis and suicidal crisis,
+    #    in lb/de/fr/en; chat and mail at sosdetresse.lu): rtl.lu/news/national/a/2088310.html, journal.lu
+    #    "À l'autre bout du fil", luxtoday.lu interview "50 years of assistance" (2025);
+    #  - 116 111, Kanner-Jugendtelefon (children and young people, anonymous; chat at kjt.lu): kjt.lu/de/wer-wir-sind,
+    #    Luxemburger Wort 7 March 2024 "Wo verzweifelte Kinder ein offenes Ohr finden".
+    # Opening hours are left out on purpose: they have changed over the years; 112 is always there.
+    "self_harm": {
+        "lb": "Et deet mer leed, dass et Iech esou schlecht geet. Dir sidd net eleng, an et gëtt Leit, déi Iech "
+        "nolauschteren an hëllefen:\n"
+        "- Wann Dir an akuter Gefor sidd: rufft direkt den 112 un (Noutruff, Dag an Nuecht).\n"
+        "- SOS Détresse: 45 45 45 (anonym, och per Chat op sosdetresse.lu).\n"
+        "- Kanner-Jugendtelefon fir Kanner a Jonker: 116 111 (anonym, och per Chat op kjt.lu).\n"
+        "Schwätzt w.e.g. och mat enger Persoun, där Dir vertraut.",
+        "fr": "Je suis désolé que vous alliez si mal. Vous n'êtes pas seul·e, et des personnes peuvent vous écouter "
+        "et vous aider :\n"
+        "- En cas de danger immédiat : appelez le 112 (urgences, jour et nuit).\n"
+        "- SOS Détresse : 45 45 45 (anonyme, aussi par chat sur sosdetresse.lu).\n"
+        "- Kanner-Jugendtelefon pour les enfants et les jeunes : 116 111 (anonyme, aussi par chat sur kjt.lu).\n"
+        "Parlez-en aussi, si vous le pouvez, à une personne de confiance.",
+        "de": "Es tut mir leid, dass es Ihnen so schlecht geht. Sie sind nicht allein, und es gibt Menschen, die "
+        "Ihnen zuhören und helfen:\n"
+        "- Bei akuter Gefahr: Rufen Sie sofort die 112 an (Notruf, Tag und Nacht).\n"
+        "- SOS Détresse: 45 45 45 (anonym, auch per Chat auf sosdetresse.lu).\n"
+        "- Kanner-Jugendtelefon für Kinder und Jugendliche: 116 111 (anonym, auch per Chat auf kjt.lu).\n"
+        "Sprechen Sie bitte auch mit einem Menschen, dem Sie vertrauen.",
+        "en": "I'm sorry you are going through this. You are not alone, and there are people who will listen and "
+        "help:\n"
+        "- If you are in immediate danger: call 112 now (emergency, day and night).\n"
+        "- SOS Détresse: 45 45 45 (anonymous, also by chat at sosdetresse.lu).\n"
+        "- Kanner-Jugendtelefon for children and young people: 116 111 (anonymous, also by chat at kjt.lu).\n"
+        "Please also talk to someone you trust.",
+    },
 }
 
 

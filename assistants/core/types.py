@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, JsonValue
 #: Who said something in a conversation, as the model's chat format names them.
 Speaker: TypeAlias = Literal["user", "assistant"]
 
-ReplyKind = Literal["answer", "no_answer", "invalid_input", "unavailable", "busy", "out_of_scope", "error"]
+ReplyKind = Literal["answer", "no_answer", "invalid_input", "unavailable", "busy", "out_of_scope", "self_harm", "error"]
 
 
 class Source(BaseModel):

@@ -301,12 +301,19 @@ def images(
     reported with its record and reason; the others are copied."""
     import json
 
+    from moien.connectors.image_fetch import FetchPolicy, ImageFetcher
     from moien.heritage.i18n import msg
     from moien.heritage.images import cache_images
 
     lang = _lang(lang)
-    with _Bars(enabled=not as_json) as bars:
-        rep = cache_images(_store(), _settings().home, force=force, progress=lambda d, t: bars.update("images", d, t))
+    settings = _settings()
+    # Public addresses only, unless the operator allows a host or network (a provider on the institution's own
+    # network): a record must not make moien fetch from loopback, the intranet or a cloud metadata address.
+    policy = FetchPolicy.allowing(settings.heritage.image_fetch_allow)
+    with ImageFetcher(policy=policy) as fetcher, _Bars(enabled=not as_json) as bars:
+        rep = cache_images(
+            _store(), settings.home, fetcher=fetcher, force=force, progress=lambda d, t: bars.update("images", d, t)
+        )
     if as_json:
         out.print_json(json.dumps(rep.as_dict(), ensure_ascii=False))
     else:
@@ -323,6 +330,8 @@ def images(
         )
         for rid, url, reason in rep.failed[:20]:
             err.print(msg("image_failed", lang, id=rid, url=url, reason=reason), highlight=False)
+        if rep.refused:
+            err.print(msg("images_refused", lang, n=rep.refused), highlight=False)
     if rep.failed and not rep.fetched and not rep.already:
         raise typer.Exit(1)
 

@@ -249,7 +249,9 @@ class TurnRunner:
             if history:
                 await anyio.to_thread.run_sync(self._seed, sid, history)
             turn = await anyio.to_thread.run_sync(
-                lambda: self.core.turn(text, session_id=sid, assistant=assistant, ui_lang=lang, user=caller.user)
+                lambda: self.core.turn(
+                    text, session_id=sid, assistant=assistant, ui_lang=lang, user=caller.user, channel=channel
+                )
             )
         except BaseException:
             self._finish(channel, "refused", admitted)

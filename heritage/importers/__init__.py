@@ -2,13 +2,17 @@
 
 ``import_path(store, path, fmt)`` reads a file or a folder, writes records in batches (idempotent: an
 unchanged record is skipped) and returns an ``ImportReport``; a record that cannot be read is reported
-with its identifier (or position) and the reason, and the others still import. ``moien.heritage.harvest``
+with its identifier (or position) and the reason, and the others still import. A file that breaks a
+limit (``LIMITS``: size, nesting, field length, record size and count, errors) or cannot be decoded
+stops the whole import with ``ImportFailed`` — and the import runs in one transaction, so nothing of it
+is stored then: a hostile or broken file never leaves a half-written collection behind. ``moien.heritage.harvest``
 does the same for OAI-PMH endpoints.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -37,6 +41,26 @@ Progress = Callable[[int, int | None], None]
 
 class ImportFailed(RuntimeError):
     """Nothing could be imported (unknown format, unreadable mapping, unreachable endpoint)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one import accepts at most; each bound stops a hostile or broken file before it costs much.
+
+    The numbers leave room for real collections (a long description, a file of half a million objects)
+    while refusing what only an attack or an export gone wrong produces: a field of megabytes, a record
+    of hundreds of megabytes, JSON nested deeper than any mapping can reach, a million empty entries.
+    """
+
+    json_bytes: int = 256 * 1024 * 1024  # a JSON document (not JSON Lines) is read whole
+    depth: int = 64  # nesting of JSON arrays and objects
+    field_chars: int = 131_072  # one CSV cell or JSON value (the csv module's own limit, for both)
+    record_chars: int = 4_000_000  # all the text of one record
+    records: int = 500_000  # per file
+    errors: int = 10_000  # records that cannot be read, per import
+
+
+LIMITS = Limits()
 
 
 @dataclass
@@ -100,7 +124,9 @@ def detect_format(path: Path) -> str:
     raise ImportFailed(f"cannot tell the format of {path.name}; pass --format ({', '.join(FORMATS[1:])})")
 
 
-def parse_file(path: Path, fmt: str, mapping: FieldMapping | None = None) -> Iterator[Record | RecordError]:
+def parse_file(
+    path: Path, fmt: str, mapping: FieldMapping | None = None, limits: Limits = LIMITS
+) -> Iterator[Record | RecordError]:
     from moien.heritage.importers import dc, edm, lido, mets, tabular
 
     if fmt == "auto":
@@ -118,7 +144,9 @@ def parse_file(path: Path, fmt: str, mapping: FieldMapping | None = None) -> Ite
     if fmt in ("csv", "json"):
         if mapping is None:
             raise ImportFailed(f"{fmt.upper()} needs a field mapping: pass --mapping FILE (see docs/heritage.md)")
-        return tabular.parse_csv_file(path, mapping) if fmt == "csv" else tabular.parse_json_file(path, mapping)
+        if fmt == "csv":
+            return tabular.parse_csv_file(path, mapping, limits)
+        return tabular.parse_json_file(path, mapping, limits)
     raise ImportFailed(f"unknown format '{fmt}'; known: {', '.join(FORMATS)}")
 
 
@@ -149,21 +177,29 @@ def write_records(
     report: ImportReport,
     progress: Progress | None = None,
     total: int | None = None,
+    db: sqlite3.Connection | None = None,
+    limits: Limits = LIMITS,
 ) -> None:
+    """Write ``items`` in batches (inside the transaction ``db`` when given, so a later failure undoes them)."""
     batch: list[Record] = []
     for item in items:
         report.read += 1
         if isinstance(item, RecordError):
             report.errors.append((item.record_id, item.reason))
+            if len(report.errors) > limits.errors:
+                raise ImportFailed(
+                    f"more than {limits.errors:,} records could not be read (the last: {item.record_id}: "
+                    f"{item.reason}); nothing was imported — check the mapping and the file, then import again"
+                )
         else:
             batch.append(item)
         if len(batch) >= BATCH:
-            report.add(store.upsert(batch))
+            report.add(store.upsert(batch, db))
             batch = []
         if progress and report.read % 100 == 0:
             progress(report.read, total)
     if batch:
-        report.add(store.upsert(batch))
+        report.add(store.upsert(batch, db))
     if progress:
         progress(report.read, total)
 
@@ -174,8 +210,9 @@ def import_path(
     fmt: str = "auto",
     mapping_path: Path | None = None,
     progress: Progress | None = None,
+    limits: Limits = LIMITS,
 ) -> ImportReport:
-    """Import a file or every file of a folder. Raises ``ImportFailed`` when nothing can be read."""
+    """Import a file or every file of a folder. Raises ``ImportFailed`` (nothing stored) when it cannot."""
     import time
 
     from moien.heritage.importers.tabular import Mapping, MappingError
@@ -198,10 +235,14 @@ def import_path(
     if len(files) == 1 and files[0].suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson"):
         with files[0].open("rb") as f:
             total = max(sum(1 for _ in f) - (1 if files[0].suffix.lower() in (".csv", ".tsv") else 0), 0)
-    for file in files:
-        file_fmt = detect_format(file) if fmt == "auto" else fmt
-        if report.format == "auto" and len(files) == 1:
-            report.format = file_fmt
-        write_records(store, _skip_xml_errors(parse_file(file, file_fmt, mapping), file), report, progress, total)
+    # One transaction for the whole import: a file that fails midway (a limit, a decoding error) raises,
+    # and every record already written by this import is rolled back with it.
+    with store.transaction() as db:
+        for file in files:
+            file_fmt = detect_format(file) if fmt == "auto" else fmt
+            if report.format == "auto" and len(files) == 1:
+                report.format = file_fmt
+            items = _skip_xml_errors(parse_file(file, file_fmt, mapping, limits), file)
+            write_records(store, items, report, progress, total, db, limits)
     report.seconds = time.perf_counter() - started
     return report

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from lxml import etree
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import DC, DCTERMS, RDF, SKOS
@@ -90,8 +91,39 @@ def _values(g: Graph, subject: Node, props: dict[URIRef, str], link_fields: froz
     return out
 
 
+def _refuse_entities(path: Path) -> str | None:
+    """Why ``path`` must not reach rdflib, or None when it is safe.
+
+    rdflib reads RDF/XML with the standard library's SAX parser, which expands entities declared in the
+    file's own DOCTYPE: nested declarations ("billion laughs") then run for minutes and take all memory.
+    The file is first read by lxml with expansion, DTD loading and network off and the huge-tree guard
+    on (so it stops at once), and any ``<!ENTITY>`` declaration is refused — EDM has no use for them.
+    """
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, remove_comments=True
+    )
+    refused = (
+        "the file declares XML entities (<!ENTITY> in its DOCTYPE), which are refused because their "
+        "expansion can exhaust memory; remove the DOCTYPE (write the text in place) and import again"
+    )
+    try:
+        tree = etree.parse(str(path), parser)
+    except etree.XMLSyntaxError as exc:
+        if "entit" in str(exc.msg).lower():
+            return f"{refused} ({exc.msg})"
+        return f"not well-formed XML at line {exc.lineno}: {exc.msg}"
+    dtd = tree.docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        return refused
+    return None
+
+
 def parse_edm_file(path: Path) -> Iterator[Record | RecordError]:
     origin = path.resolve().as_uri()
+    refused = _refuse_entities(path)
+    if refused:
+        yield RecordError(path.name, Reason("rdf_invalid", detail=refused))
+        return
     g = Graph()
     try:
         g.parse(str(path), format="xml")

@@ -37,7 +37,10 @@ from typing import Any
 
 import yaml
 
+from moien.heritage.importers import LIMITS, ImportFailed, Limits
 from moien.heritage.model import FIELDS, Literal, Provenance, Reason, Record, RecordError
+
+_AGAIN = "nothing was imported; fix the file and import again"
 
 
 class MappingError(ValueError):
@@ -172,7 +175,12 @@ def _literals(value: Any, lang: str | None) -> Iterator[tuple[str, str | None]]:
         yield str(value), lang
 
 
-def record_from_row(row: Any, mapping: Mapping, origin: str, fmt: str, where: str) -> Record:
+def _too_long(where: str, what: str, size: int, limit: int) -> ImportFailed:
+    return ImportFailed(f"{where}: {what} has {size:,} characters, over the limit of {limit:,}; shorten it, {_AGAIN}")
+
+
+def record_from_row(row: Any, mapping: Mapping, origin: str, fmt: str, where: str, limits: Limits = LIMITS) -> Record:
+    """One record from a CSV row or JSON object; raises ``ImportFailed`` when a value breaks ``limits``."""
     raw_id = _get(row, mapping.id)
     rid = str(raw_id).strip() if raw_id not in (None, "") else ""
     if not rid:
@@ -194,13 +202,39 @@ def record_from_row(row: Any, mapping: Mapping, origin: str, fmt: str, where: st
                     part = spec.value_map.get(part, part)
                     uri = uris[i].strip() if i < len(uris) and uris[i] else None
                     values.setdefault(name, []).append(Literal(value=part, lang=vlang, uri=uri))
+    total = 0
+    for name, lits in values.items():
+        for lit in lits:
+            if len(lit.value) > limits.field_chars:
+                raise _too_long(where, f"the value of '{name}'", len(lit.value), limits.field_chars)
+            total += len(lit.value)
+    if total > limits.record_chars:
+        raise _too_long(where, "the record", total, limits.record_chars)
     missing = [f for f in mapping.required if not values.get(f)]
     if missing:
         raise RecordError(rid, Reason("missing_required", fields=", ".join(missing)))
     return Record.build(rid, values, Provenance(format=fmt, origin=origin, original_id=str(raw_id)))
 
 
-def parse_csv_file(path: Path, mapping: Mapping) -> Iterator[Record | RecordError]:
+def _depth_ok(data: Any, limit: int) -> bool:
+    """Whether JSON ``data`` nests at most ``limit`` levels (iterative: a deep file cannot exhaust the stack)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return False
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return True
+
+
+def parse_csv_file(path: Path, mapping: Mapping, limits: Limits = LIMITS) -> Iterator[Record | RecordError]:
+    """Rows of a CSV file; a decoding error, an oversized field or too many rows stop it with ``ImportFailed``."""
     origin = path.resolve().as_uri()
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
@@ -217,36 +251,86 @@ def parse_csv_file(path: Path, mapping: Mapping) -> Iterator[Record | RecordErro
             except csv.Error:
                 delimiter = ","
         reader = csv.DictReader(handle, delimiter=delimiter)
-        columns = set(reader.fieldnames or [])
-        if mapping.id not in columns:
-            yield RecordError(
-                path.name, Reason("id_column_missing", column=mapping.id, columns=", ".join(sorted(columns)))
-            )
-            return
-        for n, row in enumerate(reader, 2):  # line 1 is the header
-            try:
-                yield record_from_row(row, mapping, origin, "csv", f"line {n}")
-            except RecordError as exc:
+        n = 1  # line 1 is the header
+        try:
+            columns = set(reader.fieldnames or [])
+            if mapping.id not in columns:
                 yield RecordError(
-                    f"{exc.record_id} (line {n})" if not exc.record_id.startswith("line") else exc.record_id, exc.reason
+                    path.name, Reason("id_column_missing", column=mapping.id, columns=", ".join(sorted(columns)))
                 )
-            except ValueError as exc:
-                yield RecordError(f"line {n}", str(exc))
+                return
+            for n, row in enumerate(reader, 2):
+                if n - 1 > limits.records:
+                    raise ImportFailed(
+                        f"{path.name} has more than {limits.records:,} rows; split it into smaller files, {_AGAIN}"
+                    )
+                try:
+                    yield record_from_row(row, mapping, origin, "csv", f"line {n}", limits)
+                except RecordError as exc:
+                    yield RecordError(
+                        f"{exc.record_id} (line {n})" if not exc.record_id.startswith("line") else exc.record_id,
+                        exc.reason,
+                    )
+                except ImportFailed as exc:
+                    raise ImportFailed(f"{path.name}, {exc}") from None
+                except ValueError as exc:
+                    yield RecordError(f"line {n}", str(exc))
+        except UnicodeDecodeError as exc:
+            raise ImportFailed(
+                f"{path.name}: not UTF-8 text after line {n} ({exc.reason}); save the file as UTF-8, {_AGAIN}"
+            ) from exc
+        except csv.Error as exc:
+            raise ImportFailed(
+                f"{path.name}: line {n + 1} cannot be read as CSV ({exc}); a field may hold at most "
+                f"{csv.field_size_limit():,} characters — check the quotes around it, {_AGAIN}"
+            ) from exc
 
 
-def parse_json_file(path: Path, mapping: Mapping) -> Iterator[Record | RecordError]:
+def _json_rows(path: Path, limits: Limits) -> Iterator[Any | RecordError]:
+    """The values of a JSON Lines file, one line at a time (a line longer than a record may be is refused)."""
+    with path.open(encoding="utf-8") as f:
+        n = 0
+        while True:
+            line = f.readline(limits.record_chars + 1)
+            if not line:
+                return
+            n += 1
+            if len(line) > limits.record_chars and not line.endswith("\n"):
+                raise _too_long(f"{path.name}, line {n}", "the line", len(line), limits.record_chars)
+            if n > limits.records:
+                raise ImportFailed(
+                    f"{path.name} has more than {limits.records:,} lines; split it into smaller files, {_AGAIN}"
+                )
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield RecordError(f"line {n}", Reason("json_line_invalid", detail=exc.msg))
+            except RecursionError as exc:
+                raise ImportFailed(f"{path.name}, line {n}: JSON nested too deeply, {_AGAIN}") from exc
+
+
+def parse_json_file(path: Path, mapping: Mapping, limits: Limits = LIMITS) -> Iterator[Record | RecordError]:
+    """Records of a JSON or JSON Lines file; a file or value over ``limits`` stops it with ``ImportFailed``."""
     origin = path.resolve().as_uri()
+    deep = f"{path.name}: JSON nested more than {limits.depth} levels deep; flatten the records, {_AGAIN}"
     try:
-        with path.open(encoding="utf-8") as f:
-            if path.suffix.lower() in (".jsonl", ".ndjson"):
-                data: Any = []
-                for n, line in enumerate(f, 1):
-                    if line.strip():
-                        try:
-                            data.append(json.loads(line))
-                        except json.JSONDecodeError as exc:
-                            yield RecordError(f"line {n}", Reason("json_line_invalid", detail=exc.msg))
-            else:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            data: Any = []
+            for value in _json_rows(path, limits):
+                if isinstance(value, RecordError):
+                    yield value
+                else:
+                    data.append(value)
+        else:
+            size = path.stat().st_size
+            if size > limits.json_bytes:
+                raise ImportFailed(
+                    f"{path.name} is {size:,} bytes, over the {limits.json_bytes:,} a JSON document may have; "
+                    f"write it as JSON Lines (.jsonl, one record a line), {_AGAIN}"
+                )
+            with path.open(encoding="utf-8") as f:
                 data = json.load(f)
     except (OSError, UnicodeDecodeError) as exc:
         yield RecordError(path.name, Reason("cannot_read", detail=str(exc)))
@@ -254,14 +338,25 @@ def parse_json_file(path: Path, mapping: Mapping) -> Iterator[Record | RecordErr
     except json.JSONDecodeError as exc:
         yield RecordError(path.name, Reason("json_invalid", line=exc.lineno, col=exc.colno, detail=exc.msg))
         return
+    except RecursionError as exc:
+        raise ImportFailed(deep) from exc
+    if not _depth_ok(data, limits.depth):
+        raise ImportFailed(deep)
     rows = _get(data, mapping.records) if mapping.records else data
     if not isinstance(rows, list):
         yield RecordError(path.name, Reason("json_no_list", path=mapping.records or "(top level)"))
         return
+    if len(rows) > limits.records:
+        raise ImportFailed(
+            f"{path.name} holds {len(rows):,} entries, over the limit of {limits.records:,} per file; "
+            f"split it into smaller files, {_AGAIN}"
+        )
     for n, row in enumerate(rows):
         try:
-            yield record_from_row(row, mapping, origin, "json", f"item {n}")
+            yield record_from_row(row, mapping, origin, "json", f"item {n}", limits)
         except RecordError as exc:
             yield exc
+        except ImportFailed as exc:
+            raise ImportFailed(f"{path.name}, {exc}") from None
         except ValueError as exc:
             yield RecordError(f"item {n}", str(exc))
