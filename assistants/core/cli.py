@@ -34,6 +34,12 @@ audit_app = typer.Typer(
     help="The tamper-evident audit log of turns: verify its hash chain, show its last entries.", no_args_is_help=True
 )
 app.add_typer(audit_app, name="audit")
+registry_app = typer.Typer(
+    help="The algorithm-registry card an administration publishes about this installation, generated from the "
+    "running configuration.",
+    no_args_is_help=True,
+)
+app.add_typer(registry_app, name="registry")
 
 err = Console(stderr=True)
 out = Console()
@@ -231,6 +237,54 @@ def audit_tail(
     target = path or get_settings().audit_path
     for entry in tail(target, lines):
         print(json.dumps(entry, ensure_ascii=False, sort_keys=True))
+
+
+# --- registry -------------------------------------------------------------------------------------
+@registry_app.command("card")
+def registry_card(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="md: a human-readable page with tables; json: the same card with stable keys."
+        ),
+    ] = "md",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the card to this file (replaced whole, never half-written)."),
+    ] = None,
+) -> None:
+    """Write the algorithm-registry entry: purpose, assistants and their sources, models with sha256 and licence,
+    data sets with licences, languages, measured quality, human oversight, transparency, AI Act risk class, contact.
+
+    Built from the settings every time, so it says what actually runs. Set MOIEN_REGISTRY__ORGANISATION and
+    MOIEN_REGISTRY__CONTACT_EMAIL (or the registry section of moien.toml) before publishing; until then the card says what is
+    missing.
+    """
+    from moien.assistants.core.registry import build_card, to_json, to_markdown
+
+    if fmt not in ("md", "json"):
+        _fail(f"unknown format '{fmt}': use --format md or --format json.")
+    card = build_card(get_settings())
+    text = to_json(card) if fmt == "json" else to_markdown(card)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        target = output.expanduser()
+        if not target.parent.is_dir():
+            _fail(f"the folder {target.parent} does not exist: create it or choose another --output.")
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            _fail(f"cannot write {target}: {exc.strerror or exc}. Choose a writable --output.")
+        err.print(f"registry card written to {target}", highlight=False)
+    if card.incomplete:
+        err.print(
+            f"[yellow]warning:[/] not ready to publish: set {', '.join(card.incomplete)} (or the registry section of moien.toml).",
+            highlight=False,
+        )
 
 
 # --- setup / serve ---------------------------------------------------------------------------------

@@ -178,6 +178,24 @@ class AuditSettings(BaseModel):
     required: bool = False
 
 
+class RegistrySettings(BaseModel):
+    """Who publishes the algorithm-registry card (``moien registry card``) and for what purpose.
+
+    Only the operator knows these: the card shows a "to be filled in" line naming the variable until they are set,
+    so an unfinished card is visible as such instead of looking complete.
+    """
+
+    #: The administration that runs this installation and answers for it (``MOIEN_REGISTRY__ORGANISATION``).
+    organisation: str | None = None
+    #: Where citizens and the oversight team write about this assistant (``MOIEN_REGISTRY__CONTACT_EMAIL``).
+    contact_email: str | None = None
+    #: The purpose in the installation's own words, per language (``lb``, ``fr``, ``de``, ``en``); a language left
+    #: out gets moien's generic purpose text.
+    purpose: dict[str, str] = Field(default_factory=dict)
+    #: Licence of the model when ``model.path`` or a remote model is used (moien knows only its built-in models').
+    model_licence: str | None = None
+
+
 class SettingsWarning(UserWarning):
     """A setting is given in a way moien no longer reads."""
 
@@ -231,6 +249,7 @@ class Settings(BaseSettings):
     api: ApiSettings = Field(default_factory=ApiSettings)
     rasa: RasaSettings = Field(default_factory=RasaSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    registry: RegistrySettings = Field(default_factory=RegistrySettings)
 
     # The conventional Neo4j variables, as every Neo4j tool reads them.
     neo4j_uri_env: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI"))

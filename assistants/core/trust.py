@@ -231,21 +231,134 @@ def redact(text: str) -> str:
     return text
 
 
-# Phrases that try to override the system prompt. The model is small and easily led; these are refused
-# before any retrieval or generation (GOV.UK Chat's jailbreak guardrail plays the same role).
-_JAILBREAK = re.compile(
-    r"ignore (all |any )?(previous|prior|above) (instructions|rules)|"
-    r"ignoriere (alle )?(vorherigen|bisherigen) (anweisungen|regeln)|"
-    r"ignore[zr]? (toutes )?les instructions (précédentes|precedentes)|"
-    r"ignoréier (all )?(viregt|virdrun) (instruktiounen|uweisungen)|"
-    r"(reveal|print|show) (me )?(your|the) system prompt|"
-    r"you are now (dan|in developer mode)",
-    re.IGNORECASE,
+# Phrases that try to override the system prompt, pull it out, or switch the assistant into a role without rules. The
+# model is small and easily led; these are refused before any retrieval or generation (GOV.UK Chat's jailbreak
+# guardrail plays the same role). Until the learned classifier of issue 11 exists this is the only signal; once it
+# does, it stays as the second one. The patterns run on ``_jailbreak_views`` of the message: folded (look-alike
+# letters, full-width forms, accents and invisible characters gone, see ``fold_for_matching``), punctuation turned
+# into spaces, letter-spaced words ("i g n o r e", "i.g.n.o.r.e") joined, and a leetspeak reading ("1gn0re").
+# Each group is verbs × objects in lb/fr/de/en; an object needs a qualifier that points at the assistant's own
+# instructions ("previous", "your", "system") so that "can I ignore the reminder letter" or "the rules for parking"
+# stay ordinary questions. Measured on tests/data/guardrail/ (benchmarks/guardrail_bench.py).
+_GAP = r"(?:\w+ ){0,6}?"  # up to six words between a verb and its object
+_JB_VERB = (
+    r"(?:ignor\w*|disregard\w*|forget|forgot|skip|bypass|override|overrule|discard|set aside|throw away|drop"
+    r"|pay no attention to|stop following|no longer follow|do not follow|dont follow"  # en
+    r"|oubli\w*|ne tiens? pas compte|ne tenez pas compte|fais abstraction|faites abstraction|laisse tomber"
+    r"|passe outre|outrepass\w*|mets de cote"  # fr
+    r"|vergiss\w*|vergessen|vergesst|missacht\w*|verwirf|uberschreib\w*|beachte|befolge|ausser kraft|hor auf|hort auf|horen sie auf"  # de
+    r"|vergiess\w*|vergeess\w*|kuck net op|hal dech net|halt iech net|looss|loosst)"  # lb
 )
+_JB_QUALIFIER = (
+    r"(?:previous|prior|above|earlier|preceding|initial|original|your|all|any|system|given"  # en
+    r"|precedent\w*|ci ?dessus|tes|vos|ton|votre|toutes|initial\w*|anterieur\w*"  # fr
+    r"|vorherig\w*|bisherig\w*|obig\w*|deine\w*|ihre\w*|alle\w*|fruher\w*|ursprunglich\w*"  # de
+    r"|viregt\w*|virdrun|virdru|deng|dengen|ar|aren|all|fre?ier\w*)"  # lb
+)
+_JB_OBJECT = (
+    r"(?:instructions?|rules|guidelines|directives?|prompt|system prompt|programming|restrictions|constraints"
+    r"|guardrails|filters|polic(?:y|ies)|orders"  # en
+    r"|consignes?|regles|programmation|limites"  # fr
+    r"|anweisung\w*|regeln|vorgaben|richtlinien|befehle|einschrankung\w*|systemprompt"  # de
+    r"|instruktioun\w*|reegel\w*|uweisung\w*|virgaben|aschrankung\w*)"  # lb
+)
+# "everything you were told", "tout ce qu'on t'a dit", "alles, was dir gesagt wurde", "alles wat dir gesot gouf"
+_JB_TOLD = (
+    r"(?:(?:what|everything|all) (?:you (?:were|have been|ve been) told|(?:they|i) told you|above|before)"
+    r"|(?:ce qu ?on t ?a dit|ce qui precede|tout ce qui precede|ce qu ?on vous a dit)"
+    r"|(?:was|alles) (?:man )?(?:dir|ihnen) (?:\w+ )?(?:gesagt|vorgegeben)|das obige|alles obige"
+    r"|(?:wat|alles) (?:dir|iech) (?:\w+ )?gesot|dat hei uewen)"
+)
+_JB_ADMIN = (
+    r"(?:admin(?!istration|istratioun)\w*|system ?administrat\w*|systemadministrat\w*"
+    r"|develop(?:er|ers|peur|peurs)|entwickler\w*|entweckler\w*|operat(?:or|eur)|betreiber\w*|bedreiwer\w*|system)"
+)
+_JAILBREAK_PATTERNS = (
+    # 1. Override: a verb of dropping × the assistant's own instructions, or "everything you were told".
+    rf"\b{_JB_VERB} {_GAP}{_JB_QUALIFIER} {_GAP}{_JB_OBJECT}\b(?! (?:for|pour|fur|fir|zum|zur|to) )",
+    rf"\b{_JB_VERB} {_GAP}{_JB_TOLD}",
+    # French puts the qualifier after the object: "oubliez les règles précédentes", "les consignes ci-dessus".
+    rf"\b{_JB_VERB} {_GAP}(?:les|tes|vos|toutes les) {_JB_OBJECT} (?:\w+ )?(?:precedent\w*|ci ?dessus|anterieur\w*"
+    rf"|initial\w*)\b",
+    r"\bignore (?:the |tout )?(?:above|ci dessus)\b",
+    # 2. Authority: "new rule from the administrator", "ADMIN OVERRIDE", "message from the developers", "[system]".
+    rf"\b(?:new|updated|nouvelle?|neue[rn]?|nei|neier|neit) (?:rule|instruction|policy|directive|regle|consigne"
+    rf"|instruction|regel|anweisung|reegel|instruktioun|uweisung)s? {_GAP}(?:from|of|by|de|du|des|vom|von|vum|vun|der|den)"
+    rf" (?:l |the |dem |den |der )?{_JB_ADMIN}",
+    rf"\b(?:message|note|notice|instruction|mitteilung|hinweis|anweisung|notiz|uweisung) (?:from|of|de|du|des|vom|von"
+    rf"|der|vum|vun|den) (?:l |the |dem |den |der )?{_JB_ADMIN}",
+    rf"\b{_JB_ADMIN} (?:override|overrides|message|notice|mode|mitteilung|modus)\b",
+    # 3. Extraction: show/repeat × the prompt, "the text above" at the end of a clause, "what were you told".
+    r"\b(?:system ?prompt|systemprompt|prompt systeme|initial prompt|initial message|message initial|hidden instructions"
+    r"|secret instructions|consignes secretes|geheime\w* anweisungen|geheim\w* instruktioun\w*)\b",
+    r"\b(?:repeat|print|show|reveal|output|display|dump|recite|leak|copy|write out|translate|give)\b {_GAP}(?:your"
+    r") (?:instructions|rules|guidelines|prompt)\b(?! (?:for|on|about|to) )".replace("{_GAP}", _GAP),
+    r"\b(?:affiche|montre|revele|repete|recopie|traduis|donne|ecris)\w* {0,1}(?:moi )?(?:tes|vos) (?:instructions"
+    r"|consignes|regles)\b(?! (?:pour|de|du|sur) )",
+    r"\b(?:gib|zeig|wiederhol|kopier|ubersetz|nenn|verrat)\w* (?:mir )?(?:deine|ihre) (?:anweisungen|regeln|vorgaben)\b"
+    r"(?! (?:zum|zur|fur|uber) )",
+    r"\b(?:geff|weis|widderhuel|kopeier|iwwersetz|so)\w* (?:mer |mir )?(?:deng|ar|are) (?:instruktiounen|reegelen"
+    r"|uweisungen)\b(?! (?:fir|zum|iwwer) )",
+    r"\b(?:text|words|everything|all|lines?|message) (?:above|before this)\b(?= *(?:$|starting|verbatim|word for word"
+    r"|exactly|in full|this line|in a code))",
+    r"\b(?:everything|all) above this\b|\b(?:texte|tout) ci ?dessus (?:mot|en entier|integralement)\b",
+    r"\b(?:recopie|repete|affiche|ecris|traduis|donne)\w* (?:moi )?(?:tout )?ce qui precede\b",
+    r"\btext (?:oben|oberhalb)\b|\balles oberhalb\b|\btext hei uewen\b|\balles uewendriwwer\b",
+    r"\b(?:what|how) (?:were you|have you been|did they) (?:told|instructed|programmed|tell you)\b",
+    r"\bqu ?est ce qu ?on t ?a dit\b|\bquelles sont (?:tes|vos) (?:consignes|instructions)(?: exactes)?\b(?! pour)",
+    r"\bwas wurde (?:dir|ihnen) (?:\w+ ){0,4}gesagt\b|\bwie lauten deine (?:genauen )?anweisungen\b",
+    r"\bwat gouf (?:dir|iech) (?:\w+ ){0,4}gesot\b|\bwat sinn deng (?:genau )?instruktiounen\b",
+    r"\b(?:erste[rn]?|eischter|first|premier) (?:nachricht|noriicht|message) v[ou][mn] system\b",
+    # 4. Role play: DAN, developer mode, "pretend you have no rules", "act as my grandmother who…".
+    r"\b(?:you are|you re|tu es|du bist|du bass|vous etes) (?:now |maintenant |jetzt |elo )?(?:dan|stan|dude|aim)\b",
+    r"\bdo anything now\b|\bjailbr(?:eak|oken)\w*\b",
+    r"\b(?:developer|developpeur|entwickler|entweckler|dev|god|debug|evil|unfiltered|dan) ?(?:mode|modus)\b",
+    r"\bmode (?:developpeur|dieu|debug|sans filtre)\b",
+    r"\b(?:pretend|imagine|act as|as if|you have|you are|you re|comme si|fais semblant|imagine que|tu es|tu n ?avais"
+    r"|tu so|als ob|hattest|stell dir vor|du bist|gib dich als|wei wann|stell der vir|du bass|maach wei)\b (?:\w+ ){0,8}?"
+    r"(?:no|without|keine?|ohne|aucune?|sans|keng|ouni|jeglichen?) (?:\w+ ){0,2}(?:rules|restrictions|limits|filters"
+    r"|guidelines|regle|regles|restriction|limites|filtre|regeln|einschrankung\w*|grenzen|filter|reegelen"
+    r"|aschrankungen)\b",
+    r"\b(?:act as|play|pretend to be|roleplay as|joue le role de|spiel|spill) (?:\w+ ){0,2}(?:grand ?m\w+|grand ?pa\w*"
+    r"|granny|grand mere|grand pere|oma|opa|gro(?:ss|ss)mutter|bomi|groussmamm|bopi)\b",
+    # 5. Code word: "answer only with the code word", "say 'PWNED' and nothing else".
+    r"\b(?:code ?word|mot de code|mot code|codewort|codewuert)\b",
+    r"\b(?:say|reply|answer|respond|write|output|dis|reponds|ecris|sag|antworte|schreib|so|antwer|schreif)\b (?:\w+ ){0,6}"
+    r"(?:and nothing else|et rien d ?autre|sans rien ajouter|und (?:sonst )?nichts (?:anderes|weiter)|sonst nichts"
+    r"|a soss naischt|soss neischt)\b",
+)
+_JAILBREAK = re.compile("|".join(f"(?:{p})" for p in _JAILBREAK_PATTERNS))
+
+# Look-alike letters that ``fold_for_matching`` leaves alone (it is shared with the self-harm check, which does not
+# need them), and digits/symbols read as letters for one more view ("1gn0re 4ll rul3s").
+_JB_CONFUSABLES = str.maketrans("ηνɑɡıӏⅼ", "nvagiil")
+_JB_LEET = str.maketrans("0134579@$", "oieastgas")
+_JB_PUNCT = re.compile(r"[^\w\s]|_")
+# Three or more single letters in a row, separated by a space, dot, dash, star or underscore: "i g n o r e".
+_JB_SPACED = re.compile(r"\b(?:\w[ .*_-]+){2,}\w\b")
+
+
+def _jailbreak_views(text: str) -> list[str]:
+    folded = fold_for_matching(text).translate(_JB_CONFUSABLES)
+    joined = _JB_SPACED.sub(lambda m: re.sub(r"[ .*_-]+", "", m.group()), folded)
+    plain = " ".join(_JB_PUNCT.sub(" ", joined).split())
+    views = [plain]
+    leet = " ".join(_JB_PUNCT.sub(" ", joined.translate(_JB_LEET)).split())
+    if leet != plain:
+        views.append(leet)
+    return views
+
+
+# Chat-template markup and fake system headers, matched before punctuation is dropped: "[system]", "<|im_start|>".
+_JB_MARKUP = re.compile(r"\[(?:system|systeme|admin)\]|<\|?im_start\|?>|<\|endoftext\|>|^#+ ?system\b", re.MULTILINE)
 
 
 def is_jailbreak(text: str) -> bool:
-    return bool(_JAILBREAK.search(text))
+    """True for an attempt to override, extract or role-play around the system prompt, in lb/fr/de/en, also when it
+    is disguised with look-alike letters, invisible characters, full-width forms or letter spacing."""
+    if _JB_MARKUP.search(fold_for_matching(text)):
+        return True
+    return any(_JAILBREAK.search(view) for view in _jailbreak_views(text))
 
 
 # --- self-harm -----------------------------------------------------------------------------------------------------
