@@ -21,9 +21,7 @@ help:  ## Show the targets
 run: install  ## Install everything, prepare the model, Neo4j and demo data, start the teacher app (:8501) and the HTTP API with its demo intranet page (:8000)
 	@$(BIN)/moien setup
 	@$(BIN)/moien api --host 127.0.0.1 --port $(API_PORT) & api=$$!; trap 'kill $$api 2>/dev/null' EXIT INT TERM; \
-	  echo "==> Teacher app:          http://127.0.0.1:$(PORT)"; \
-	  echo "==> HTTP API:             http://127.0.0.1:$(API_PORT)  (OpenAPI: /docs)"; \
-	  echo "==> Demo intranet page:   http://127.0.0.1:$(API_PORT)/demo  (the chat widget, embedded)"; \
+	  echo "==> Teacher app: http://127.0.0.1:$(PORT) · demo intranet page with the chat widget: http://127.0.0.1:$(API_PORT)/demo"; \
 	  $(BIN)/moien serve --port $(PORT)
 
 test: install chromium redis npm rasa lint typecheck  ## Install everything, lint and type-check, then run every test (unit, BDD in four languages, browser, API, real Rasa)

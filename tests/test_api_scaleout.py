@@ -7,18 +7,16 @@ land behind a load balancer — and keeps its language and its single AI disclos
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import time
 import uuid
 
-import httpx
 import openai
 import pytest
 
 from moien.assistants.core.langid import default_identifier
 from moien.connectors.llm.model_store import resolve_model_path
-from tests.api_server import ROOT, _free_port, api_server, redis_server
+from tests.api_server import ROOT, api_server, redis_server, serving
+from tests.conftest import free_port
 
 pytestmark = [pytest.mark.model, pytest.mark.redis]
 
@@ -27,47 +25,13 @@ pytestmark = [pytest.mark.model, pytest.mark.redis]
 def model_server(settings, tmp_path_factory):
     """``python -m llama_cpp.server`` on the default model; yields its ``/v1`` URL."""
     gguf, _ = resolve_model_path(settings.model.name, settings.model.path, settings.model_cache_dir)
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("llama-server") / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "llama_cpp.server",
-                "--model",
-                str(gguf),
-                "--model_alias",
-                "upstream-qwen",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--n_ctx",
-                "4096",
-                "--verbose",
-                "False",
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}/v1"
-        try:
-            deadline = time.time() + 600
-            while True:
-                try:
-                    if httpx.get(f"{url}/models", timeout=3).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if proc.poll() is not None or time.time() > deadline:
-                    pytest.fail(f"llama_cpp.server did not start:\n{log.read_text()[-2000:]}")
-                time.sleep(0.5)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=60)
+    argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", "upstream-qwen"]
+    argv += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--verbose", "False"]
+    url = f"http://127.0.0.1:{port}/v1"
+    with serving(argv, ready=f"{url}/models", log=log, within=600, cwd=ROOT):
+        yield url
 
 
 def test_two_api_processes_sharing_redis_continue_one_conversation(model_server, tmp_path):

@@ -15,12 +15,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 
 from moien.assistants.core.langid import default_identifier
@@ -31,6 +28,7 @@ from moien.connectors.rasa_actions_client import (
     RasaActionsClient,
     UnknownAction,
 )
+from tests.api_server import serving
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.rasa
@@ -46,42 +44,6 @@ def rasa_venv() -> Path:
     if not (venv / "bin" / "rasa").exists():
         pytest.fail(f"Rasa's environment is missing at {venv}: build it with `make rasa` (bash .ci/rasa-venv.sh)")
     return venv
-
-
-@contextmanager
-def serving(
-    argv: list[str], *, ready: str, log: Path, env: dict[str, str] | None = None, within: float = 300
-) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``argv`` until the block ends; wait (a deadline, not a sleep) until ``ready`` answers HTTP 200.
-
-    The process runs in the log's folder, so nothing it writes (Rasa's caches) lands in the repository. It fails
-    the test with the log's tail if the process exits or the deadline passes first.
-    """
-    out = log.open("wb")
-    proc = subprocess.Popen(argv, cwd=log.parent, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + within
-        while True:
-            if proc.poll() is not None:
-                out.flush()
-                pytest.fail(f"{argv[:3]} exited with {proc.returncode}:\n{log.read_text(errors='replace')[-4000:]}")
-            try:
-                if httpx.get(ready, timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"{ready} did not answer within {within:.0f} s:\n{log.read_text(errors='replace')[-4000:]}")
-            time.sleep(0.5)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        out.close()
 
 
 @pytest.fixture(scope="module")

@@ -24,9 +24,9 @@ import pytest
 import yaml
 
 from moien.assistants.core.langid import default_identifier
-from tests.api_server import api_server
+from tests.api_server import api_server, serving
 from tests.conftest import free_port
-from tests.test_rasa_actions import PROJECT, rasa_venv, serving
+from tests.test_rasa_actions import PROJECT, rasa_venv
 
 pytestmark = [pytest.mark.model, pytest.mark.rasa]
 

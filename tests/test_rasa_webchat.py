@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.api_server import ROOT, _free_port, api_server
+from tests.api_server import ROOT, api_server
+from tests.conftest import free_port as _free_port
 
 WEBCHAT = ROOT / "tests" / "browser" / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}

@@ -66,6 +66,9 @@ VISIBLE_CHARS = 8
 #: The site ``ensure_demo_site`` manages for ``/demo``.
 DEMO_SITE = "demo"
 SCHEMA_VERSION = 1
+#: The columns ``_site_info`` and ``_key_info`` read, in their order (one place, so a listing and a lookup agree).
+_SITE_SELECT = "SELECT name, origins, assistants, rpm, per_day, key_prefix, created, last_used FROM sites"
+_KEY_SELECT = "SELECT name, assistants, rpm, per_day, key_prefix, created, last_used, revoked FROM keys"
 #: Sites are read for every CORS preflight; a snapshot this old at most is reused (a removed site or origin stops
 #: answering within this many seconds in every process). Keys are never cached: a revoked key is refused at once.
 SITE_CACHE_SECONDS = 2.0
@@ -370,17 +373,14 @@ class AccessStore:
     def list_sites(self) -> list[SiteInfo]:
         """Every site, by name."""
         with self._db() as db:
-            rows = db.execute(
-                "SELECT name, origins, assistants, rpm, per_day, key_prefix, created, last_used FROM sites ORDER BY name"
-            ).fetchall()
+            rows = db.execute(f"{_SITE_SELECT} ORDER BY name").fetchall()
         return [_site_info(row) for row in rows]
 
     def site_for_key(self, key: str) -> SiteInfo | None:
         """The site whose publishable key this is (read from the file every time)."""
         with self._db() as db:
             row = db.execute(
-                "SELECT name, origins, assistants, rpm, per_day, key_prefix, created, last_used FROM sites"
-                " WHERE key_hash = ?",
+                f"{_SITE_SELECT} WHERE key_hash = ?",
                 (_digest(key),),
             ).fetchone()
         return _site_info(row) if row else None
@@ -455,17 +455,14 @@ class AccessStore:
     def list_keys(self) -> list[KeyInfo]:
         """Every secret key, revoked ones included (for the record), by name."""
         with self._db() as db:
-            rows = db.execute(
-                "SELECT name, assistants, rpm, per_day, key_prefix, created, last_used, revoked FROM keys ORDER BY name"
-            ).fetchall()
+            rows = db.execute(f"{_KEY_SELECT} ORDER BY name").fetchall()
         return [_key_info(row) for row in rows]
 
     def key_for_secret(self, key: str) -> KeyInfo | None:
         """The key record for this secret key, revoked or not (read from the file every time)."""
         with self._db() as db:
             row = db.execute(
-                "SELECT name, assistants, rpm, per_day, key_prefix, created, last_used, revoked FROM keys"
-                " WHERE key_hash = ?",
+                f"{_KEY_SELECT} WHERE key_hash = ?",
                 (_digest(key),),
             ).fetchone()
         return _key_info(row) if row else None
