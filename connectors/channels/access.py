@@ -799,10 +799,6 @@ class Gate:
         ``api.socket_events_per_minute``). Other connections are unaffected."""
         return self._socket_limiter.hit(self._socket_item, "socket", sid)
 
-    def socket_limiter(self, sid: str) -> bool:
-        """Alias of :meth:`hit_socket_event` (the name used in the channels' contract)."""
-        return self.hit_socket_event(sid)
-
     def forget_socket(self, sid: str) -> None:
         """Drop a closed connection's counter (memory is freed; ids are never reused)."""
         self._socket_limiter.clear(self._socket_item, "socket", sid)
