@@ -8,7 +8,7 @@ list is discovered and renamed once; everything else (metadata, dependencies, en
 from setuptools import find_packages, setup
 
 #: Top-level folder -> import name. ``moien/`` itself holds the namespace root and the shared vocabulary.
-FOLDERS = ("assistants", "curriculum_graph", "heritage", "connectors", "ui")
+FOLDERS = ("assistants", "curriculum_graph", "heritage", "documents", "connectors", "ui")
 
 packages = ["moien"] + [f"moien.{name}" for name in find_packages(include=[f"{f}*" for f in FOLDERS])]
 package_dir = {"moien": "moien", **{f"moien.{f}": f for f in FOLDERS}}

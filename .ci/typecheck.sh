@@ -10,7 +10,7 @@ PY=${PY:-.venv/bin/python}
 view=build/typecheck
 rm -rf "$view" && mkdir -p "$view/moien"
 for f in moien/*.py; do ln -s "$PWD/$f" "$view/moien/$(basename "$f")"; done
-for d in assistants curriculum_graph heritage connectors ui; do ln -s "$PWD/$d" "$view/moien/$d"; done
+for d in assistants curriculum_graph heritage documents connectors ui; do ln -s "$PWD/$d" "$view/moien/$d"; done
 cd "$view"
 exec "$PWD/../../$MYPY" --config-file ../../pyproject.toml --python-executable "$PWD/../../$PY" \
   --cache-dir ../.mypy_cache -p moien "$@"

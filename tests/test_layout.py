@@ -24,11 +24,12 @@ PACKAGES = {
     "assistants": "moien.assistants",
     "curriculum_graph": "moien.curriculum_graph",
     "heritage": "moien.heritage",
+    "documents": "moien.documents",
     "connectors": "moien.connectors",
     "ui": "moien.ui",
 }
 #: Layers that must stand on their own: they may use moien.lang and each other's lower layers, never the core.
-DOMAIN = ("moien.curriculum_graph", "moien.heritage", "moien.connectors")
+DOMAIN = ("moien.curriculum_graph", "moien.heritage", "moien.documents", "moien.connectors")
 #: The HTTP channels live in connectors/ (they talk to outside clients) but stand above the core, like the ui.
 CHANNELS = "moien.connectors.channels"
 
@@ -159,7 +160,7 @@ def graph() -> dict[str, list[tuple[str, int, bool]]]:
 
 
 def test_every_import_of_moiens_own_code_uses_the_moien_namespace():
-    folders = r"(assistants|curriculum_graph|heritage|connectors|ui)"
+    folders = r"(assistants|curriculum_graph|heritage|documents|connectors|ui)"
     # import statements, and module names given as strings (import_module, mock.patch, monkeypatch, python -m)
     old = re.compile(
         rf"^\s*(from|import)\s+{folders}([.\s]|$)"
@@ -208,16 +209,16 @@ def _plugins(graph) -> tuple[str, ...]:
 def test_domain_packages_and_connectors_never_import_the_assistant_core(graph):
     below = {m: imports for m, imports in graph.items() if not (m == CHANNELS or m.startswith(CHANNELS + "."))}
     bad = _crossings(below, DOMAIN, ("moien.assistants",))
-    assert not bad, "curriculum_graph/, heritage/ and connectors/ take what they need as arguments:\n" + "\n".join(bad)
+    assert not bad, "curriculum_graph/, heritage/, documents/ and connectors/ take what they need as arguments:\n" + "\n".join(bad)
 
 
 def test_connectors_import_no_domain_package_and_no_ui(graph):
-    bad = _crossings(graph, ("moien.connectors",), ("moien.curriculum_graph", "moien.heritage", "moien.ui"))
+    bad = _crossings(graph, ("moien.connectors",), ("moien.curriculum_graph", "moien.heritage", "moien.documents", "moien.ui"))
     assert not bad, "connectors talk to outside systems and know nothing of the domain:\n" + "\n".join(bad)
 
 
 def test_the_core_never_imports_an_assistant_plugin_or_a_domain_package(graph):
-    forbidden = (*_plugins(graph), "moien.curriculum_graph", "moien.heritage", "moien.ui", CHANNELS)
+    forbidden = (*_plugins(graph), "moien.curriculum_graph", "moien.heritage", "moien.documents", "moien.ui", CHANNELS)
     bad = _crossings(graph, ("moien.assistants.core",), forbidden)
     assert not bad, "the core sees assistants only through the plugin hooks, channels only as callers:\n" + "\n".join(
         bad
@@ -231,7 +232,7 @@ def test_a_plugin_never_imports_another_plugin(graph):
 
 
 def test_channels_import_the_core_but_no_plugin_domain_package_or_ui(graph):
-    forbidden = (*_plugins(graph), "moien.curriculum_graph", "moien.heritage", "moien.ui")
+    forbidden = (*_plugins(graph), "moien.curriculum_graph", "moien.heritage", "moien.documents", "moien.ui")
     bad = _crossings(graph, (CHANNELS,), forbidden)
     assert not bad, "a channel serves the core's replies and knows no assistant or domain:\n" + "\n".join(bad)
     below = [m for m in graph if m.startswith("moien.connectors.") and not m.startswith(CHANNELS)]

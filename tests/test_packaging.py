@@ -37,7 +37,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return {**env, "HAYSTACK_TELEMETRY_ENABLED": "False", **extra}
 
 
-FOLDERS = ("assistants", "curriculum_graph", "heritage", "connectors", "ui")
+FOLDERS = ("assistants", "curriculum_graph", "heritage", "documents", "connectors", "ui")
 
 
 def _tracked() -> list[str]:

@@ -97,6 +97,9 @@ class GeneralSettings(BaseModel):
 
     docs_dir: Path | None = None  # default: the demo documents shipped with the assistant
     top_k: int = 3
+    #: The groups of whoever uses the teacher app and the CLI, where no single sign-on says who is asking: they see
+    #: public collections and those these groups may read. Over HTTP the groups come from the signed token instead.
+    groups: list[str] = Field(default_factory=list)
 
 
 class SessionSettings(BaseModel):
@@ -239,6 +242,15 @@ class Settings(BaseSettings):
     max_turns: int = 6
     #: Message texts are never logged unless this is switched on (for local debugging only).
     log_messages: bool = False
+    #: The answer guardrail (every ``[n]`` names a given source, fact sentences are supported by what they cite, numbers
+    #: and codes occur in the sources): ``enforce`` replaces a failing answer by an honest reply that keeps the
+    #: sources; ``report`` only records the finding (reply, audit log); ``off`` skips the check.
+    answer_check: Literal["enforce", "report", "off"] = "enforce"
+    #: Whether the model reads the user's message as typed. ``None`` (default): a local model (llama.cpp in this
+    #: process) reads it as typed, a model behind ``model.openai_base_url`` reads it redacted (IBANs, national
+    #: numbers, phone numbers, e-mail addresses and dates of birth replaced), because the message then leaves the
+    #: process. ``True``/``False`` force either for every model.
+    model_sees_raw_message: bool | None = None
 
     model: ModelSettings = Field(default_factory=ModelSettings)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)

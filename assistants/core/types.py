@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field, JsonValue
 #: Who said something in a conversation, as the model's chat format names them.
 Speaker: TypeAlias = Literal["user", "assistant"]
 
-ReplyKind = Literal["answer", "no_answer", "invalid_input", "unavailable", "busy", "out_of_scope", "self_harm", "error"]
+ReplyKind = Literal[
+    "answer", "unverified", "no_answer", "invalid_input", "unavailable", "busy", "out_of_scope", "self_harm", "error"
+]
 
 
 class Source(BaseModel):
@@ -47,6 +49,24 @@ class Download:
     mime: str
 
 
+class Verification(BaseModel):
+    """What the answer guardrail found when it checked a generated answer against the sources it was given.
+
+    ``passed`` decides: a failing answer is replaced by an honest reply (kind ``unverified``) that still lists the
+    sources. The other fields say why, for the channels' trust fields, ``moien eval`` and the audit log.
+    """
+
+    passed: bool
+    #: Every ``[n]`` names a source that was given, and the answer cites at least one.
+    citations_ok: bool
+    #: Share of the sentences that state a fact which a cited passage supports (1.0 when none states a fact).
+    supported: float
+    #: The sentences no cited passage supports (model output, never the user's message).
+    unsupported: list[str] = Field(default_factory=list)
+    #: Numbers, dates, amounts, codes and names in the answer that occur in none of the sources.
+    missing: list[str] = Field(default_factory=list)
+
+
 class Reply(BaseModel):
     """What every channel (CLI, Streamlit, HTTP, Rasa) gets back for one turn."""
 
@@ -61,6 +81,9 @@ class Reply(BaseModel):
     lang_reason: str = ""
     session_id: str | None = None
     attachments: list[Attachment] = Field(default_factory=list)
+    #: The answer guardrail's finding; ``None`` for replies it does not check (written by people, or an
+    #: assistant's own structured answer such as a lesson plan).
+    verification: Verification | None = None
 
 
 @dataclass(frozen=True)
