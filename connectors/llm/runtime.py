@@ -193,6 +193,9 @@ class LlamaCppModel:
                     n += 1
                     yield piece
             stats.completion_tokens = n
+            # The streamed chunks carry no usage; the context now holds the prompt and the answer (one token per
+            # streamed piece), so the prompt's size is the difference.
+            stats.prompt_tokens = max(0, int(getattr(self._llm, "n_tokens", 0)) - n)
             stats.total_time = time.perf_counter() - t0
 
 
