@@ -42,11 +42,28 @@ class OAIError(RuntimeError):
 
 
 class OAILoop(OAIError):
-    """The provider keeps paging without end (a repeated resumption token, or too many requests)."""
+    """The provider keeps paging without end (a repeated resumption token, or too many requests).
+
+    ``code`` (``resumptionTokenLoop`` or ``tooManyRequests``) and ``params`` (``url`` and ``token`` or
+    ``requests``) are stable, so a caller can say it in its user's language; the message is English.
+    """
+
+    def __init__(self, code: str, message: str = "", **params: Any) -> None:
+        super().__init__(code, message)
+        self.params = params
 
 
 class OAIUnavailable(RuntimeError):
-    """The endpoint could not be reached (or kept failing) after every retry."""
+    """The endpoint could not be reached (or kept failing) after every retry.
+
+    ``code`` (``http_status``, ``not_oai``, ``failed``, or ``unavailable`` when none was given) and ``params``
+    let a caller say it in its user's language; ``str(exc)`` is the English message.
+    """
+
+    def __init__(self, message: str, code: str = "unavailable", **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass
@@ -135,6 +152,8 @@ class OAIClient:
                     "tooManyRequests",
                     f"{self.base_url}: stopped after {self.requests} requests (the limit, max_requests); "
                     "the provider may be paging without end — harvest a set or a date range (--set, --from)",
+                    url=self.base_url,
+                    requests=self.requests,
                 )
             self.requests += 1
             try:
@@ -150,7 +169,13 @@ class OAIClient:
                     self._wait(attempt, resp.headers.get("Retry-After"))
                 continue
             if resp.status_code >= 400:
-                raise OAIUnavailable(f"{self.base_url} answered HTTP {resp.status_code} to {verb}")
+                raise OAIUnavailable(
+                    f"{self.base_url} answered HTTP {resp.status_code} to {verb}",
+                    "http_status",
+                    url=self.base_url,
+                    status=resp.status_code,
+                    verb=verb,
+                )
             try:
                 root = etree.fromstring(resp.content, _xml_parser())
             except etree.XMLSyntaxError as exc:
@@ -159,13 +184,25 @@ class OAIClient:
                     self._wait(attempt)
                 continue
             if etree.QName(root).namespace != OAI:
-                raise OAIUnavailable(f"{self.base_url} is not an OAI-PMH 2.0 endpoint (root element {root.tag})")
+                raise OAIUnavailable(
+                    f"{self.base_url} is not an OAI-PMH 2.0 endpoint (root element {root.tag})",
+                    "not_oai",
+                    url=self.base_url,
+                    root=str(root.tag),
+                )
             err = root.find("oai:error", NS)
             if err is not None:
                 raise OAIError(err.get("code", "unknown"), (err.text or "").strip())
             self.last_response_bytes = len(resp.content)
             return root
-        raise OAIUnavailable(f"{self.base_url} failed {self.retries + 1} times for {verb}: {last}")
+        raise OAIUnavailable(
+            f"{self.base_url} failed {self.retries + 1} times for {verb}: {last}",
+            "failed",
+            url=self.base_url,
+            tries=self.retries + 1,
+            verb=verb,
+            last=last,
+        )
 
     # -- verbs --------------------------------------------------------------------------------------
     def identify(self) -> dict[str, Any]:
@@ -205,6 +242,8 @@ class OAIClient:
                 "resumptionTokenLoop",
                 f"{self.base_url} returned the resumptionToken {received[:80]!r} again, so the list would never "
                 "end; nothing more was requested. Report it to the provider, or harvest a set or date range",
+                url=self.base_url,
+                token=received[:80],
             )
 
     def list_sets(self) -> list[dict[str, str]]:

@@ -20,11 +20,25 @@ import hashlib
 import time
 from collections.abc import Callable
 
-from moien.connectors.oaipmh import OAIClient, OAIError, OAIUnavailable
+from moien.connectors.oaipmh import OAIClient, OAIError, OAILoop, OAIUnavailable
 from moien.heritage.importers import ImportFailed, ImportReport
 from moien.heritage.importers.dc import record_from_oai
-from moien.heritage.model import RecordError, now_iso
+from moien.heritage.model import Reason, RecordError, now_iso
 from moien.heritage.store import RecordStore
+
+# The connector's stable error codes → the reasons moien says in four languages (the connector imports no
+# moien.heritage, so the translation happens here).
+_LOOPS = {"tooManyRequests": "oai_too_many_requests", "resumptionTokenLoop": "oai_token_loop"}
+_UNAVAILABLE = {"http_status": "oai_http_status", "not_oai": "oai_not_oai", "failed": "oai_failed"}
+
+
+def _said(exc: OAIError | OAIUnavailable) -> str:
+    """The connector's error as a ``Reason`` when its code is known, else its English text."""
+    if isinstance(exc, OAILoop) and exc.code in _LOOPS:
+        return Reason(_LOOPS[exc.code], **exc.params)
+    if isinstance(exc, OAIUnavailable) and exc.code in _UNAVAILABLE:
+        return Reason(_UNAVAILABLE[exc.code], **exc.params)
+    return str(exc)
 
 
 def harvest_key(url: str, prefix: str, set_spec: str | None) -> str:
@@ -53,7 +67,7 @@ def harvest(
 ) -> ImportReport:
     """Harvest ``url`` into ``store``; raises ``ImportFailed`` (with the checkpoint saved) on failure."""
     if prefix != "oai_dc":
-        raise ImportFailed(f"metadataPrefix '{prefix}' is not supported; moien harvests oai_dc")
+        raise ImportFailed(Reason("oai_prefix_unsupported", prefix=prefix))
     started = time.perf_counter()
     own = client is None
     client = client or OAIClient(url)
@@ -63,7 +77,7 @@ def harvest(
         try:
             ident = client.identify()
         except (OAIUnavailable, OAIError) as exc:
-            raise ImportFailed(f"{url}: Identify failed: {exc}") from exc
+            raise ImportFailed(Reason("oai_identify_failed", url=url, detail=_said(exc))) from exc
         granularity = ident.get("granularity", "YYYY-MM-DD")
         state = store.harvest_state(key)
         token = None
@@ -99,18 +113,19 @@ def harvest(
             except OAIError as exc:
                 if exc.code == "badResumptionToken" and report.resumed and token:
                     # The repository forgot the token: list again from the start (stored records are skipped).
-                    report.errors.append(
-                        (f"resumptionToken {token}", "expired; the list was read again from its beginning")
-                    )
+                    report.errors.append((f"resumptionToken {token}", Reason("oai_token_expired")))
                     token, report.resumed = None, False
                     continue
-                _fail(store, key, f"{url}: {exc}")
-                raise ImportFailed(f"{url}: {exc}") from exc
+                # the pages read so far stay stored with their checkpoint (the next token): nothing half-written
+                _fail(store, key)
+                if isinstance(exc, OAILoop):
+                    raise ImportFailed(_said(exc)) from exc
+                detail = " ".join(exc.message.split())  # the provider's text, kept on the error's one line
+                raise ImportFailed(Reason("oai_error", url=url, error=exc.code, detail=detail)) from exc
             except OAIUnavailable as exc:
-                _fail(store, key, str(exc))
+                _fail(store, key)
                 raise ImportFailed(
-                    f"{exc}. The harvest stopped after {done_pages} page(s) "
-                    f"({done_records} records); run the same command again to resume."
+                    Reason("oai_stopped", detail=_said(exc), pages=done_pages, records=done_records)
                 ) from exc
             if first_response_date is None:
                 first_response_date = page.response_date or now_iso()
@@ -151,6 +166,6 @@ def harvest(
             client.close()
 
 
-def _fail(store: RecordStore, key: str, message: str) -> None:
+def _fail(store: RecordStore, key: str) -> None:
     with store.transaction() as db:
         store.save_harvest_state(db, key, status="failed")

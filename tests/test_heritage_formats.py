@@ -257,7 +257,7 @@ def test_cli_import_reports_bad_records_and_exit_status(tmp_path, monkeypatch):
             "reason": "missing required field(s): title",
             "code": "missing_required",
         } in json.loads(result.stdout)["errors"]
-        result = runner.invoke(app, ["import", str(DATA / "nope.xml")])
+        result = runner.invoke(app, ["import", str(DATA / "nope.xml"), "--lang", "en"])
         assert result.exit_code == 1 and "does not exist" in result.output
         help_text = runner.invoke(app, ["import", "--help"]).output
         assert "OAI-PMH" in help_text and "--mapping" in help_text and "Exit status" in help_text

@@ -9,21 +9,26 @@ about time; the sizes are chosen so each test stays fast.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
-from moien.connectors.oaipmh import OAIClient, OAIError, OAILoop
+from moien.connectors.oaipmh import MAX_REQUESTS, OAIClient, OAIError, OAILoop
 from moien.curriculum_graph.importers.case import parse_case
 from moien.curriculum_graph.model import CurriculumImportError
-from moien.heritage.harvest import harvest
+from moien.heritage.harvest import harvest, harvest_key
+from moien.heritage.i18n import reason_text
 from moien.heritage.importers import ImportFailed, Limits, import_path
 from moien.heritage.importers.edm import parse_edm_file
 from moien.heritage.importers.tabular import Mapping, parse_json_file
+from moien.heritage.model import Reason
 from moien.heritage.store import RecordStore
 
 CURRICULUM = Path(__file__).parent / "data" / "curriculum"
@@ -56,6 +61,8 @@ def test_edm_with_a_harmless_looking_entity_is_refused_too(tmp_path: Path) -> No
     )
     out = list(parse_edm_file(path))
     assert len(out) == 1 and "remove the DOCTYPE" in str(out[0])
+    reason = getattr(out[0], "reason", "")
+    assert "supprimez le DOCTYPE" in reason_text(reason, "fr") and "läscht den DOCTYPE" in reason_text(reason, "lb")
 
 
 # ------------------------------------------------------------------------------------------------ OAI-PMH
@@ -215,8 +222,9 @@ def test_a_good_csv_still_imports(tmp_path: Path, store: RecordStore) -> None:
 
 def test_deeply_nested_json_is_refused(tmp_path: Path, store: RecordStore) -> None:
     (tmp_path / "deep.json").write_text('[{"id": "1", "title": ' + "[" * 5000 + "]" * 5000 + "}]", encoding="utf-8")
-    with pytest.raises(ImportFailed, match="nested"):
+    with pytest.raises(ImportFailed, match="nested") as exc:
         import_path(store, tmp_path / "deep.json", "json", _mapping(tmp_path))
+    assert getattr(exc.value.reason, "code", None) == "json_too_deep"  # said in four languages by the CLI
     (tmp_path / "deep2.json").write_text('[{"id": "1", "title": ' + "[" * 200 + "]" * 200 + "}]", encoding="utf-8")
     with pytest.raises(ImportFailed, match="nested"):
         import_path(store, tmp_path / "deep2.json", "json", _mapping(tmp_path))
@@ -251,6 +259,93 @@ def test_a_huge_single_record_is_refused(tmp_path: Path, store: RecordStore) -> 
     with pytest.raises(ImportFailed, match="the record has"):
         import_path(store, tmp_path / "wide.json", "json", _mapping(tmp_path))
     assert store.count() == 0
+
+
+# ------------------------------------------------------------------------------------------------ the command line
+
+
+@pytest.fixture
+def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """``moien heritage`` with its own ``MOIEN_HOME``, so what it stores (or does not) can be read back."""
+    from moien.assistants.core.config import get_settings
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("MOIEN_HOME", str(home))
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    from moien.assistants.heritage.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def _one_line(output: str) -> str:
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1, output
+    return lines[0]
+
+
+def _lang_of(message: str, *names: str) -> str:
+    """The language of a message's words (file names, addresses and numbers left out), by moien's identifier."""
+    from moien.assistants.core.langid import default_identifier
+
+    for name in names:
+        message = message.replace(name, " ")
+    words = " ".join(re.findall(r"[^\W\d_]{2,}", message))
+    return default_identifier().identify(words).lang
+
+
+@pytest.mark.parametrize("lang", ["lb", "fr", "de", "en"])
+def test_a_limit_error_is_said_in_the_curators_language(tmp_path: Path, cli_home: Path, lang: str) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('[{"id": "1", "title": ' + "[" * 100 + "]" * 100 + "}]", encoding="utf-8")
+    code, output = _cli("import", str(path), "--format", "json", "--mapping", str(_mapping(tmp_path)), "--lang", lang)
+    assert code == 1
+    line = _one_line(output)
+    assert "deep.json" in line and "64" in line  # which file, and the limit it broke
+    assert _lang_of(line, "deep.json") == lang, line
+    with closing(RecordStore.open(cli_home)) as store:
+        assert store.count() == 0
+
+
+def test_numbers_in_a_reason_are_grouped_as_each_language_writes_them() -> None:
+    reason = Reason("too_many_rows", file="objets.csv", limit=500_000)
+    assert "500,000 rows" in str(reason) and "500,000" in reason_text(reason, "en")
+    for lang in ("lb", "fr", "de"):  # "500,000" reads as five hundred there
+        assert "500\u00a0000" in reason_text(reason, lang)
+
+
+def test_max_requests_stops_an_endless_provider_and_keeps_the_checkpoint(hostile: Hostile, cli_home: Path) -> None:
+    hostile.fresh_tokens = True  # a new resumption token on every page: the list never ends
+    code, output = _cli("import", hostile.url, "--max-requests", "5", "--retries", "0", "--lang", "de")
+    assert code == 1
+    line = _one_line(output)
+    assert "max_requests" in line and "--max-requests" in line
+    assert _lang_of(line, hostile.url, "max_requests", "--max-requests") == "de", line
+    assert hostile.requests == 5  # Identify and four pages; the sixth request was never sent
+    key = harvest_key(hostile.url, "oai_dc", None)
+    with closing(RecordStore.open(cli_home)) as store:
+        # every page read was stored with its checkpoint, nothing of a page that was not
+        assert store.count() == 4
+        state = store.harvest_state(key)
+        assert state is not None and state["status"] == "failed" and state["pages"] == 4 and state["token"] == "t5"
+    code, output = _cli("import", hostile.url, "--max-requests", "3", "--retries", "0", "--lang", "en")
+    assert code == 1 and "stopped after 3 requests" in _one_line(output)
+    with closing(RecordStore.open(cli_home)) as store:  # resumed at the saved token: two more pages, none twice
+        assert store.count() == 6
+        state = store.harvest_state(key)
+        assert state is not None and state["token"] == "t8"
+
+
+def test_import_help_says_what_max_requests_protects(cli_home: Path) -> None:
+    _, output = _cli("import", "--help")
+    text = re.sub(r"[\s│╭╮╰╯─]+", " ", output)
+    assert "--max-requests" in text and f"{MAX_REQUESTS:,}" in text
+    assert "loops its resumption token" in text
 
 
 # ------------------------------------------------------------------------------------------------ CASE

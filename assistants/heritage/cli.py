@@ -132,6 +132,16 @@ def import_(
         bool, typer.Option(help="OAI-PMH: ignore the saved checkpoint and harvest from the start.")
     ] = False,
     retries: Annotated[int, typer.Option(help="OAI-PMH: retries per request on network errors and HTTP 429/5xx.")] = 5,
+    max_requests: Annotated[
+        int | None,
+        typer.Option(
+            "--max-requests",
+            min=1,
+            help="OAI-PMH: stop after this many requests (retries included; default 200,000), so a provider that "
+            "loops its resumption token or pages without end is not hammered. The pages read so far stay stored; "
+            "run again to resume.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the import report as one JSON object.")] = False,
     lang: LangOpt = None,
 ) -> None:
@@ -151,11 +161,12 @@ def import_(
         with _Bars(not as_json) as bars:
             if is_url or fmt == "oai-pmh":
                 if not is_url:
-                    _fail("--format oai-pmh needs an http(s) URL")
-                from moien.connectors.oaipmh import OAIClient
+                    _fail(msg("oai_needs_url", lang))
+                from moien.connectors.oaipmh import MAX_REQUESTS, OAIClient
                 from moien.heritage.harvest import harvest
 
-                with OAIClient(source, retries=retries) as client:
+                limit = MAX_REQUESTS if max_requests is None else max_requests
+                with OAIClient(source, retries=retries, max_requests=limit) as client:
                     report = harvest(
                         store,
                         source,
@@ -171,7 +182,16 @@ def import_(
                     store, Path(source), fmt, mapping, progress=lambda d, t: bars.update("import", d, t)
                 )
     except ImportFailed as exc:
-        _fail(str(exc))
+        # one line in the curator's language (soft_wrap: the terminal's width must not break it); ``--json`` and
+        # logs keep the English ``str(exc)``
+        from rich.markup import escape
+
+        err.print(
+            f"[bold red]{msg('import_failed', lang)}[/] {escape(reason_text(exc.reason, lang))}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from None
     if as_json:
         print(report.to_json())
     else:

@@ -40,7 +40,16 @@ Progress = Callable[[int, int | None], None]
 
 
 class ImportFailed(RuntimeError):
-    """Nothing could be imported (unknown format, unreadable mapping, unreachable endpoint)."""
+    """Nothing could be imported (a limit, a decoding error, unknown format, unreadable mapping, unreachable endpoint).
+
+    ``str(exc)`` is the English text (logs, callers that only print it); ``exc.reason`` is the same text as a
+    :class:`moien.heritage.model.Reason` with its code and values, which ``moien.heritage.i18n.reason_text``
+    says in lb/fr/de/en. A plain string is accepted too (it is then shown as it is, in every language).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,7 @@ def detect_format(path: Path) -> str:
     try:
         head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
     except OSError as exc:
-        raise ImportFailed(f"cannot read {path}: {exc}") from exc
+        raise ImportFailed(Reason("cannot_read_path", path=str(path), detail=str(exc))) from exc
     if "http://www.openarchives.org/OAI/2.0/" in head and (
         "<ListRecords" in head or "<GetRecord" in head or ":ListRecords" in head or ":GetRecord" in head
     ):
@@ -121,7 +130,7 @@ def detect_format(path: Path) -> str:
         return "edm"
     if "http://purl.org/dc/elements/1.1/" in head or "http://purl.org/dc/terms/" in head:
         return "dc"
-    raise ImportFailed(f"cannot tell the format of {path.name}; pass --format ({', '.join(FORMATS[1:])})")
+    raise ImportFailed(Reason("format_unknown_file", file=path.name, formats=", ".join(FORMATS[1:])))
 
 
 def parse_file(
@@ -143,18 +152,18 @@ def parse_file(
         return mets.parse_mets_file(path)
     if fmt in ("csv", "json"):
         if mapping is None:
-            raise ImportFailed(f"{fmt.upper()} needs a field mapping: pass --mapping FILE (see docs/heritage.md)")
+            raise ImportFailed(Reason("mapping_needed", fmt=fmt.upper()))
         if fmt == "csv":
             return tabular.parse_csv_file(path, mapping, limits)
         return tabular.parse_json_file(path, mapping, limits)
-    raise ImportFailed(f"unknown format '{fmt}'; known: {', '.join(FORMATS)}")
+    raise ImportFailed(Reason("format_unknown", fmt=fmt, formats=", ".join(FORMATS)))
 
 
 def _files(path: Path, fmt: str) -> list[Path]:
     if path.is_file():
         return [path]
     if not path.is_dir():
-        raise ImportFailed(f"{path} does not exist")
+        raise ImportFailed(Reason("path_missing", path=str(path)))
     suffixes = {"csv": {".csv", ".tsv"}, "json": {".json", ".jsonl", ".ndjson"}, "edm": {".rdf", ".xml"}}.get(
         fmt, {".xml", ".rdf"}
     )
@@ -188,8 +197,7 @@ def write_records(
             report.errors.append((item.record_id, item.reason))
             if len(report.errors) > limits.errors:
                 raise ImportFailed(
-                    f"more than {limits.errors:,} records could not be read (the last: {item.record_id}: "
-                    f"{item.reason}); nothing was imported — check the mapping and the file, then import again"
+                    Reason("too_many_errors", limit=limits.errors, record=item.record_id, reason=item.reason)
                 )
         else:
             batch.append(item)
@@ -224,12 +232,12 @@ def import_path(
         try:
             mapping = Mapping.load(mapping_path)
         except MappingError as exc:
-            raise ImportFailed(str(exc)) from exc
+            raise ImportFailed(exc.reason) from exc
         if fmt == "auto" and mapping.format:
             fmt = mapping.format
     files = _files(path, fmt)
     if not files:
-        raise ImportFailed(f"no files to import in {path}")
+        raise ImportFailed(Reason("no_files", path=str(path)))
     report = ImportReport(format=fmt, origin=str(path.resolve()))
     total = None
     if len(files) == 1 and files[0].suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson"):

@@ -91,7 +91,7 @@ def _values(g: Graph, subject: Node, props: dict[URIRef, str], link_fields: froz
     return out
 
 
-def _refuse_entities(path: Path) -> str | None:
+def _refuse_entities(path: Path) -> Reason | None:
     """Why ``path`` must not reach rdflib, or None when it is safe.
 
     rdflib reads RDF/XML with the standard library's SAX parser, which expands entities declared in the
@@ -102,19 +102,15 @@ def _refuse_entities(path: Path) -> str | None:
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, remove_comments=True
     )
-    refused = (
-        "the file declares XML entities (<!ENTITY> in its DOCTYPE), which are refused because their "
-        "expansion can exhaust memory; remove the DOCTYPE (write the text in place) and import again"
-    )
     try:
         tree = etree.parse(str(path), parser)
     except etree.XMLSyntaxError as exc:
         if "entit" in str(exc.msg).lower():
-            return f"{refused} ({exc.msg})"
-        return f"not well-formed XML at line {exc.lineno}: {exc.msg}"
+            return Reason("xml_entities", detail=f" ({exc.msg})")
+        return Reason("xml_at_line", line=exc.lineno, detail=exc.msg)
     dtd = tree.docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
-        return refused
+        return Reason("xml_entities", detail="")
     return None
 
 

@@ -40,11 +40,16 @@ import yaml
 from moien.heritage.importers import LIMITS, ImportFailed, Limits
 from moien.heritage.model import FIELDS, Literal, Provenance, Reason, Record, RecordError
 
-_AGAIN = "nothing was imported; fix the file and import again"
-
 
 class MappingError(ValueError):
-    """The mapping file itself is wrong: nothing is imported, and the message says what to fix."""
+    """The mapping file itself is wrong: nothing is imported, and the message says what to fix.
+
+    ``str(exc)`` is English; ``exc.reason`` the same as a ``Reason`` (``moien.heritage.i18n.reason_text``).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass
@@ -74,21 +79,21 @@ class Mapping:
         try:
             raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise MappingError(f"cannot read the mapping {path}: {exc}") from exc
+            raise MappingError(Reason("mapping_unreadable", path=str(path), detail=str(exc))) from exc
         return cls.from_dict(raw, str(path))
 
     @classmethod
     def from_dict(cls, raw: Any, where: str = "mapping") -> Mapping:
         if not isinstance(raw, dict):
-            raise MappingError(f"{where}: the mapping must be a YAML/JSON object with 'id' and 'fields'")
+            raise MappingError(Reason("mapping_not_object", where=where))
         if not raw.get("id"):
-            raise MappingError(f"{where}: 'id' (the column or path of the record identifier) is required")
+            raise MappingError(Reason("mapping_no_id", where=where))
         if not isinstance(raw.get("fields"), dict) or not raw["fields"]:
-            raise MappingError(f"{where}: 'fields' must map record fields to columns or paths")
+            raise MappingError(Reason("mapping_no_fields", where=where))
         fields: dict[str, list[FieldSpec]] = {}
         for name, spec in raw["fields"].items():
             if name not in FIELDS:
-                raise MappingError(f"{where}: unknown field '{name}'. Known fields: {', '.join(FIELDS)}")
+                raise MappingError(Reason("mapping_unknown_field", where=where, field=name, known=", ".join(FIELDS)))
             specs = spec if isinstance(spec, list) else [spec]
             out = []
             for s in specs:
@@ -97,7 +102,9 @@ class Mapping:
                 elif isinstance(s, dict) and isinstance(s.get("from"), str):
                     unknown = set(s) - {"from", "lang", "lang_from", "split", "map", "uri_from"}
                     if unknown:
-                        raise MappingError(f"{where}: field '{name}' has unknown keys {sorted(unknown)}")
+                        raise MappingError(
+                            Reason("mapping_unknown_keys", where=where, field=name, keys=str(sorted(unknown)))
+                        )
                     out.append(
                         FieldSpec(
                             source=s["from"],
@@ -109,12 +116,12 @@ class Mapping:
                         )
                     )
                 else:
-                    raise MappingError(f"{where}: field '{name}' needs a column/path or {{from: …}}")
+                    raise MappingError(Reason("mapping_bad_spec", where=where, field=name))
             fields[name] = out
         constants: dict[str, list[Literal]] = {}
         for name, value in (raw.get("constants") or {}).items():
             if name not in FIELDS:
-                raise MappingError(f"{where}: unknown constant field '{name}'")
+                raise MappingError(Reason("mapping_unknown_constant", where=where, field=name))
             values = value if isinstance(value, list) else [value]
             constants[name] = [
                 Literal(value=str(v["value"]), lang=v.get("lang"), uri=v.get("uri"))
@@ -124,10 +131,10 @@ class Mapping:
             ]
         required = raw.get("required", ["title"])
         if any(r not in FIELDS for r in required):
-            raise MappingError(f"{where}: 'required' lists unknown fields")
+            raise MappingError(Reason("mapping_bad_required", where=where))
         fmt = raw.get("format")
         if fmt not in (None, "csv", "json"):
-            raise MappingError(f"{where}: 'format' must be csv or json")
+            raise MappingError(Reason("mapping_bad_format", where=where))
         return cls(
             id=str(raw["id"]),
             fields=fields,
@@ -175,12 +182,14 @@ def _literals(value: Any, lang: str | None) -> Iterator[tuple[str, str | None]]:
         yield str(value), lang
 
 
-def _too_long(where: str, what: str, size: int, limit: int) -> ImportFailed:
-    return ImportFailed(f"{where}: {what} has {size:,} characters, over the limit of {limit:,}; shorten it, {_AGAIN}")
+def record_from_row(
+    row: Any, mapping: Mapping, origin: str, fmt: str, where: str, limits: Limits = LIMITS, *, file: str = ""
+) -> Record:
+    """One record from a CSV row or JSON object; raises ``ImportFailed`` when a value breaks ``limits``.
 
-
-def record_from_row(row: Any, mapping: Mapping, origin: str, fmt: str, where: str, limits: Limits = LIMITS) -> Record:
-    """One record from a CSV row or JSON object; raises ``ImportFailed`` when a value breaks ``limits``."""
+    ``where`` is the row's place in ``file`` (best a ``Reason("at_line"|"at_item", n=…)``, said in the reader's
+    language); both name the culprit in the error.
+    """
     raw_id = _get(row, mapping.id)
     rid = str(raw_id).strip() if raw_id not in (None, "") else ""
     if not rid:
@@ -206,10 +215,11 @@ def record_from_row(row: Any, mapping: Mapping, origin: str, fmt: str, where: st
     for name, lits in values.items():
         for lit in lits:
             if len(lit.value) > limits.field_chars:
-                raise _too_long(where, f"the value of '{name}'", len(lit.value), limits.field_chars)
+                size, limit = len(lit.value), limits.field_chars
+                raise ImportFailed(Reason("field_too_long", file=file, where=where, field=name, size=size, limit=limit))
             total += len(lit.value)
     if total > limits.record_chars:
-        raise _too_long(where, "the record", total, limits.record_chars)
+        raise ImportFailed(Reason("record_too_long", file=file, where=where, size=total, limit=limits.record_chars))
     missing = [f for f in mapping.required if not values.get(f)]
     if missing:
         raise RecordError(rid, Reason("missing_required", fields=", ".join(missing)))
@@ -261,28 +271,21 @@ def parse_csv_file(path: Path, mapping: Mapping, limits: Limits = LIMITS) -> Ite
                 return
             for n, row in enumerate(reader, 2):
                 if n - 1 > limits.records:
-                    raise ImportFailed(
-                        f"{path.name} has more than {limits.records:,} rows; split it into smaller files, {_AGAIN}"
-                    )
+                    raise ImportFailed(Reason("too_many_rows", file=path.name, limit=limits.records))
                 try:
-                    yield record_from_row(row, mapping, origin, "csv", f"line {n}", limits)
+                    yield record_from_row(row, mapping, origin, "csv", Reason("at_line", n=n), limits, file=path.name)
                 except RecordError as exc:
                     yield RecordError(
                         f"{exc.record_id} (line {n})" if not exc.record_id.startswith("line") else exc.record_id,
                         exc.reason,
                     )
-                except ImportFailed as exc:
-                    raise ImportFailed(f"{path.name}, {exc}") from None
                 except ValueError as exc:
                     yield RecordError(f"line {n}", str(exc))
         except UnicodeDecodeError as exc:
-            raise ImportFailed(
-                f"{path.name}: not UTF-8 text after line {n} ({exc.reason}); save the file as UTF-8, {_AGAIN}"
-            ) from exc
+            raise ImportFailed(Reason("not_utf8_after", file=path.name, line=n, detail=exc.reason)) from exc
         except csv.Error as exc:
             raise ImportFailed(
-                f"{path.name}: line {n + 1} cannot be read as CSV ({exc}); a field may hold at most "
-                f"{csv.field_size_limit():,} characters — check the quotes around it, {_AGAIN}"
+                Reason("csv_unreadable", file=path.name, line=n + 1, detail=str(exc), limit=csv.field_size_limit())
             ) from exc
 
 
@@ -296,11 +299,9 @@ def _json_rows(path: Path, limits: Limits) -> Iterator[Any | RecordError]:
                 return
             n += 1
             if len(line) > limits.record_chars and not line.endswith("\n"):
-                raise _too_long(f"{path.name}, line {n}", "the line", len(line), limits.record_chars)
+                raise ImportFailed(Reason("line_too_long", file=path.name, line=n, limit=limits.record_chars))
             if n > limits.records:
-                raise ImportFailed(
-                    f"{path.name} has more than {limits.records:,} lines; split it into smaller files, {_AGAIN}"
-                )
+                raise ImportFailed(Reason("too_many_lines", file=path.name, limit=limits.records))
             if not line.strip():
                 continue
             try:
@@ -308,13 +309,13 @@ def _json_rows(path: Path, limits: Limits) -> Iterator[Any | RecordError]:
             except json.JSONDecodeError as exc:
                 yield RecordError(f"line {n}", Reason("json_line_invalid", detail=exc.msg))
             except RecursionError as exc:
-                raise ImportFailed(f"{path.name}, line {n}: JSON nested too deeply, {_AGAIN}") from exc
+                raise ImportFailed(Reason("json_too_deep_line", file=path.name, line=n)) from exc
 
 
 def parse_json_file(path: Path, mapping: Mapping, limits: Limits = LIMITS) -> Iterator[Record | RecordError]:
     """Records of a JSON or JSON Lines file; a file or value over ``limits`` stops it with ``ImportFailed``."""
     origin = path.resolve().as_uri()
-    deep = f"{path.name}: JSON nested more than {limits.depth} levels deep; flatten the records, {_AGAIN}"
+    deep = Reason("json_too_deep", file=path.name, limit=limits.depth)
     try:
         if path.suffix.lower() in (".jsonl", ".ndjson"):
             data: Any = []
@@ -326,10 +327,7 @@ def parse_json_file(path: Path, mapping: Mapping, limits: Limits = LIMITS) -> It
         else:
             size = path.stat().st_size
             if size > limits.json_bytes:
-                raise ImportFailed(
-                    f"{path.name} is {size:,} bytes, over the {limits.json_bytes:,} a JSON document may have; "
-                    f"write it as JSON Lines (.jsonl, one record a line), {_AGAIN}"
-                )
+                raise ImportFailed(Reason("json_too_big", file=path.name, size=size, limit=limits.json_bytes))
             with path.open(encoding="utf-8") as f:
                 data = json.load(f)
     except (OSError, UnicodeDecodeError) as exc:
@@ -347,16 +345,11 @@ def parse_json_file(path: Path, mapping: Mapping, limits: Limits = LIMITS) -> It
         yield RecordError(path.name, Reason("json_no_list", path=mapping.records or "(top level)"))
         return
     if len(rows) > limits.records:
-        raise ImportFailed(
-            f"{path.name} holds {len(rows):,} entries, over the limit of {limits.records:,} per file; "
-            f"split it into smaller files, {_AGAIN}"
-        )
+        raise ImportFailed(Reason("too_many_entries", file=path.name, count=len(rows), limit=limits.records))
     for n, row in enumerate(rows):
         try:
-            yield record_from_row(row, mapping, origin, "json", f"item {n}", limits)
+            yield record_from_row(row, mapping, origin, "json", Reason("at_item", n=n), limits, file=path.name)
         except RecordError as exc:
             yield exc
-        except ImportFailed as exc:
-            raise ImportFailed(f"{path.name}, {exc}") from None
         except ValueError as exc:
             yield RecordError(f"item {n}", str(exc))
