@@ -32,6 +32,13 @@ _CODE = re.compile(r"\b[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+\b")
 MIN_SIMILARITY = 0.82
 #: How much a full-text match adds to the similarity (the best full-text match gets all of it).
 TEXT_BONUS = 0.04
+#: Subtracted from the rank of an item that has children of the types searched (a domain, a cluster, a strand):
+#: when a leaf standard and the heading above it both match, the teacher gets the leaf first — it is what a lesson
+#: can teach and assess. Large enough to order a leaf before its parent when both match about equally (ranks of
+#: matching items differ by a few hundredths), small enough that a heading which alone matches well still comes
+#: back. Children of types the search leaves out do not count (a competency whose mastery levels are filtered out
+#: is a leaf of that search).
+DETAIL_PENALTY = 0.1
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,7 @@ def _item_map(v: str) -> str:
 # Filters shared by every query that lists items ($types, $subjects, $levels, $frameworks, $langs: lists).
 _FILTER = (
     "i.retired IS NULL "
-    "AND (size($types) = 0 OR i.type IN $types) "
+    "AND (size($types) = 0 OR i.type IN $types) AND NOT i.type IN $exclude_types "
     "AND (size($subjects) = 0 OR any(s IN coalesce(i.subjects, [i.subject]) WHERE s IN $subjects)) "
     "AND (size($levels) = 0 OR any(l IN coalesce(i.levels, []) WHERE l IN $levels)) "
     "AND (size($frameworks) = 0 OR i.framework IN $frameworks) "
@@ -129,6 +136,7 @@ def _hit(r: dict[str, Any], **extra: Any) -> ItemHit:
 
 def _filters(
     types: Iterable[str] = (),
+    exclude_types: Iterable[str] = (),
     subjects: Iterable[str] = (),
     levels: Iterable[str] = (),
     frameworks: Iterable[str] = (),
@@ -136,6 +144,7 @@ def _filters(
 ) -> dict[str, list[Any]]:
     return {
         "types": list(types),
+        "exclude_types": list(exclude_types),
         "subjects": list(subjects),
         "levels": list(levels),
         "frameworks": list(frameworks),
@@ -159,6 +168,7 @@ def search_items(
     min_score: float = 0.0,
     stopwords: AbstractSet[str] = frozenset(),
     types: tuple[str, ...] = (),
+    exclude_types: tuple[str, ...] = (),
     mode: str = "hybrid",
     subjects: tuple[str, ...] = (),
     levels: tuple[str, ...] = (),
@@ -174,10 +184,14 @@ def search_items(
     relative to the best one; an item code typed as is comes first. An item qualifies by a full-text score
     ≥ ``min_score`` or a similarity ≥ ``min_similarity`` (default :data:`MIN_SIMILARITY`). Without the
     embedding model, hybrid search is full-text search. One round trip to Neo4j.
+
+    ``types`` (empty: every type) and ``exclude_types`` choose the item types, whatever a framework calls them
+    (Competency, Standard, Cluster, Learning Outcome…); an item ranks :data:`DETAIL_PENALTY` lower when one of its
+    children could be returned too, so the most detailed items come first.
     """
     if mode not in ("hybrid", "text", "vector"):
         raise ValueError("mode is hybrid, text or vector")
-    params: dict[str, Any] = _filters(types, subjects, levels, frameworks, langs)
+    params: dict[str, Any] = _filters(types, exclude_types, subjects, levels, frameworks, langs)
     filtered = any(params.values())
     pool = max(limit * 4, 20)
     threshold = MIN_SIMILARITY if min_similarity is None else min_similarity
@@ -228,7 +242,10 @@ def search_items(
         "WITH f.i AS i, f.ts AS ts, f.vs AS vs, f.exact AS exact, coalesce(best, 1.0) AS best "
         "WHERE exact OR ts IS NOT NULL OR vs >= $threshold "
         "WITH i, ts, vs, exact, CASE WHEN exact THEN 10.0 WHEN $vec IS NULL THEN coalesce(ts, 0.0) "
-        "ELSE coalesce(vs, $threshold - $bonus) + $bonus * coalesce(ts, 0.0) / best END AS rank "
+        "ELSE coalesce(vs, $threshold - $bonus) + $bonus * coalesce(ts, 0.0) / best END "
+        "- CASE WHEN NOT exact AND EXISTS { MATCH (c:Item)-[:IS_CHILD_OF]->(i) WHERE c.retired IS NULL "
+        "AND (size($types) = 0 OR c.type IN $types) AND NOT c.type IN $exclude_types } "
+        "THEN $detail ELSE 0.0 END AS rank "
         "ORDER BY rank DESC, i.id LIMIT $limit "
         f"RETURN {_ITEM_FIELDS}, rank, ts, vs, exact",
         tindex=ITEM_TEXT_INDEX,
@@ -244,6 +261,7 @@ def search_items(
         codes=codes,
         threshold=threshold,
         bonus=TEXT_BONUS,
+        detail=DETAIL_PENALTY,
         limit=limit,
         **params,
     )
@@ -409,16 +427,28 @@ class Coverage:
         }
 
 
-def coverage(graph: Graph, *, framework: str | None = None, types: tuple[str, ...] = ("Competency",)) -> Coverage:
-    """How many (active) items each level × subject has — the gaps show at a glance."""
+def coverage(
+    graph: Graph,
+    *,
+    framework: str | None = None,
+    types: tuple[str, ...] = (),
+    exclude_types: tuple[str, ...] = (),
+) -> Coverage:
+    """How many (active) items each level × subject has — the gaps show at a glance.
+
+    Every item type counts by default (each framework names its own: Competency, Standard, Learning Outcome…);
+    ``types``/``exclude_types`` narrow it, as the education assistant's settings do.
+    """
     rows = graph.read(
         "MATCH (i:Item)-[:FOR_LEVEL]->(l:Level), (i)-[:IN_SUBJECT]->(s:Subject) "
         "WHERE i.retired IS NULL AND ($fw IS NULL OR i.framework = $fw) AND (size($types) = 0 OR i.type IN $types) "
+        "AND NOT i.type IN $exclude_types "
         "RETURN l.code AS level, coalesce(l.order, 99) AS ord, s.code AS subject, count(DISTINCT i) AS n, "
         "{fr: l.name_fr, de: l.name_de, en: l.name_en, lb: l.name_lb} AS lnames, "
         "{fr: s.name_fr, de: s.name_de, en: s.name_en, lb: s.name_lb} AS snames",
         fw=framework,
         types=list(types),
+        exclude_types=list(exclude_types),
     )
     levels = [lv for lv, _ in sorted({(r["level"], r["ord"]) for r in rows}, key=lambda x: (x[1], x[0]))]
     subjects = sorted({r["subject"] for r in rows})
@@ -429,6 +459,31 @@ def coverage(graph: Graph, *, framework: str | None = None, types: tuple[str, ..
         {r["subject"]: {k: v for k, v in r["snames"].items() if v} for r in rows},
         {r["level"]: {k: v for k, v in r["lnames"].items() if v} for r in rows},
     )
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    """How many active items of one type a framework has, and how many of them are leaves (no children)."""
+
+    framework: str
+    framework_title: str
+    type: str
+    items: int
+    leaves: int
+
+
+def item_types(graph: Graph, framework: str | None = None) -> list[TypeCount]:
+    """The item types found per framework (``moien curriculum types``): what a configuration may include or
+    exclude, with the leaves counted because the most detailed items are what answers cite first."""
+    rows = graph.read(
+        "MATCH (i:Item) WHERE i.retired IS NULL AND ($fw IS NULL OR i.framework = $fw) "
+        "OPTIONAL MATCH (f:Framework {id: i.framework}) "
+        "WITH i.framework AS fw, coalesce(f.title, i.framework) AS title, coalesce(i.type, '') AS type, "
+        "count(i) AS items, sum(CASE WHEN EXISTS { (:Item)-[:IS_CHILD_OF]->(i) } THEN 0 ELSE 1 END) AS leaves "
+        "RETURN fw, title, type, items, leaves ORDER BY fw, items DESC, type",
+        fw=framework,
+    )
+    return [TypeCount(r["fw"], str(r["title"]), r["type"], r["items"], r["leaves"]) for r in rows]
 
 
 # ------------------------------------------------------------------------------------------------ topics

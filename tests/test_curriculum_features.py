@@ -18,6 +18,8 @@ scenarios("curriculum.en.feature", "curriculum.fr.feature", "curriculum.de.featu
 
 DATA = Path(__file__).parent / "data" / "curriculum"
 BIO = "0b6f2a52-6c1e-4f5e-9a57-3f1d2b7c9e01"
+#: tests/data/curriculum/math_standards.case.json: items typed Domain → Cluster → Standard, in English only.
+MATH = "5b46a7b8-a644-50c7-8840-7ccef8abcbd8"
 
 
 @pytest.fixture
@@ -25,6 +27,7 @@ def ctx(graph):
     state = {"graph": graph}
     yield state
     purge_framework(graph, BIO)
+    purge_framework(graph, MATH)
 
 
 @given(
@@ -161,3 +164,48 @@ def not_official(ctx):
     links = ctx["links"]
     assert all(link.kind == "official" for link in links.official)
     assert not {(x.other.code, x.type) for x in links.official} & {(x.other.code, x.type) for x in links.suggested}
+
+
+# --- a curriculum whose item types are not moien's (issue 13) -----------------------------------------------------
+@given(
+    parsers.re(
+        r"(the standards test curriculum, typed Standard, Cluster and Domain, is imported|"
+        r"le référentiel de test en standards, typé Standard, Cluster et Domain, importé|"
+        r"der Standards-Testlehrplan mit den Typen Standard, Cluster und Domain ist importiert|"
+        r"de Standards-Testprogramm mat den Typen Standard, Cluster an Domain ass importéiert)"
+    )
+)
+def standards_imported(ctx):
+    purge_framework(ctx["graph"], MATH)
+    import_file(ctx["graph"], DATA / "math_standards.case.json", "case", progress=False)
+
+
+@when(
+    parsers.re(
+        r"(?:the teacher asks the education assistant|l\'enseignante demande à l\'assistant éducation|"
+        r"die Lehrerin den Bildungsassistenten fragt|d\'Enseignante den Educatiounsassistent freet) "
+        r'"(?P<question>[^"]+)"$'
+    )
+)
+def ask_education(ctx, core, question):
+    # The reply's sources are known before the model writes: the turn is not streamed (no model time), the
+    # sources are what the teacher sees cited.
+    ctx["reply"] = core.turn(question, assistant="education").reply
+
+
+@then(
+    parsers.re(
+        r"(the sources are standards of that curriculum, the most detailed first|"
+        r"les sources sont des standards de ce référentiel, les plus détaillés d\'abord|"
+        r"sind die Quellen Standards dieses Lehrplans, die detailliertesten zuerst|"
+        r"sinn d\'Quelle Standarde vun deem Programm, déi detailléiertst als éischt)"
+    )
+)
+def standards_cited(ctx):
+    from moien.curriculum_graph.queries import get_item
+
+    reply = ctx["reply"]
+    assert reply.kind == "answer" and reply.sources, reply.text
+    first = get_item(ctx["graph"], reply.sources[0].id, framework=MATH)
+    assert first is not None and first.type == "Standard", [s.id for s in reply.sources]
+    assert first.code.startswith("2.NBT.A"), [s.id for s in reply.sources]  # the place-value standards

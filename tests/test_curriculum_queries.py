@@ -166,9 +166,11 @@ def test_browse_progression_coverage_and_topics(graph):
     assert [x.code for x in p.before][-1] in ("MA-C2-02", "MA-C2-05") and next(x.code for x in p.after) == "MA-C4-02"
     long = progression(graph, "MA-C2-01")
     assert [x.code for x in long.after][:4] == ["MA-C3-01", "MA-C4-01", "MA-S7-01", "MA-S6-01"]
-    cov = coverage(graph, framework=DEMO_FRAMEWORK_ID)
+    cov = coverage(graph, framework=DEMO_FRAMEWORK_ID, types=("Competency",))
     assert cov.levels[:3] == ["C2", "C3", "C4"] and {"MA", "SC", "CI"} <= set(cov.subjects)
     assert cov.count("C3", "MA") == 9 and not cov.gaps()
+    every_type = coverage(graph, framework=DEMO_FRAMEWORK_ID)  # mastery levels under the competencies count too
+    assert every_type.count("C3", "MA") > 9
     topics = {t.code: t for t in transversal_topics(graph, framework=DEMO_FRAMEWORK_ID)}
     for code in ("digital-literacy", "sustainability", "citizenship"):
         assert len(topics[code].by_subject) >= 3 and topics[code].name("lb")

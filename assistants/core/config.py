@@ -102,6 +102,17 @@ class GeneralSettings(BaseModel):
     groups: list[str] = Field(default_factory=list)
 
 
+class EducationSettings(BaseModel):
+    """Which curriculum items the ``education`` assistant grounds its answers and lesson plans in."""
+
+    #: Item types to use, as the frameworks name them (``moien curriculum types`` lists them). Empty (default): every
+    #: type — standards, competencies, learning outcomes, clusters, domains… — with the most detailed items (those
+    #: without children) ranked first, so a curriculum moien has never seen works without configuration.
+    types: list[str] = Field(default_factory=list)
+    #: Item types never used (e.g. a framework's "Grade" or "Strand" headings).
+    exclude_types: list[str] = Field(default_factory=list)
+
+
 class SessionSettings(BaseModel):
     """Conversation memory: in this process by default, or in Redis so that several processes share it."""
 
@@ -255,6 +266,7 @@ class Settings(BaseSettings):
     model: ModelSettings = Field(default_factory=ModelSettings)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
     general: GeneralSettings = Field(default_factory=GeneralSettings)
+    education: EducationSettings = Field(default_factory=EducationSettings)
     heritage: HeritageSettings = Field(default_factory=HeritageSettings)
     opensearch: OpenSearchSettings = Field(default_factory=OpenSearchSettings)
     sessions: SessionSettings = Field(default_factory=SessionSettings)

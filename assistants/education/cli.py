@@ -190,6 +190,22 @@ MSG: dict[str, dict[str, str]] = {
         "de": "sagen Sie, was mit der Verknüpfung geschehen soll: --accept, --reject oder --undo (eines davon)",
         "en": "say what to do with the link: --accept, --reject or --undo (one of them)",
     },
+    "type": {"lb": "Typ", "fr": "type", "de": "Typ", "en": "type"},
+    "framework": {"lb": "Programm", "fr": "référentiel", "de": "Rahmenplan", "en": "framework"},
+    "item_count": {"lb": "Elementer", "fr": "éléments", "de": "Elemente", "en": "items"},
+    "leaves": {
+        "lb": "dovun ouni Ënnerelementer",
+        "fr": "dont sans sous-éléments",
+        "de": "davon ohne Unterelemente",
+        "en": "of which leaves",
+    },
+    "used": {"lb": "benotzt", "fr": "utilisé", "de": "verwendet", "en": "used"},
+    "no_types": {
+        "lb": "keng Elementer am Graph; importéiert e Programm mat `moien curriculum import`",
+        "fr": "aucun élément dans le graphe ; importez un référentiel avec `moien curriculum import`",
+        "de": "keine Elemente im Graphen; importieren Sie einen Rahmenplan mit `moien curriculum import`",
+        "en": "no items in the graph; import a framework with `moien curriculum import`",
+    },
     "review_status": {
         "lb": "--status ass suggested, accepted oder rejected",
         "fr": "--status vaut suggested, accepted ou rejected",
@@ -415,6 +431,44 @@ def search_cmd(
         table.add_column(col)
     for h in hits:
         table.add_row(h.code, h.level or "", h.subject or "", h.statement(lang), "+".join(h.matched_by))
+    out.print(table)
+
+
+# ------------------------------------------------------------------------------------------------ types
+@curriculum_app.command("types")
+def types_cmd(
+    framework: Annotated[str | None, typer.Argument(help="A framework id; default: every framework.")] = None,
+    lang: Annotated[str | None, _lang_option()] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """The item types each framework uses, how many items each has, and whether the education assistant uses them.
+
+    Frameworks name their types their own way (Competency, Standard, Cluster, Learning Outcome…). The assistant
+    uses every type by default, the most detailed items first; set `education.types` or `education.exclude_types`
+    in moien.toml (or MOIEN_EDUCATION__EXCLUDE_TYPES='["Grade"]') to narrow it.
+    """
+    from moien.assistants.core.config import get_settings
+    from moien.curriculum_graph.queries import item_types
+
+    lang = _check_lang(lang)
+    edu = get_settings().education
+    graph = _graph()
+    counts = _run(lambda: item_types(graph, framework))
+
+    def used(item_type: str) -> bool:
+        return (not edu.types or item_type in edu.types) and item_type not in edu.exclude_types
+
+    if as_json:
+        _emit({"types": [{**c.__dict__, "used": used(c.type)} for c in counts]})
+        return
+    if not counts:
+        err.print(m("no_types", lang))
+        raise typer.Exit(0)
+    table = Table(show_header=True, header_style="bold")
+    for col in (m("framework", lang), m("type", lang), m("item_count", lang), m("leaves", lang), m("used", lang)):
+        table.add_column(col)
+    for c in counts:
+        table.add_row(c.framework_title, c.type or "—", str(c.items), str(c.leaves), "✓" if used(c.type) else "—")
     out.print(table)
 
 

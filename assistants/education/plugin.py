@@ -157,7 +157,10 @@ class EducationAssistant(Assistant):
                 limit=self.limit,
                 min_score=self.min_score,
                 stopwords=STOPWORDS,
-                types=("Competency",),
+                # Every framework names its own types (Competency, Standard, Learning Outcome…): all of them by
+                # default, the most detailed first (see search_items), narrowed by the education settings.
+                types=tuple(self.settings.education.types),
+                exclude_types=tuple(self.settings.education.exclude_types),
             )
         except GraphUnavailable as exc:
             raise AssistantUnavailable("neo4j", str(exc)) from exc

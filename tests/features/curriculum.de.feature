@@ -23,3 +23,8 @@ Funktionalität: Der Lehrplangraph auf Deutsch
     Wenn die Lehrerin die Verknüpfungen von "MA-C3-04" öffnet
     Dann ist jede vorgeschlagene Verknüpfung als Vorschlag gekennzeichnet, mit Punktzahl, Methode und Herkunft
     Und keine vorgeschlagene Verknüpfung steht unter den offiziellen Verknüpfungen
+
+  Szenario: Eine Lehrerin fragt zu einem Lehrplan, dessen Elementtypen nicht die von moien sind
+    Angenommen der Standards-Testlehrplan mit den Typen Standard, Cluster und Domain ist importiert
+    Wenn die Lehrerin den Bildungsassistenten fragt "Which standards are about place value?"
+    Dann sind die Quellen Standards dieses Lehrplans, die detailliertesten zuerst

@@ -22,3 +22,8 @@ Feature: The curriculum graph in English
     When the teacher opens the links of "MA-C3-04"
     Then every suggested link is labelled as suggested, with a score, a method and a provenance
     And no suggested link appears among the official links
+
+  Scenario: A teacher asks about a curriculum whose item types are not moien's
+    Given the standards test curriculum, typed Standard, Cluster and Domain, is imported
+    When the teacher asks the education assistant "Which standards are about place value?"
+    Then the sources are standards of that curriculum, the most detailed first

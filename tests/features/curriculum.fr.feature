@@ -23,3 +23,8 @@ Fonctionnalité: Le graphe des programmes en français
     Quand l'enseignante ouvre les liens de "MA-C3-04"
     Alors chaque lien suggéré est présenté comme suggéré, avec un score, une méthode et une provenance
     Et aucun lien suggéré ne figure parmi les liens officiels
+
+  Scénario: Une enseignante interroge un référentiel dont les types d'éléments ne sont pas ceux de moien
+    Soit le référentiel de test en standards, typé Standard, Cluster et Domain, importé
+    Quand l'enseignante demande à l'assistant éducation "Which standards are about place value?"
+    Alors les sources sont des standards de ce référentiel, les plus détaillés d'abord

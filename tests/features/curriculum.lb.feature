@@ -23,3 +23,8 @@ Funktionalitéit: De Graph vun de Schoulprogrammer op Lëtzebuergesch
     wann d'Enseignante d'Linke vun "MA-C3-04" opmécht
     dann ass all proposéierte Link als Propos gekennzeechent, mat Score, Method an Hierkonft
     an kee proposéierte Link steet ënnert den offizielle Linken
+
+  Szenario: Eng Enseignante freet no engem Programm, deem seng Elementtypen net déi vu moien sinn
+    ugeholl de Standards-Testprogramm mat den Typen Standard, Cluster an Domain ass importéiert
+    wann d'Enseignante den Educatiounsassistent freet "Which standards are about place value?"
+    dann sinn d'Quelle Standarde vun deem Programm, déi detailléiertst als éischt
