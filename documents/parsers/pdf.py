@@ -1,0 +1,155 @@
+"""PDF with pypdf: the text layer of every page, one :class:`Section` per page, so a citation names its page.
+
+What is kept: each page's text in reading order (pypdf's default "plain" extraction — the layout mode is slower and
+keeps column spacing that chunking does not need, see ``benchmarks/documents_bench.py``), the page number, the
+bookmarks (outline) as the heading of the pages they point into, the title and language the file declares.
+What is lost: fonts, so headings inside the text are not recognised; images and scans (no OCR here); table
+structure (cells become text in reading order).
+"""
+
+from __future__ import annotations
+
+import logging
+from io import BytesIO
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, WrongPasswordError
+
+from moien.documents.model import ParsedDocument, Section
+from moien.documents.parsers._common import HEADING_SEP, Limits, SectionBuilder, clean, fail, one_line
+from moien.documents.parsers.text import _stem
+
+#: pypdf logs every repaired cross-reference table as a warning; the import report speaks for the file instead.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+#: Bookmarks read at most (a real outline has dozens; a hostile one could have millions).
+MAX_OUTLINE = 5_000
+OCR_TODO = "run OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and import the result"
+
+
+def _open(data: bytes, name: str) -> PdfReader:
+    try:
+        reader = PdfReader(BytesIO(data), strict=False)
+    except (PdfReadError, ValueError, KeyError, TypeError, AssertionError) as exc:
+        raise fail(name, f"a damaged PDF ({one_line(exc, 80)})", "export or download the PDF again") from exc
+    if reader.is_encrypted:
+        try:
+            # Many PDFs are "encrypted" only to forbid printing or copying, with an empty open password.
+            opened = reader.decrypt("")
+        except (DependencyError, NotImplementedError) as exc:
+            raise fail(name, f"encrypted in a way moien cannot open ({one_line(exc, 60)})", _UNLOCK) from exc
+        except (WrongPasswordError, FileNotDecryptedError, PdfReadError) as exc:
+            raise fail(name, "the PDF is protected by a password", _UNLOCK) from exc
+        if not opened:
+            raise fail(name, "the PDF is protected by a password", _UNLOCK)
+    return reader
+
+
+_UNLOCK = "open it with its password and save an unprotected copy, then import that"
+
+
+def _outline(reader: PdfReader) -> dict[int, str]:
+    """Page index → the path of the last bookmark that starts on or before it (bookmarks are the PDF's headings)."""
+    starts: dict[int, str] = {}
+    count = 0
+
+    def walk(items: list[Any], path: list[str], depth: int) -> None:
+        nonlocal count
+        last: str | None = None
+        for item in items:
+            if count >= MAX_OUTLINE or depth > 16:
+                return
+            if isinstance(item, list):
+                if last is not None:
+                    walk(item, [*path, last], depth + 1)
+                continue
+            count += 1
+            title = " ".join(str(getattr(item, "title", "") or "").split())
+            last = title
+            try:
+                page = reader.get_destination_page_number(item)
+            except Exception:  # a broken bookmark is skipped, the pages still import
+                continue
+            if title and page is not None and page >= 0:
+                starts.setdefault(page, HEADING_SEP.join([*path, title]))
+
+    try:
+        walk(list(reader.outline), [], 0)
+    except Exception:  # an unreadable outline only costs the headings
+        return {}
+    return starts
+
+
+def parse_pdf(data: bytes, name: str, limits: Limits) -> ParsedDocument:
+    reader = _open(data, name)
+    try:
+        n_pages = len(reader.pages)
+    except (PdfReadError, KeyError, ValueError, TypeError, RecursionError) as exc:
+        raise fail(name, f"a damaged PDF: its pages cannot be found ({one_line(exc, 60)})", "export it again") from exc
+    if n_pages > limits.max_pages:
+        raise fail(name, f"{n_pages:,} pages, over the limit of {limits.max_pages:,}", "split the PDF into parts")
+    if n_pages == 0:
+        raise fail(name, "the PDF has no pages", "export or download the PDF again")
+    headings = _outline(reader)
+    build = SectionBuilder(name, limits)
+    warnings: list[str] = []
+    blank: list[int] = []
+    heading = ""
+    for index in range(n_pages):
+        heading = headings.get(index, heading)
+        try:
+            text = clean(reader.pages[index].extract_text())
+        except Exception as exc:  # one unreadable page must not lose the others
+            warnings.append(f"page {index + 1} cannot be read ({type(exc).__name__}); it is left out")
+            continue
+        if text:
+            build.add(Section(text=text, heading=heading, page=index + 1))
+        else:
+            blank.append(index + 1)
+    sections = build.done()
+    if not sections:
+        raise fail(name, "no text layer on any page (a scan or an image?)", OCR_TODO)
+    if blank:
+        shown = ", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else "")
+        warnings.append(f"{len(blank)} page(s) without a text layer (not searchable, OCR needed): {shown}")
+    return ParsedDocument(
+        title=_title(reader, sections, name),
+        sections=sections,
+        lang=_lang(reader),
+        date=_date(reader),
+        format="pdf",
+        warnings=warnings,
+    )
+
+
+def _title(reader: PdfReader, sections: list[Section], name: str) -> str:
+    try:
+        meta = reader.metadata
+        title = " ".join(str(meta.title or "").split()) if meta else ""
+    except Exception:  # broken metadata only costs the title
+        title = ""
+    # Word and many tools write "Microsoft Word - draft3.docx" or the file name as the title: not a title.
+    if title and not title.lower().startswith("microsoft word") and not title.lower().endswith((".doc", ".docx")):
+        return title
+    first = sections[0].text.split("\n", 1)[0].strip()
+    return first if 0 < len(first) <= 120 else _stem(name)
+
+
+def _lang(reader: PdfReader) -> str | None:
+    """The document catalogue's ``/Lang`` ("fr-LU" → "fr"), which accessible PDFs carry."""
+    try:
+        value = reader.root_object.get("/Lang")
+    except Exception:
+        return None
+    lang = str(value or "").strip().lower()
+    return lang.split("-", 1)[0] or None if lang else None
+
+
+def _date(reader: PdfReader) -> str | None:
+    try:
+        meta = reader.metadata
+        when = meta.creation_date if meta else None
+    except Exception:  # an unparsable date string is no reason to refuse the file
+        return None
+    return when.date().isoformat() if when else None
