@@ -339,6 +339,8 @@ _JB_SPACED = re.compile(r"\b(?:\w[ .*_-]+){2,}\w\b")
 
 
 def _jailbreak_views(text: str) -> list[str]:
+    """The text as the patterns and the learned classifier (``injection``) see it: folded, letter spacing joined,
+    punctuation dropped; a second, de-leeted view when digits or symbols may stand for letters."""
     folded = fold_for_matching(text).translate(_JB_CONFUSABLES)
     joined = _JB_SPACED.sub(lambda m: re.sub(r"[ .*_-]+", "", m.group()), folded)
     plain = " ".join(_JB_PUNCT.sub(" ", joined).split())
@@ -353,12 +355,22 @@ def _jailbreak_views(text: str) -> list[str]:
 _JB_MARKUP = re.compile(r"\[(?:system|systeme|admin)\]|<\|?im_start\|?>|<\|endoftext\|>|^#+ ?system\b", re.MULTILINE)
 
 
-def is_jailbreak(text: str) -> bool:
-    """True for an attempt to override, extract or role-play around the system prompt, in lb/fr/de/en, also when it
-    is disguised with look-alike letters, invisible characters, full-width forms or letter spacing."""
+def jailbreak_rules_match(text: str) -> bool:
+    """The patterns alone: True for an attempt to override, extract or role-play around the system prompt, in
+    lb/fr/de/en, also when it is disguised with look-alike letters, invisible characters, full-width forms or letter
+    spacing. The input guardrail's hard signal (``moien.assistants.core.injection``)."""
     if _JB_MARKUP.search(fold_for_matching(text)):
         return True
     return any(_JAILBREAK.search(view) for view in _jailbreak_views(text))
+
+
+def is_jailbreak(text: str) -> bool:
+    """True when the input guardrail refuses ``text``: the patterns above or the learned classifier (see
+    ``moien.assistants.core.injection.input_verdict``, which also says which signal fired and the score)."""
+    # Imported here: injection builds on this module's folding and patterns.
+    from moien.assistants.core.injection import input_verdict
+
+    return input_verdict(text).is_attack
 
 
 # --- self-harm -----------------------------------------------------------------------------------------------------
