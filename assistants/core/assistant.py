@@ -6,6 +6,7 @@ routing, the model, the trust layer — so every assistant gets the same guarant
 
 from __future__ import annotations
 
+import inspect
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,6 +72,14 @@ class Assistant(ABC):
         """
         own = self.nlu_file()
         return [own] if own is not None else []
+
+    def gold_sets(self) -> list[Path]:
+        """The gold sets ``moien eval`` asks this assistant: ``eval/*.yaml`` beside the module defining the class.
+
+        One file per language by convention (``eval/lb.yaml``…). Override to point elsewhere (a deployment's own
+        questions about its own documents); see ``docs/evaluation.md`` for the format.
+        """
+        return sorted((Path(inspect.getfile(type(self))).parent / "eval").glob("*.yaml"))
 
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles.get("en") or self.name

@@ -287,6 +287,147 @@ def registry_card(
         )
 
 
+# --- eval -----------------------------------------------------------------------------------------
+@app.command("eval")
+def eval_cmd(
+    assistant: Annotated[
+        list[str] | None,
+        typer.Option("--assistant", "-a", help="Evaluate this assistant (repeat for several); default: all installed."),
+    ] = None,
+    lang: Annotated[
+        list[str] | None,
+        typer.Option("--lang", "-l", help="Only questions in this language: lb, fr, de or en (repeatable)."),
+    ] = None,
+    subset: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Ask at most N questions per assistant × language, taking answer, don't-know and refusal questions "
+            "in turn (a quick, stratified sample); default: every question.",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder for summary.json, results.jsonl and report.html; default: $MOIEN_HOME/eval, where "
+            "`moien registry card` reads the measured quality.",
+        ),
+    ] = None,
+    html: Annotated[bool, typer.Option("--html/--no-html", help="Write the HTML report with charts.")] = True,
+    report_lang: Annotated[
+        str, typer.Option("--report-lang", help="Language of the HTML report: lb, fr, de or en.")
+    ] = "en",
+    fail_under: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-under",
+            help="Exit 1 when a share is below VALUE: [SCOPE:]METRIC=VALUE, e.g. recall=0.8, heritage:facts=0.5, "
+            "lb:language_match=0.9, education/fr:recall=1. Metrics: recall, citation_precision, groundedness, "
+            "verified, language_match, refusal_correctness, facts.",
+        ),
+    ] = None,
+    fail_over: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-over",
+            help="Exit 1 when a measure is above VALUE, e.g. latency_p95_s=120 or false_refusals=0.02. Metrics: "
+            "latency_p50_s, latency_p95_s, ttft_p50_s, false_refusals, errors.",
+        ),
+    ] = None,
+    thresholds: Annotated[
+        Path | None,
+        typer.Option(help="A YAML file with fail_under: and fail_over: maps (metric: value), for CI."),
+    ] = None,
+) -> None:
+    """Measure answer quality: ask each assistant's gold questions through the real pipeline and report.
+
+    For every assistant × language: source recall (expected sources among the reply's sources), citation precision
+    (cited \\[n] that are expected sources), groundedness (the answer guardrail's share of supported sentences; n/a
+    without it), language match of the reply text (moien's language identifier; short replies it is unsure of are
+    counted apart), refusal correctness (jailbreaks, off-topic and unknown facts declined), facts present, and
+    latency p50/p95. Writes summary.json, results.jsonl and report.html (self-contained). The gold sets are
+    eval/<lang>.yaml in each assistant's package; see docs/evaluation.md. Every question runs the model: the whole
+    set takes long on a small machine, --subset 1 gives a quick sample.
+    """
+    from rich.progress import MofNCompleteColumn, TimeElapsedColumn
+
+    from moien.assistants.core.evaluation import gold, metrics, runner
+    from moien.assistants.core.evaluation import thresholds as th
+    from moien.assistants.core.plugins import load_assistants
+    from moien.connectors.llm.model_store import ModelError
+    from moien.lang import LANGS
+
+    if report_lang not in LANGS:
+        _fail(f"unknown --report-lang '{report_lang}': use lb, fr, de or en.")
+    try:  # every input is checked before the first question: a typo must not cost an hour of model time
+        limits = [th.parse(s, "under") for s in fail_under or []] + [th.parse(s, "over") for s in fail_over or []]
+        if thresholds is not None:
+            limits += th.load_file(thresholds)
+        settings = get_settings()
+        target = (out_dir or settings.home / "eval").expanduser()
+        items = gold.gold_items(load_assistants(settings), assistant or (), lang or ())
+    except (th.ThresholdError, gold.GoldError) as exc:
+        _fail(str(exc), code=2)
+    if subset is not None:
+        items = gold.stratified(items, subset)
+    if not items:
+        _fail("no gold questions for this choice of --assistant and --lang: check `moien assistants`.", code=2)
+    from moien.assistants.core.engine import Core
+
+    started = runner.now()
+    try:
+        core = Core(settings)
+        progress = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task("moien eval", total=len(items))
+
+            def advance(result: metrics.QuestionResult) -> None:
+                progress.update(task, advance=1, description=f"{result.assistant}/{result.lang} {result.id}")
+
+            results = runner.run(core, items, on_result=advance)
+        core.close()
+    except ModelError as exc:
+        _fail(str(exc))
+    summary = metrics.summarise(results, runner.meta(core, subset=subset, started=started))
+    try:
+        written = runner.write_outputs(target, results, summary, html=html, report_lang=report_lang)
+    except OSError as exc:
+        _fail(f"cannot write to {target}: {exc.strerror or exc}. Choose a writable --out.")
+    o = summary["overall"]
+    out.print(
+        " · ".join(
+            f"{name} {'n/a' if o[key] is None else format(o[key], '.2f')}"
+            for name, key in (
+                ("recall", "recall"),
+                ("citations", "citation_precision"),
+                ("grounded", "groundedness"),
+                ("language", "language_match"),
+                ("refusals", "refusal_correctness"),
+                ("facts", "facts"),
+                ("p50 s", "latency_p50_s"),
+                ("p95 s", "latency_p95_s"),
+            )
+        )
+        + f"  ({o['questions']} questions)",
+        highlight=False,
+    )
+    err.print(f"written: {', '.join(str(p) for p in written)}", highlight=False)
+    failures = th.check(summary, limits)
+    if failures:
+        more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+        err.print(f"eval failed: {failures[0]}{more}", highlight=False)
+        raise typer.Exit(1)
+
+
 # --- setup / serve ---------------------------------------------------------------------------------
 @app.command()
 def setup(

@@ -498,9 +498,20 @@ def to_markdown(card: RegistryCard) -> str:
     q = card.quality
     if q.measured and q.summary is not None:
         out += [f"{q.note}, `{q.source}`, measured {q.measured_at}:", ""]
-        flat = [[key, json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value]
-                for key, value in q.summary.items()]  # fmt: skip
-        out += _table(["measure", "value"], flat)
+        groups, overall = q.summary.get("by_assistant"), q.summary.get("overall")
+        if isinstance(groups, dict) and isinstance(overall, dict):  # `moien eval`'s summary: one row per assistant
+            keys = ("questions", "recall", "citation_precision", "groundedness", "language_match",
+                    "refusal_correctness", "facts", "latency_p50_s", "latency_p95_s")  # fmt: skip
+            rows = [
+                [name, *("n/a" if g.get(k) is None else str(g.get(k)) for k in keys)]
+                for name, g in [*groups.items(), ("overall", overall)]
+                if isinstance(g, dict)
+            ]
+            out += _table(["assistant", *keys], rows)
+        else:  # any other JSON object: shown as it is
+            flat = [[key, json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value]
+                    for key, value in q.summary.items()]  # fmt: skip
+            out += _table(["measure", "value"], flat)
     else:
         out += [q.note, ""]
     h = card.human_oversight
