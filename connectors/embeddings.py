@@ -64,6 +64,14 @@ class Embedder:
             return np.asarray(cls._get().query(text[:MAX_CHARS] or " "), dtype=np.float32)
 
     @classmethod
+    def queries(cls, texts: list[str]) -> np.ndarray:
+        """Several queries in one call (the same vectors as :meth:`query`, one lock and one pass)."""
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        with cls._lock:
+            return np.asarray(cls._get().query([t[:MAX_CHARS] or " " for t in texts]), dtype=np.float32)
+
+    @classmethod
     def passages(cls, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)

@@ -178,6 +178,8 @@ def show_turn(core: Core, turn: Turn, lang: str, key: str) -> dict[str, Any]:
     with answer_area.container():
         stream_markdown(turn)  # model output: no image, raw HTML or script link reaches the browser
     reply = turn.reply
+    if reply.kind == "unverified":  # the answer guardrail retracted what streamed: show only its notice
+        show_markdown(reply.text, answer_area)
     meta = {"lang": reply.lang, "model": reply.model, "assistant": reply.assistant, "ai_generated": reply.ai_generated}
     attachments = [a.model_dump() for a in reply.attachments]
     render_attachments(attachments, key, lang)

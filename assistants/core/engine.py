@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from moien.assistants.core import i18n
+from moien.assistants.core.answer_check import inspect_answer
 from moien.assistants.core.assistant import Assistant, AssistantUnavailable
 from moien.assistants.core.audit import AuditError, AuditLog, model_sha256
 from moien.assistants.core.budget import MARGIN, TokenCounter, estimate_tokens, fit_grounding
@@ -314,12 +315,19 @@ class Core:
     def _guard(self, ctx: _Context, text: str) -> None:
         """Before any retrieval or generation: a statement of self-harm gets a caring reply with help lines (first, so
         that "ignore your rules, I want to die" is still met with care); attempts to override the system prompt are
-        refused with what the assistant can do."""
+        refused with what the assistant can do. The attack check is the patterns and the learned classifier together
+        (``injection.input_verdict``; ``is_jailbreak`` is the same decision as a bool)."""
         if is_self_harm(text):
             ctx.guardrails["input"] = "self_harm"
             raise _Canned("self_harm", i18n.t("self_harm", ctx.lang))
         if is_jailbreak(text):
+            # Imported here so that this method's edit stays inside it (the module is cached after the first call).
+            from moien.assistants.core.injection import input_verdict
+
+            verdict = input_verdict(text)  # again, only for a refused turn: ~0.1 ms
             ctx.guardrails["input"] = "jailbreak"
+            # Which signal refused, never the text: an operator can see whether the patterns or the model decide.
+            log.info("input refused by %s (score %.2f)", "+".join(verdict.signals), verdict.score)
             raise _Canned("out_of_scope", self._capabilities(ctx.lang))
         ctx.guardrails["input"] = "ok"
 
@@ -396,7 +404,12 @@ class Core:
         else:
             messages = self.build_messages(helper, query, grounding)
             chunks = self._stream(
-                ctx, reply, lambda: self._generate(helper, messages, stats), stats, max_words=helper.max_words
+                ctx,
+                reply,
+                lambda: self._generate(helper, messages, stats),
+                stats,
+                max_words=helper.max_words,
+                grounding=grounding,
             )
         return Turn(reply, chunks, stats)
 
@@ -509,6 +522,7 @@ class Core:
         *,
         max_words: int | None = None,
         own: Response | None = None,
+        grounding: Grounding | None = None,
     ) -> Iterator[str]:
         """Stream ``source``'s text to the channel and complete ``reply`` when it ends.
 
@@ -520,6 +534,9 @@ class Core:
 
         A channel that stops iterating early stops the model too, and the turn is not remembered (neither the
         question nor a half answer), so the memory holds only whole exchanges.
+
+        With ``grounding`` (an answer the core generated from sources), the answer guardrail checks the finished text
+        (``_verify``); a failing answer is replaced by an honest notice, streamed last, once the turn is recorded.
         """
         parts: list[str] = []
         finished: Completion | None = None
@@ -543,6 +560,7 @@ class Core:
             raise
         if reply.kind == "answer":
             self._complete(reply, finished, own)
+        notice = self._verify(ctx, reply, parts, grounding) if grounding is not None else None
         reply.text = "".join(parts).strip()
         self._remember(ctx, reply)
         self.sessions.save(ctx.session)
@@ -559,13 +577,52 @@ class Core:
         else:  # the assistant drove the model itself: the core has no token counts to report
             log.info("turn done session=%s kind=%s own answer total=%.2fs", ctx.session.id[:8], reply.kind, total)
         self._audit(ctx, reply)
+        if notice:  # last, after the turn is recorded: a channel that leaves now loses nothing
+            yield notice
+
+    def _verify(self, ctx: _Context, reply: Reply, parts: list[str], grounding: Grounding) -> str | None:
+        """The answer guardrail on a finished answer: set ``reply.verification``; in ``enforce`` mode a failing answer
+        becomes the "unverified" notice (returned, to stream), which keeps the sources so the user can read them.
+
+        A checker that breaks does not break the turn: the answer stays, unverified (``verification`` None, so no
+        channel shows it as verified), and the audit log says ``error``.
+        """
+        mode = self.settings.answer_check
+        text = "".join(parts).strip()
+        if reply.kind != "answer" or not text or mode == "off":
+            if mode == "off":
+                ctx.guardrails["answer"] = "off"
+            return None
+        try:
+            finding = inspect_answer(
+                text,
+                grounding.passages,
+                grounding.sources,
+                reply.lang,
+                question=ctx.text,
+                context=grounding.instructions,
+            )
+        except Exception:
+            log.exception("answer check failed (assistant %s); the answer is kept, unverified", reply.assistant)
+            ctx.guardrails["answer"] = "error"
+            return None
+        reply.verification = finding.verification
+        if finding.verification.passed:
+            ctx.guardrails["answer"] = "passed"
+            return None
+        ctx.guardrails["answer"] = "failed:" + ",".join(finding.reasons)
+        if mode == "report":
+            return None
+        return self._fail(reply, parts, "unverified", i18n.t("unverified", reply.lang))
 
     @staticmethod
     def _fail(reply: Reply, parts: list[str], kind: ReplyKind, message: str) -> str:
         """Turn ``reply`` into a failure notice; returns the text to stream (after what was already shown)."""
         shown = "".join(parts).strip()
         parts[:] = [message]  # the reply's text is the notice alone: half an answer is not an answer
-        reply.kind, reply.ai_generated, reply.sources = kind, False, []
+        reply.kind, reply.ai_generated = kind, False
+        if kind != "unverified":  # an unverified answer keeps its sources: the user can still read them
+            reply.sources = []
         return "\n\n" + message if shown else message
 
     @staticmethod

@@ -81,6 +81,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Dabei kann ich nicht helfen. Das kann ich:\n{capabilities}",
         "en": "I can't help with that. Here is what I can do:\n{capabilities}",
     },
+    # The answer guardrail retracted a generated answer (engine.Core._verify); the sources stay with the reply.
+    # One paragraph, no blank line: channels that stream cut the retracted text at the last blank line.
+    "unverified": {
+        "lb": "Ech hunn dës Quelle fonnt, mee ech ka keng zouverlässeg Äntwert draus ginn. Liest w.e.g. d'Quellen "
+        "oder frot eng zoustänneg Persoun.",
+        "fr": "J'ai trouvé ces sources, mais je ne peux pas en tirer une réponse fiable. Consultez les sources ou "
+        "adressez-vous à une personne compétente.",
+        "de": "Ich habe diese Quellen gefunden, kann daraus aber keine verlässliche Antwort geben. Bitte lesen Sie "
+        "die Quellen oder wenden Sie sich an eine zuständige Person.",
+        "en": "I found these sources but cannot answer reliably from them. Please read the sources or ask a person "
+        "in charge.",
+    },
     "sources": {"lb": "Quellen", "fr": "Sources", "de": "Quellen", "en": "Sources"},
     "ai_label": {
         "lb": "Generéiert vun enger KI",

@@ -8,7 +8,10 @@ What moien adds, and why:
 - **Trust fields** in an extension object ``moien`` (language, sources, AI marking, model, disclosure, kind, session):
   on the response's top level, and when streaming in the *first* chunk, before any text, so a client shows the
   sources and the disclosure before the answer; the last chunk carries it again with the final state (an answer
-  that failed half-way has no sources any more). Clients that do not know the field ignore it.
+  that failed half-way has no sources any more). Clients that do not know the field ignore it. ``verified`` is
+  ``null`` in the first chunk (the answer is checked only once written) and ``true``/``false`` in the last one, with
+  the answer guardrail's ``verification``; a retracted answer ends with kind ``unverified`` and the notice as its
+  last paragraph (the text of a non-streamed response is the notice alone).
 - **Sessions**: without ``moien.session_id`` every request is a new conversation whose memory is seeded from the
   request's earlier user/assistant messages (redacted, as the core keeps all memory). With it, the server's
   memory is used and earlier messages are ignored. The session id comes back in ``moien.session_id``.
@@ -40,7 +43,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
-from moien.assistants.core.types import Speaker
+from moien.assistants.core.types import Reply, ReplyKind, Speaker, Verification
 from moien.connectors.channels.access import Caller, Gate
 from moien.connectors.channels.errors import ApiError, error_body, error_type
 from moien.connectors.channels.turns import StartedTurn, TurnRunner, trust_fields
@@ -152,9 +155,15 @@ class TrustFields(BaseModel):
     ai_generated: bool
     model: str
     disclosure: str | None
-    kind: str
+    kind: ReplyKind
     assistant: str | None
     session_id: str | None
+    #: The answer guardrail's verdict: ``null`` until the answer is checked (the first chunk) and for replies it does
+    #: not check (written by people, an assistant's own structured answer); ``true``/``false`` once checked. A client
+    #: shows a "verified" mark only for ``true``.
+    verified: bool | None = None
+    #: What the check found (``null`` when there was none); only in the final object.
+    verification: Verification | None = None
 
 
 class Usage(BaseModel):
@@ -403,7 +412,7 @@ async def _stream(
 ) -> AsyncIterator[bytes]:
     """The SSE body: trust fields first, text chunks (with keep-alives), the end, usage, ``[DONE]``."""
     try:
-        yield _sse(completion.chunk({"role": "assistant", "content": ""}, moien=trust_fields(started.reply)))
+        yield _sse(completion.chunk({"role": "assistant", "content": ""}, moien=_trust(started.reply)))
         if notice:
             yield _sse(completion.chunk({"content": notice}))
         async for piece in _with_keepalive(started.chunks(), KEEPALIVE_SECONDS):
@@ -435,9 +444,15 @@ async def _stream(
         await started.aclose()
 
 
+def _trust(reply: Reply) -> dict[str, Any]:
+    """The trust fields (``verified`` is ``null`` in the first chunk and, for a checked answer, ``true``/``false``
+    in the final object: the core checks an answer only once it is written)."""
+    return trust_fields(reply)
+
+
 def _final_fields(started: StartedTurn) -> dict[str, Any]:
     """The trust fields as they ended, plus the attachments (a lesson plan's data) when the answer has some."""
-    fields = trust_fields(started.reply)
+    fields = _trust(started.reply)
     if started.reply.attachments:
         fields["attachments"] = [a.model_dump(mode="json") for a in started.reply.attachments]
     return fields
@@ -505,7 +520,7 @@ def router(runner: TurnRunner, gate: Gate) -> APIRouter:
             model=completion.model,
             choices=[Choice(message=MessageOut(content=_notice(started, plain=body.moien is None) + text))],
             usage=Usage(**started.usage()),
-            moien=TrustFields.model_validate(trust_fields(started.reply)),
+            moien=TrustFields.model_validate(_trust(started.reply)),
         )
 
     return api

@@ -62,6 +62,10 @@ def trust_fields(reply: Reply) -> dict[str, Any]:
         "kind": reply.kind,
         "assistant": reply.assistant,
         "session_id": reply.session_id,
+        # The answer guardrail checks an answer once it is written: null before (and for replies it does not check),
+        # then true/false with the details — so a client holds its "verified" mark until the end.
+        "verified": reply.verification.passed if reply.verification is not None else None,
+        "verification": reply.verification.model_dump(mode="json") if reply.verification is not None else None,
     }
 
 

@@ -616,6 +616,9 @@
             // Trust fields (first chunk): sources before the text, the reply's language, the session to continue.
             Object.keys(chunk.moien).forEach(function (key) { meta[key] = chunk.moien[key]; });
             if (meta.session_id) storeSet(self._sessionKey(), String(meta.session_id));
+            // The answer guardrail retracted the answer: keep only the notice, its last paragraph (the final text).
+            var cut = meta.kind === "unverified" ? answer.lastIndexOf("\n\n") : -1;
+            if (cut >= 0) answer = answer.slice(cut + 2);
             if (bubble) { bubble.remove(); bubble = null; }
             render();
           }
