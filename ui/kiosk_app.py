@@ -282,6 +282,8 @@ def main() -> None:
             # the picture shows before the model writes; only from moien's image folders, only real pictures
             show_picture(image, picture_roots(core.settings.home), lang, area[1], width="stretch")
         with area[0]:
+            if reply.notice:  # why the answer is in another language than the visitor's question
+                st.caption(md_text(reply.notice))
             stream_markdown(turn)  # model output: no image, raw HTML or script link reaches the browser
         state.turns.append(
             {

@@ -173,6 +173,8 @@ def sidebar_footer(core: Core, lang: str) -> None:
 
 def show_turn(core: Core, turn: Turn, lang: str, key: str) -> dict[str, Any]:
     """Stream one turn into the current chat message and return it as a stored message."""
+    if turn.reply.notice:  # why the answer is in another language than the question, in the teacher's
+        st.caption(md_text(turn.reply.notice))
     answer_area = st.empty()
     render_sources([s.model_dump() for s in turn.reply.sources], turn.reply.lang)  # known before the model writes
     with answer_area.container():
@@ -190,6 +192,7 @@ def show_turn(core: Core, turn: Turn, lang: str, key: str) -> dict[str, Any]:
         "attachments": attachments,
         "sources": [s.model_dump() for s in reply.sources],
         "meta": meta,
+        "notice": reply.notice,
     }
 
 
@@ -215,6 +218,8 @@ def chat_page() -> None:
     st.info(i18n.t("disclosure", lang), icon=":material/info:")
     for i, m in enumerate(state.messages):
         with st.chat_message(m["role"]):
+            if m.get("notice"):
+                st.caption(md_text(m["notice"]))
             show_markdown(m["text"])
             if m["role"] == "assistant":
                 render_sources(m.get("sources", []), m["meta"]["lang"])

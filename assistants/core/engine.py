@@ -36,7 +36,7 @@ from moien.assistants.core.trust import clean_message, configure_logging, is_jai
 from moien.assistants.core.types import Completion, Grounding, Query, Reply, ReplyKind, Response, User
 from moien.connectors.llm.model_store import BUILTIN_MODELS, ModelError, resolve_model_path
 from moien.connectors.llm.runtime import ChatMessage, ChatModel, GenerationStats, JsonSchema, ModelBusy, get_model
-from moien.lang import LANGS, PROMPT_NAMES
+from moien.lang import LANGS, PROMPT_NAMES, lang_name
 
 log = logging.getLogger("moien.core")
 
@@ -402,6 +402,7 @@ class Core:
             # the word limit's sentence splitting would break it.
             chunks = self._stream(ctx, reply, lambda: own.chunks, stats, own=own)
         else:
+            query = self._writing_language(ctx, reply, query)
             messages = self.build_messages(helper, query, grounding)
             chunks = self._stream(
                 ctx,
@@ -412,6 +413,24 @@ class Core:
                 grounding=grounding,
             )
         return Turn(reply, chunks, stats)
+
+    def _writing_language(self, ctx: _Context, reply: Reply, query: Query) -> Query:
+        """The query the model answers: in the user's language when the model writes it reliably (``model.writes``),
+        else in ``model.fallback_lang`` — the reply then says so in one line in the user's language (``notice``),
+        keeps moien's own frame in that language, and is labelled with the language its text is really in.
+
+        Why: the default model's Luxembourgish looks right and is often wrong (a fee from the wrong source, the
+        question repeated back); a right answer in German serves a Luxembourgish speaker better.
+        """
+        writes = self.settings.model.writes
+        if not writes or ctx.lang in writes:
+            return query
+        fallback = self.settings.model.fallback_lang
+        target = fallback if fallback in writes else writes[0]
+        reply.lang, reply.requested_lang = target, ctx.lang
+        reply.notice = i18n.t("written_in", ctx.lang, language=lang_name(target, ctx.lang))
+        ctx.guardrails["language"] = f"{ctx.lang}->{target}"
+        return replace(query, lang=target)
 
     def _own_response(self, ctx: _Context, helper: Assistant, query: Query, grounding: Grounding) -> Response | None:
         try:
@@ -498,7 +517,8 @@ class Core:
             {
                 "role": "user",
                 "content": f"{SOURCES_HEADING}\n{sources}\n\nQuestion: {question}\n\n"
-                f"Answer in {language}, citing sources like [1].",
+                f"Answer in {language}, whatever the language of the question and the sources, citing sources "
+                "like [1].",
             }
         )
         return messages
@@ -548,11 +568,13 @@ class Core:
                     pieces = cap_words(pieces, max_words)
                 finished = yield from _passing(pieces, parts)
             except ModelBusy:
-                yield self._fail(reply, parts, "busy", i18n.t("busy", reply.lang))
+                yield self._fail(reply, parts, "busy", i18n.t("busy", reply.requested_lang or reply.lang))
             except Exception as exc:  # the turn must never crash a channel; the user is told what happened
                 log.exception("answer failed (assistant %s)", reply.assistant)
                 detail = str(exc) if isinstance(exc, ModelError) else type(exc).__name__
-                yield self._fail(reply, parts, "error", i18n.t("error", reply.lang, error=detail))
+                yield self._fail(
+                    reply, parts, "error", i18n.t("error", reply.requested_lang or reply.lang, error=detail)
+                )
             finally:
                 _close(pieces)
         except GeneratorExit:  # the channel left early: the user saw part of an answer, which is still recorded
@@ -607,13 +629,36 @@ class Core:
             ctx.guardrails["answer"] = "error"
             return None
         reply.verification = finding.verification
-        if finding.verification.passed:
+        reasons = list(finding.reasons)
+        if not self._language_holds(reply, text):
+            reasons.append("language")
+            reply.verification.passed = False
+        if not reasons:
             ctx.guardrails["answer"] = "passed"
             return None
-        ctx.guardrails["answer"] = "failed:" + ",".join(finding.reasons)
+        ctx.guardrails["answer"] = "failed:" + ",".join(reasons)
         if mode == "report":
             return None
-        return self._fail(reply, parts, "unverified", i18n.t("unverified", reply.lang))
+        return self._fail(reply, parts, "unverified", i18n.t("unverified", reply.requested_lang or reply.lang))
+
+    def _language_holds(self, reply: Reply, text: str) -> bool:
+        """Whether the answer is in the language its reply is labelled with — measured on the text, never assumed.
+
+        A small model asked for German over Luxembourgish sources may write Luxembourgish anyway. When the
+        identifier is sure the text is in another of moien's languages, the label follows the text if the model
+        writes that language reliably (``model.writes``); otherwise (Luxembourgish from a model that does not write
+        it) the answer does not hold: a wrong answer in Luxembourgish is worse than an honest notice.
+        """
+        found = self.langid.identify(text)
+        if not found.is_confident or found.lang == reply.lang:
+            return True
+        writes = self.settings.model.writes
+        if writes and found.lang not in writes:
+            return False
+        if reply.requested_lang == found.lang:  # the user's own language after all: no notice needed
+            reply.requested_lang, reply.notice = None, None
+        reply.lang = found.lang
+        return True
 
     @staticmethod
     def _fail(reply: Reply, parts: list[str], kind: ReplyKind, message: str) -> str:
@@ -621,6 +666,8 @@ class Core:
         shown = "".join(parts).strip()
         parts[:] = [message]  # the reply's text is the notice alone: half an answer is not an answer
         reply.kind, reply.ai_generated = kind, False
+        if reply.requested_lang:  # the notice is moien's own text, in the user's language
+            reply.lang, reply.requested_lang, reply.notice = reply.requested_lang, None, None
         if kind != "unverified":  # an unverified answer keeps its sources: the user can still read them
             reply.sources = []
         return "\n\n" + message if shown else message

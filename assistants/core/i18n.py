@@ -83,6 +83,15 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # The answer guardrail retracted a generated answer (engine.Core._verify); the sources stay with the reply.
     # One paragraph, no blank line: channels that stream cut the retracted text at the last blank line.
+    "written_in": {
+        "lb": "D'Äntwert ass op {language}: de Sproochmodell vun dëser Installatioun schreift nach net zouverlässeg "
+        "Lëtzebuergesch.",
+        "fr": "La réponse est en {language} : le modèle de langue de cette installation n'écrit pas encore le "
+        "français de façon fiable.",
+        "de": "Die Antwort ist auf {language}: Das Sprachmodell dieser Installation schreibt noch nicht verlässlich "
+        "Deutsch.",
+        "en": "The answer is in {language}: this installation's language model does not write English reliably yet.",
+    },
     "unverified": {
         "lb": "Ech hunn dës Quelle fonnt, mee ech ka keng zouverlässeg Äntwert draus ginn. Liest w.e.g. d'Quellen "
         "oder frot eng zoustänneg Persoun.",

@@ -79,6 +79,11 @@ class Reply(BaseModel):
     assistant: str | None = None
     kind: ReplyKind = "answer"
     lang_reason: str = ""
+    #: The language the user wrote in, when the text is in another one: the model cannot write it reliably
+    #: (``model.writes``), so ``lang`` names the language the text really is in, and ``notice`` says why.
+    requested_lang: str | None = None
+    #: One line moien shows above the answer, in the user's language (e.g. why the answer is in German).
+    notice: str | None = None
     session_id: str | None = None
     attachments: list[Attachment] = Field(default_factory=list)
     #: The answer guardrail's finding; ``None`` for replies it does not check (written by people, or an

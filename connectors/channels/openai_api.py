@@ -156,6 +156,10 @@ class TrustFields(BaseModel):
     model: str
     disclosure: str | None
     kind: ReplyKind
+    #: The language the user wrote in, when ``lang`` (the text's language) differs: the model cannot write it.
+    requested_lang: str | None = None
+    #: One line to show above the answer, in the user's language (why the answer is in another language).
+    notice: str | None = None
     assistant: str | None
     session_id: str | None
     #: The answer guardrail's verdict: ``null`` until the answer is checked (the first chunk) and for replies it does
@@ -403,8 +407,11 @@ def _notice(started: StartedTurn, plain: bool) -> str:
     that sends the ``moien`` request object (the widget, moien-aware tools) shows ``moien.disclosure`` itself; a plain
     OpenAI chat UI would drop the extension, so there the notice travels in the text of the conversation's first turn.
     """
-    disclosure = started.reply.disclosure
-    return f"{disclosure}\n\n" if plain and disclosure else ""
+    if not plain:
+        return ""
+    # The language notice too (why the answer is not in the user's language): a plain client shows no ``moien``.
+    lines = [line for line in (started.reply.disclosure, started.reply.notice) if line]
+    return "".join(f"{line}\n\n" for line in lines)
 
 
 async def _stream(

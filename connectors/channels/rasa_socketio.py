@@ -346,6 +346,8 @@ class _Channel:
             await self._emit(sid, "moien_reply", {"session_id": session_id, "moien": trust_fields(reply)})
             if reply.disclosure:
                 await self._say(sid, reply.disclosure)
+            if reply.notice:  # why the answer is in another language: before it, as moien's own line
+                await self._say(sid, reply.notice)
             await self._stream(sid, session_id, started)
         except Exception as exc:  # the model or an assistant failed mid-answer: say so instead of going silent
             log.exception("socket.io answer failed while streaming (%s)", type(exc).__name__)

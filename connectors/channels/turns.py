@@ -60,6 +60,10 @@ def trust_fields(reply: Reply) -> dict[str, Any]:
         "model": reply.model,
         "disclosure": reply.disclosure,
         "kind": reply.kind,
+        # The language the user wrote in when the text is in another one (the model cannot write it), and the
+        # line that says so, in the user's language: shown above the answer.
+        "requested_lang": reply.requested_lang,
+        "notice": reply.notice,
         "assistant": reply.assistant,
         "session_id": reply.session_id,
         # The answer guardrail checks an answer once it is written: null before (and for replies it does not check),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class ModelSettings(BaseModel):
@@ -27,6 +27,15 @@ class ModelSettings(BaseModel):
     n_batch: int = 256
     max_tokens: int = 320
     temperature: float = 0.2
+    #: The languages this model writes reliably. The default models write French, German and English well and
+    #: Luxembourgish badly (answers that look Luxembourgish but are wrong, or repeat the question): for a question in
+    #: a language not listed here, moien keeps its own frame (disclosure, notices, labels) in the user's language and
+    #: has the model write in ``fallback_lang``, saying so in one line. A model that writes Luxembourgish declares it:
+    #: ``writes = ["lb", "fr", "de", "en"]`` (docs/models/luxembourgish.md).
+    writes: list[str] = Field(default_factory=lambda: ["fr", "de", "en"])
+    #: The language the model writes in when it cannot write the user's: German by default, the language most
+    #: Luxembourgish speakers read first after their own; French is the other natural choice.
+    fallback_lang: Literal["fr", "de", "en"] = "de"
     #: Requests allowed to wait for the single model instance before new ones are refused.
     queue_size: int = 8
     #: Seconds a request may wait in the queue.

@@ -179,6 +179,7 @@
     ".text { margin: 0; white-space: pre-wrap; }",
     ".ai { margin: .35rem 0 0; font-size: .8rem; color: var(--_muted); }",
     ".sources { margin: .4rem 0 0; font-size: .875rem; }",
+    ".notice { margin: 0 0 .3rem; font-size: .875rem; font-style: italic; }",
     ".sources p { margin: 0; font-weight: 600; }",
     ".sources ul { margin: .15rem 0 0; padding-left: 1.1rem; }",
     ".sources a { color: #003d7a; }",
@@ -540,10 +541,12 @@
     /** One assistant message: its text in the reply's language, the AI label and sources in the UI's. */
     _botMessage(text, meta, withLinks) {
       var lang = (meta && meta.lang) || this._lang;
-      var message = h("div", { class: "msg bot", "data-role": "assistant", lang: lang }, [
-        h("span", { class: "sr", lang: this._lang }, ["moien: "]),
-        h("p", { class: "text" }, [text])
-      ]);
+      var children = [h("span", { class: "sr", lang: this._lang }, ["moien: "])];
+      // Why the answer is in another language than the question (the model cannot write it): in the user's.
+      if (meta && meta.notice) children.push(h("p", { class: "notice", lang: meta.requested_lang || this._lang },
+        [meta.notice]));
+      children.push(h("p", { class: "text" }, [text]));
+      var message = h("div", { class: "msg bot", "data-role": "assistant", lang: lang }, children);
       if (meta && meta.ai_generated !== false) message.appendChild(h("p", { class: "ai", lang: this._lang },
         [this._t("ai_label")]));
       var sources = withLinks ? this._sources(meta && meta.sources) : null;
