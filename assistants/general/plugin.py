@@ -1,28 +1,21 @@
-"""The ``general`` assistant: answers from a folder of documents through a Haystack BM25 pipeline.
+"""The ``general`` assistant: answers from the administration's document collections (``moien.documents``).
 
-Documents are Markdown or text files (the first ``# heading`` is the title; ``name.LANG.md`` sets the
-language). Every file is split into paragraphs; each paragraph is indexed with its accents folded
-(``fänkt`` and ``fenkt`` match, as people type in chat) while the original text is what the model reads
-and what the user sees.
+Documents live in collections in a SQLite store (``$MOIEN_HOME/documents/store.sqlite3``), imported with ``moien
+docs import`` (PDF, Word, OpenDocument, web pages, Markdown, legal XML), chunked by heading, page or article, and
+found by a hybrid search (BM25 + e5 vectors, rank fusion) — for the caller's groups only: a collection with groups
+is invisible to anyone outside them, before anything is ranked. The demo documents shipped here are the public
+collection ``demo``; ``general.docs_dir``, when set, is the public collection ``docs`` instead (both imported on
+first use, incrementally). A configured Rasa action server still answers the intents it owns.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import os
-import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")  # sovereignty: no usage data leaves the host
-
-from haystack import Document, Pipeline
-from haystack.components.retrievers.in_memory import InMemoryBM25Retriever
-from haystack.document_stores.in_memory import InMemoryDocumentStore
 
 from moien.assistants.core.assistant import Assistant
 from moien.assistants.core.config import Settings
@@ -30,72 +23,65 @@ from moien.assistants.core.intents import parse_nlu
 from moien.assistants.core.plugins import hookimpl
 from moien.assistants.core.types import Grounding, Query, Response, Source
 from moien.connectors.rasa_actions_client import ActionServerError, RasaActionsClient
-from moien.lang import LANGS, fold
+from moien.documents.chunking import citation
+from moien.documents.search import Hit, terms
+from moien.lang import LANGS
 
 if TYPE_CHECKING:
+    import typer
+
     from moien.connectors.llm.runtime import ChatModel
+    from moien.documents.importer import ImportReport
+    from moien.documents.search import DocumentSearch
+    from moien.documents.store import DocumentStore
 
 log = logging.getLogger("moien.general")
 
 HERE = Path(__file__).parent
 DEMO_DOCS = HERE / "docs"
-SUFFIXES = {".md", ".txt", ".markdown"}
-
-# Words that carry no topic in chat questions; BM25's IDF already discounts them, but with a handful of
-# documents IDF is noisy, so they are dropped from the query before scoring.
-STOPWORDS = set(
-    """
-    a an and are at be can could do does for from have how i in is it me my of on or please tell the to
-    what when where which who why will with you your about tell give show some any there this that than
-    then into over also just like get got know need want would should let lets us our
-    au aux avec ce ces dans de des du elle en est et il je la le les leur mais me mon ne nous on ou par pas
-    pour quand que quel quelle qui sa se ses son sur ta te tu un une vos votre vous comment combien
-    aber als am an auf aus bei bin bis das dass dem den der des die du ein eine einem einen einer er es
-    für hat ich ihr im in ist ja kann mit nach nicht oder sich sie sind so um und von vor was wann wie wo
-    wir zu zum zur
-    am an bass da dat den der déi dee den dir do ech een eng et gëtt hei hutt ech ier iech kann kënnt mam
-    mat mer mir mäi net och op sech si sinn wann wat weini wéi wou wéini ze zu ass vu vun vum hunn huet
-    bass dës dësen dëser dem eis är mäin meng deng säin seng hir fir um bei no aus iwwer kee keng nach
-    schonn awer oder wien gi ginn sou ganz eppes
-    """.split()
-)
-
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-_FOLDED_STOPWORDS = frozenset(fold(s) for s in STOPWORDS)
+#: The public collections the assistant keeps in step with a folder: the shipped demo, or ``general.docs_dir``.
+DEMO_COLLECTION = "demo"
+DOCS_COLLECTION = "docs"
+#: Hits looked at before choosing ``top_k`` (the same topic in four languages takes four).
+CANDIDATES = 12
 
 
 def query_terms(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in _FOLDED_STOPWORDS]
+    """The words a question is searched by (folded, no stop words): ``moien.documents.search.terms``."""
+    return terms(text)
 
 
-def load_documents(folder: Path) -> list[Document]:
-    docs: list[Document] = []
-    for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() not in SUFFIXES or not path.is_file():
-            continue
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError):
-            continue  # a file that is not UTF-8 text is skipped, the rest still answers
-        lines = raw.strip().splitlines()
-        title = path.stem
-        if lines and lines[0].startswith("#"):
-            title = lines[0].lstrip("#").strip()
-            lines = lines[1:]
-        parts = path.name.split(".")
-        lang = parts[-2] if len(parts) >= 3 and parts[-2] in LANGS else None
-        paragraphs = [p.strip() for p in "\n".join(lines).split("\n\n") if p.strip()]
-        rel = path.relative_to(folder).as_posix()
-        for i, para in enumerate(paragraphs):
-            docs.append(
-                Document(
-                    id=f"{rel}#{i}",
-                    content=fold(f"{title}\n{para}"),
-                    meta={"title": title, "text": para, "path": rel, "lang": lang, "uri": path.resolve().as_uri()},
-                )
-            )
-    return docs
+def store_path(home: Path) -> Path:
+    return Path(home) / "documents" / "store.sqlite3"
+
+
+def open_store(home: Path) -> DocumentStore:
+    from moien.documents.store import DocumentStore
+
+    return DocumentStore(store_path(home))
+
+
+def detect_lang(text: str) -> str | None:
+    """moien's language identifier, for documents that do not declare their language."""
+    from moien.assistants.core.langid import default_identifier
+
+    return default_identifier().identify(text).lang
+
+
+def import_folder(
+    store: DocumentStore, folder: Path, collection: str, *, progress: Callable[[int, int, str], None] | None = None
+) -> ImportReport:
+    """Keep a public collection in step with ``folder`` (added, changed and removed files)."""
+    from moien.documents.importer import import_path
+
+    return import_path(store, folder, collection, (), detect_lang=detect_lang, progress=progress, mirror=True)
+
+
+def _family(hit: Hit) -> str:
+    """The topic a document belongs to across languages: ``demo/identity-card.fr.md`` → ``demo/identity-card``."""
+    doc_id = hit.chunk.doc_id
+    parts = doc_id.rsplit(".", 2)
+    return parts[0] if len(parts) == 3 and parts[1] in LANGS else doc_id
 
 
 # --- Rasa custom actions for configured intents (settings.rasa.actions_url + settings.rasa.intent_actions) ---------
@@ -148,16 +134,23 @@ class GeneralAssistant(Assistant):
         self,
         docs_dir: Path | None = None,
         top_k: int = 3,
-        min_score: float = 1.5,
         *,
+        home: Path | None = None,
+        groups: Sequence[str] = (),
         actions: RasaActionsClient | None = None,
         intent_actions: dict[str, str] | None = None,
         extra_nlu: Path | None = None,
     ) -> None:
+        #: The folder kept as a public collection (the registry card names it as this assistant's source).
         self.docs_dir = Path(docs_dir) if docs_dir else DEMO_DOCS
+        self.collection = DOCS_COLLECTION if docs_dir else DEMO_COLLECTION
+        #: The other automatic collection is left out of the answers (a store may hold both).
+        self._hidden = DEMO_COLLECTION if docs_dir else DOCS_COLLECTION
         self.top_k = top_k
-        self.min_score = min_score
-        self._pipeline: Pipeline | None = None
+        self.home = home
+        #: Groups of whoever asks where no channel says (the teacher app, the CLI): ``general.groups``.
+        self.groups = tuple(groups)
+        self._search: DocumentSearch | None = None
         self._lock = threading.Lock()
         #: A rasa-sdk action server and the intents its actions answer (intent → action name).
         self.actions = actions
@@ -172,35 +165,46 @@ class GeneralAssistant(Assistant):
         return [HERE / "nlu.yml", *([self.extra_nlu] if self.extra_nlu is not None else [])]
 
     @property
-    def pipeline(self) -> Pipeline:
+    def searcher(self) -> DocumentSearch:
+        """The store's search, after the automatic collection was brought up to date (once per process)."""
         with self._lock:
-            if self._pipeline is None:
-                store = InMemoryDocumentStore(bm25_algorithm="BM25Okapi")
-                store.write_documents(load_documents(self.docs_dir))
-                pipe = Pipeline()
-                pipe.add_component("retriever", InMemoryBM25Retriever(document_store=store, top_k=self.top_k * 3))
-                self._pipeline = pipe
-            return self._pipeline
+            if self._search is None:
+                from moien.documents.search import DocumentSearch
 
-    def search(self, text: str, lang: str | None = None) -> list[tuple[Document, float]]:
-        terms = query_terms(text)
-        if not terms:
-            return []
-        result = self.pipeline.run({"retriever": {"query": " ".join(terms), "scale_score": False}})
-        hits = [(d, float(d.score or 0.0)) for d in result["retriever"]["documents"]]
-        hits = [(d, s) for d, s in hits if s >= self.min_score and not math.isnan(s)]
-        # Prefer passages in the user's language when the same topic exists in several.
-        if lang:
-            hits.sort(key=lambda ds: (ds[0].meta.get("lang") not in (lang, None), -ds[1]))
-        seen_titles: set[str] = set()
-        out = []
-        for d, s in hits:
-            topic = d.meta["path"].split(".")[0]
-            if topic in seen_titles:
-                continue
-            seen_titles.add(topic)
-            out.append((d, s))
-        return out[: self.top_k]
+                home = self.home
+                if home is None:
+                    from moien.assistants.core.config import get_settings
+
+                    home = get_settings().home
+                store = open_store(home)
+                try:
+                    report = import_folder(store, self.docs_dir, self.collection)
+                except FileNotFoundError:
+                    log.warning("general.docs_dir %s does not exist: set it to a folder of documents", self.docs_dir)
+                else:
+                    for f in report.failed:  # the reason names the file, never its text
+                        log.warning("document not imported: %s", f.reason)
+                self._search = DocumentSearch(store)
+            return self._search
+
+    def warm_up(self) -> None:
+        """Import what changed, build the index and load the e5 model before the first question."""
+        self.search("moien", self.groups)
+
+    def search(self, text: str, groups: Sequence[str], lang: str | None = None) -> list[Hit]:
+        """The relevant chunks a caller in ``groups`` may read, at most ``top_k``: one document per topic (the
+        version in ``lang`` when the same topic exists in several languages), best first."""
+        searcher = self.searcher
+        collections = [str(c) for c in searcher.index.collections if c != self._hidden]
+        hits = [
+            h for h in searcher.search(text, groups=groups, collections=collections, top_k=CANDIDATES) if h.relevant
+        ]
+        chosen: dict[str, Hit] = {}  # topic → the best hit of the document that answers for it
+        for h in hits:
+            best = chosen.get(_family(h))
+            if best is None or (lang is not None and h.chunk.lang == lang and best.chunk.lang != lang):
+                chosen[_family(h)] = h
+        return [h for h in hits if chosen[_family(h)].chunk.doc_id == h.chunk.doc_id][: self.top_k]
 
     def ground(self, query: Query) -> Grounding:
         action = self.intent_actions.get(query.intent or "")
@@ -208,12 +212,13 @@ class GeneralAssistant(Assistant):
             from_action = self._run_action(action, query)
             if from_action is not None:
                 return from_action
-        hits = self.search(query.text, query.lang)
+        # Who may read what: the signed-in person's groups over HTTP, else the configured ones (app, CLI).
+        groups = query.user.groups if query.user is not None else self.groups
+        hits = self.search(query.text, groups, query.lang)
         sources = [
-            Source(id=d.meta["path"], title=d.meta["title"], uri=d.meta["uri"], snippet=d.meta["text"][:240])
-            for d, _ in hits
+            Source(id=h.chunk.id, title=citation(h.chunk), uri=h.chunk.uri, snippet=h.chunk.text[:240]) for h in hits
         ]
-        return Grounding(sources=sources, passages=[f"{d.meta['title']}: {d.meta['text']}" for d, _ in hits])
+        return Grounding(sources=sources, passages=[f"{citation(h.chunk)}: {h.chunk.text}" for h in hits])
 
     def _run_action(self, action: str, query: Query) -> ActionGrounding | None:
         """The action's answer as grounding, citing the action server; ``None`` (documents answer) if it fails."""
@@ -261,8 +266,32 @@ def register_assistants(register: Callable[[Assistant], None], settings: Setting
         GeneralAssistant(
             settings.general.docs_dir,
             settings.general.top_k,
+            home=settings.home,
+            groups=settings.general.groups,
             actions=actions,
             intent_actions=rasa.intent_actions,
             extra_nlu=rasa.nlu_file,
         )
     )
+
+
+@hookimpl
+def register_commands(cli: typer.Typer) -> None:
+    """``moien docs import|list|remove|search``: the document collections this assistant answers from."""
+    from moien.assistants.general.cli import app
+
+    cli.add_typer(app, name="docs")
+
+
+@hookimpl
+def setup(settings: Settings, echo: Callable[[str], None]) -> None:
+    """Import the demo documents (and ``general.docs_dir`` when set) as public collections; quick when unchanged."""
+    store = open_store(settings.home)
+    for folder, collection in [(DEMO_DOCS, DEMO_COLLECTION)] + (
+        [(settings.general.docs_dir, DOCS_COLLECTION)] if settings.general.docs_dir else []
+    ):
+        report = import_folder(store, Path(folder), collection)
+        counts = ", ".join(f"{n} {status}" for status, n in report.summary().items() if n)
+        echo(f"documents: collection '{collection}' from {folder}: {counts or 'empty'}")
+        for f in report.failed:
+            echo(f"  not imported: {f.reason}")
