@@ -10,6 +10,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 from moien.curriculum_graph.admin import graph_fingerprint, purge_framework
 from moien.curriculum_graph.importers import CurriculumImportError, import_file
+from moien.curriculum_graph.importers.rdf import import_rdf
 from moien.curriculum_graph.queries import item_links, search_items
 
 pytestmark = pytest.mark.neo4j
@@ -209,3 +210,53 @@ def standards_cited(ctx):
     first = get_item(ctx["graph"], reply.sources[0].id, framework=MATH)
     assert first is not None and first.type == "Standard", [s.id for s in reply.sources]
     assert first.code.startswith("2.NBT.A"), [s.id for s in reply.sources]  # the place-value standards
+
+
+# --- RDF mappings a newcomer can write (issue 13, item 3) ---------------------------------------------------
+@when(
+    parsers.re(
+        r'(?:the RDF file|le fichier RDF|die RDF-Datei|de RDF-Fichier) "(?P<name>[^"]+)" '
+        r"(?:is imported with the mapping|est importé avec le mapping|mit dem Mapping|mam Mapping) "
+        r'"(?P<mapping>[^"]+)"(?: importiert wird| importéiert gëtt)?$'
+    )
+)
+def import_rdf_refused(ctx, name, mapping):
+    ctx["before"] = graph_fingerprint(ctx["graph"])
+    with pytest.raises(CurriculumImportError) as caught:
+        import_rdf(ctx["graph"], DATA / name, DATA / mapping)
+    ctx["error"] = caught.value
+
+
+@then(
+    parsers.re(
+        r"(?:the error names the class|l'erreur nomme la classe|der Fehler nennt die Klasse|"
+        r"de Feeler nennt d'Klass) \"(?P<cls>[^\"]+)\""
+    )
+)
+def error_names_class(ctx, cls):
+    assert cls in str(ctx["error"])
+
+
+@when(
+    parsers.re(
+        r'(?:the RDF file|le fichier RDF|die RDF-Datei|de RDF-Fichier) "(?P<name>[^"]+)" '
+        r"(?:is tried out with the mapping|est essayé à blanc avec le mapping|mit dem Mapping|mam Mapping) "
+        r'"(?P<mapping>[^"]+)"(?: probeweise importiert wird| op Prouf importéiert gëtt)?$'
+    )
+)
+def import_rdf_dry_run(ctx, name, mapping):
+    ctx["before"] = graph_fingerprint(ctx["graph"])
+    ctx["dry"] = import_rdf(ctx["graph"], DATA / name, DATA / mapping, dry_run=True)
+
+
+@then(
+    parsers.re(
+        r"(?:the trial run counts|l'essai à blanc compte|zählt der Probelauf|zielt de Probelaf) (?P<n>\d+) "
+        r"(?:items and lists no unmapped class|éléments et ne signale aucune classe non mappée|"
+        r"Elemente und meldet keine nicht abgebildete Klasse|Elementer a mellt keng Klass ouni Mapping)"
+    )
+)
+def dry_run_counts(ctx, n):
+    survey = ctx["dry"].survey
+    assert survey.mapped["items"] == int(n) and not survey.unmapped_classes
+    assert all(r.import_id is None for r in ctx["dry"].reports)  # planned, not written

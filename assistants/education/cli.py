@@ -323,8 +323,12 @@ def _check_lang(lang: str | None) -> str:
 # ------------------------------------------------------------------------------------------------ import
 @curriculum_app.command("import")
 def import_cmd(
-    path: Annotated[
-        Path, typer.Argument(help="The curriculum file: CASE JSON, RDF (Turtle, RDF/XML, JSON-LD) or CSV.")
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The curriculum: a CASE JSON or CSV file, or RDF (Turtle, RDF/XML, JSON-LD) files or folders, "
+            "imported together as one graph."
+        ),
     ],
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="case, rdf or csv (default: guessed from the file name).")
@@ -332,10 +336,19 @@ def import_cmd(
     mapping: Annotated[
         str | None,
         typer.Option(
-            "--mapping", "-m", help="RDF only: a mapping file, or a built-in one: skos (default), case-jsonld."
+            "--mapping",
+            "-m",
+            help="RDF only: a mapping file, or a built-in one: skos (default), case-jsonld, uk-national-curriculum.",
         ),
     ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show the diff; write nothing.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Validate and show the diff; for RDF also the counts per mapped class and the unmapped classes "
+            "and properties, with an example each. Writes nothing.",
+        ),
+    ] = False,
     no_embed: Annotated[
         bool, typer.Option("--no-embed", help="Do not compute embeddings for new or changed items now.")
     ] = False,
@@ -346,19 +359,38 @@ def import_cmd(
 
     Re-importing the same file changes nothing; an item missing from a new version is retired (kept,
     marked retired with the date); a changed item keeps its earlier statements as versions. Every import
-    prints a diff: added, changed, retired, unchanged.
+    prints a diff: added, changed, retired, unchanged. Several RDF files, or a folder, are one import.
     """
-    from moien.curriculum_graph.importers import FORMATS, CurriculumImportError, import_file
+    from moien.curriculum_graph.importers import FORMATS, CurriculumImportError, detect_format, import_file
 
     lang = _check_lang(lang)
     if fmt is not None and fmt.lower() not in FORMATS:
         _fail(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    many = len(paths) > 1 or paths[0].is_dir()
+    try:
+        rdf = (fmt or "").lower() == "rdf" or (fmt is None and (many or detect_format(paths[0]) == "rdf"))
+    except CurriculumImportError as exc:
+        _fail(str(exc))
+    if many and not rdf:
+        _fail(
+            {
+                "lb": "E Dossier oder méi Fichiere ginn nëmme fir RDF (--format rdf); "
+                "CASE- a CSV-Fichieren een nom aneren.",
+                "fr": "Un dossier ou plusieurs fichiers : RDF seulement (--format rdf) ; "
+                "CASE et CSV un fichier à la fois.",
+                "de": "Ein Ordner oder mehrere Dateien: nur RDF (--format rdf); CASE und CSV einzeln importieren.",
+                "en": "A folder or several files: RDF only (--format rdf); import CASE and CSV files one at a time.",
+            }[lang]
+        )
     graph = _graph()
+    if rdf:
+        _import_rdf_cmd(graph, paths, mapping, dry_run=dry_run, embed=not no_embed, as_json=as_json, lang=lang)
+        return
     try:
         reports = _run(
             lambda: import_file(
                 graph,
-                path,
+                paths[0],
                 fmt,
                 mapping=mapping,
                 progress=not as_json,
@@ -373,6 +405,68 @@ def import_cmd(
         _fail(f"{exc}\n{m('nothing_written', lang)}")
     if as_json:
         _emit({"dry_run": dry_run, "frameworks": [r.as_dict() for r in reports]})
+
+
+def _import_rdf_cmd(
+    graph: Graph, paths: list[Path], mapping: str | None, *, dry_run: bool, embed: bool, as_json: bool, lang: str
+) -> None:
+    """RDF files and folders as one import: survey (``--dry-run``), diff, write, completeness, embeddings."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from moien.curriculum_graph.importers import CurriculumImportError
+    from moien.curriculum_graph.importers.rdf import import_rdf
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=as_json or not err.is_terminal,
+    ) as bar:
+        try:
+            done = _run(lambda: import_rdf(graph, paths, mapping, dry_run=dry_run, progress=bar))
+        except CurriculumImportError as exc:
+            _fail(f"{exc}\n{m('nothing_written', lang)}")
+    if dry_run:
+        for line in done.survey.lines():
+            err.print(line, highlight=False, markup=False)
+    for r in done.reports:
+        err.print(describe_import(r, lang, dry_run), highlight=False)
+        for w in r.warnings[:10]:
+            err.print(f"  ⚠ {w}", highlight=False, markup=False)
+        if len(r.warnings) > 10:
+            err.print(f"  ⚠ … +{len(r.warnings) - 10}", highlight=False)
+    if not done.complete:
+        err.print(
+            "[bold red]"
+            + {
+                "lb": f"Net komplett: {done.missing_links} Verbindunge feelen; "
+                "importéiert déi selwecht Fichieren nach eng Kéier.",
+                "fr": f"Import incomplet : {done.missing_links} liens manquent ; "
+                "importez à nouveau les mêmes fichiers.",
+                "de": f"Unvollständig: {done.missing_links} Verknüpfungen fehlen; "
+                "importieren Sie dieselben Dateien erneut.",
+                "en": f"Incomplete: {done.missing_links} links are missing; import the same files again.",
+            }[lang]
+            + "[/]",
+            highlight=False,
+        )
+    ids = [i for r in done.reports for i in r.written_ids]
+    if embed and not dry_run and ids:
+        from moien.curriculum_graph.embeddings import EmbeddingsUnavailable, embed_items
+
+        try:
+            n = _run(lambda: embed_items(graph, ids=ids, progress=not as_json, console=err, cache_dir=_cache_dir()))
+            if n:
+                err.print(f"embedded {n} statements", highlight=False)
+        except EmbeddingsUnavailable as exc:
+            err.print(f"  note: {exc}", highlight=False)
+    if as_json:
+        _emit({"dry_run": dry_run, **done.as_dict()})
+    if not done.complete:
+        raise typer.Exit(1)
 
 
 # ------------------------------------------------------------------------------------------------ search
@@ -487,6 +581,8 @@ def show_cmd(
 
     ui = _check_lang(lang)
     graph = _graph()
+    if framework is None:
+        _one_framework_or_ask(graph, code, ui, as_json)
     b = _run(lambda: browse(graph, code, framework=framework))
     if b.item is None:
         _fail(m("no_item", ui, code=code))
@@ -527,6 +623,38 @@ def show_cmd(
         )
     if history:
         out.print(m("history", ui, n=len(history)), highlight=False)
+
+
+def _one_framework_or_ask(graph: Graph, code: str, ui: str, as_json: bool) -> None:
+    """Several items share ``code`` (in different frameworks): list them and ask for ``--framework``, exit 2."""
+    rows = _run(
+        lambda: graph.read(
+            "MATCH (i:Item {code: $code}) OPTIONAL MATCH (f:Framework {id: i.framework}) "
+            "RETURN i.framework AS framework, f.title AS title, i.type AS type, i.statement AS statement, "
+            "i.retired IS NOT NULL AS retired ORDER BY retired, framework",
+            code=code,
+        )
+    )
+    if len(rows) < 2:
+        return
+    ask = {
+        "lb": f"{len(rows)} Elementer hunn de Code {code}; wielt een mat --framework ID:",
+        "fr": f"{len(rows)} éléments portent le code {code} ; choisissez-en un avec --framework ID :",
+        "de": f"{len(rows)} Elemente haben den Code {code}; wählen Sie eines mit --framework ID:",
+        "en": f"{len(rows)} items have the code {code}; choose one with --framework ID:",
+    }[ui]
+    if as_json:
+        _emit({"error": "ambiguous_code", "code": code, "message": ask, "items": rows})
+    else:
+        err.print(ask, highlight=False)
+        for r in rows:
+            statement = " ".join(str(r["statement"] or "").split())
+            err.print(
+                f"  --framework {r['framework']}  ({r['title'] or '—'})  {r['type'] or ''}  {statement[:80]}",
+                highlight=False,
+                markup=False,
+            )
+    raise typer.Exit(2)
 
 
 # ------------------------------------------------------------------------------------------------ links

@@ -476,9 +476,13 @@ def apply(graph: Graph, plans: list[_Plan], *, source: str, file_sha256: str, pr
         if write_levels:
             _write_levels(tx)
         writer = _Writer(tx, now, source, file_sha256, progress, task)
-        for p in plans:
-            if not p.report.noop:
-                writer.write(p)
+        todo = [p for p in plans if not p.report.noop]
+        # Every framework's items first, then every framework's links: a link into a framework of the same import
+        # finds its far end whatever the order (frameworks that link into each other both ways included).
+        for p in todo:
+            writer.write(p)
+        for p in todo:
+            writer.write_links(p)
 
     graph.run_in_transaction(work)
 
@@ -529,12 +533,17 @@ class _Writer:
             self.progress.advance(self.task, n)
 
     def write(self, p: _Plan) -> None:
-        """One package: framework, definitions, item versions, items, retirements, links, the Import record."""
+        """One package's nodes: framework, definitions, item versions, items, retirements (links come after every
+        package of the import is written: :meth:`write_links`)."""
         params = {"fid": p.pkg.framework.id, "now": self.now, "imp": p.report.import_id}
         self._framework_and_definitions(p, params)
         self._snapshots(p, params)
         self._items(p, params)
         self._retire(p, params)
+
+    def write_links(self, p: _Plan) -> None:
+        """One package's links and its Import record, once every item of the import exists."""
+        params = {"fid": p.pkg.framework.id, "now": self.now, "imp": p.report.import_id}
         self._links(p, params)
         self._record_import(p, params)
 

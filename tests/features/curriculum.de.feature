@@ -28,3 +28,15 @@ Funktionalität: Der Lehrplangraph auf Deutsch
     Angenommen der Standards-Testlehrplan mit den Typen Standard, Cluster und Domain ist importiert
     Wenn die Lehrerin den Bildungsassistenten fragt "Which standards are about place value?"
     Dann sind die Quellen Standards dieses Lehrplans, die detailliertesten zuerst
+
+
+  Szenario: Ein Mapping, das eine Klasse auslässt, wird abgelehnt und nennt die Klasse
+    Wenn die RDF-Datei "school_units.ttl" mit dem Mapping "school_units_unmapped.yaml" importiert wird
+    Dann schlägt der Import fehl und nennt "ignore_classes"
+    Und der Fehler nennt die Klasse "ex:Lesson"
+    Und der Graph ist unverändert
+
+  Szenario: Ein Probelauf schreibt nichts
+    Wenn die RDF-Datei "school_units.ttl" mit dem Mapping "school_units_mapping.yaml" probeweise importiert wird
+    Dann zählt der Probelauf 6 Elemente und meldet keine nicht abgebildete Klasse
+    Und der Graph ist unverändert

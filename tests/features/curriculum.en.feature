@@ -27,3 +27,15 @@ Feature: The curriculum graph in English
     Given the standards test curriculum, typed Standard, Cluster and Domain, is imported
     When the teacher asks the education assistant "Which standards are about place value?"
     Then the sources are standards of that curriculum, the most detailed first
+
+
+  Scenario: A mapping that leaves a class out is refused, naming the class
+    When the RDF file "school_units.ttl" is imported with the mapping "school_units_unmapped.yaml"
+    Then the import fails and names "ignore_classes"
+    And the error names the class "ex:Lesson"
+    And the graph is unchanged
+
+  Scenario: A dry run writes nothing
+    When the RDF file "school_units.ttl" is tried out with the mapping "school_units_mapping.yaml"
+    Then the trial run counts 6 items and lists no unmapped class
+    And the graph is unchanged

@@ -28,3 +28,15 @@ Fonctionnalité: Le graphe des programmes en français
     Soit le référentiel de test en standards, typé Standard, Cluster et Domain, importé
     Quand l'enseignante demande à l'assistant éducation "Which standards are about place value?"
     Alors les sources sont des standards de ce référentiel, les plus détaillés d'abord
+
+
+  Scénario: Un mapping qui oublie une classe est refusé, en nommant la classe
+    Quand le fichier RDF "school_units.ttl" est importé avec le mapping "school_units_unmapped.yaml"
+    Alors l'import échoue en nommant "ignore_classes"
+    Et l'erreur nomme la classe "ex:Lesson"
+    Et le graphe est inchangé
+
+  Scénario: Un essai à blanc n'écrit rien
+    Quand le fichier RDF "school_units.ttl" est essayé à blanc avec le mapping "school_units_mapping.yaml"
+    Alors l'essai à blanc compte 6 éléments et ne signale aucune classe non mappée
+    Et le graphe est inchangé

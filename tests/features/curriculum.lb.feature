@@ -28,3 +28,15 @@ Funktionalitéit: De Graph vun de Schoulprogrammer op Lëtzebuergesch
     ugeholl de Standards-Testprogramm mat den Typen Standard, Cluster an Domain ass importéiert
     wann d'Enseignante den Educatiounsassistent freet "Which standards are about place value?"
     dann sinn d'Quelle Standarde vun deem Programm, déi detailléiertst als éischt
+
+
+  Szenario: E Mapping, dat eng Klass vergësst, gëtt refuséiert a nennt d'Klass
+    wann de RDF-Fichier "school_units.ttl" mam Mapping "school_units_unmapped.yaml" importéiert gëtt
+    dann schléit den Import feel a nennt "ignore_classes"
+    an de Feeler nennt d'Klass "ex:Lesson"
+    an de Graph ass onverännert
+
+  Szenario: E Probelaf schreift näischt
+    wann de RDF-Fichier "school_units.ttl" mam Mapping "school_units_mapping.yaml" op Prouf importéiert gëtt
+    dann zielt de Probelaf 6 Elementer a mellt keng Klass ouni Mapping
+    an de Graph ass onverännert
