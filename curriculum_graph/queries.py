@@ -196,7 +196,8 @@ def search_items(
     pool = max(limit * 4, 20)
     threshold = MIN_SIMILARITY if min_similarity is None else min_similarity
     codes = [c for c in _CODE.findall(text) if any(ch.isdigit() for ch in c)] if mode != "vector" else []
-    # Luxembourgish words the curricula (in French and German) do not contain bring their translations along
+    # school words the curricula do not share with the query (Luxembourgish, or German/French/English in a framework
+    # of another language) bring a few translations along (lexicon.MAX_TERMS at most, so scores are not diluted)
     from moien.curriculum_graph.lexicon import equivalents
 
     extra = equivalents(_WORD.findall(text))
