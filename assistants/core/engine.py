@@ -257,7 +257,7 @@ class Core:
             self._identify_language(ctx, text)
             self._guard(ctx, text)
             helper, route = self._route(ctx, text, assistant)
-            query, grounding = self._ground(ctx, helper, route)
+            helper, query, grounding = self._ground(ctx, helper, route)
             grounding = self._fit(ctx, helper, query, grounding)
             turn = self._reply(ctx, helper, query, grounding)
         except _Canned as canned:
@@ -346,9 +346,8 @@ class Core:
         ctx.session.last_assistant = helper.name
         return helper, route
 
-    def _ground(self, ctx: _Context, helper: Assistant, route: Route) -> tuple[Query, Grounding]:
-        """What the assistant finds for the question; no sources means a canned reply, never a guess."""
-        query = Query(
+    def _query(self, ctx: _Context, helper: Assistant, route: Route) -> Query:
+        return Query(
             text=ctx.text,
             lang=ctx.lang,
             session_id=ctx.session.id,
@@ -357,6 +356,16 @@ class Core:
             intent=route.intent,
             user=ctx.user,
         )
+
+    def _ground(self, ctx: _Context, helper: Assistant, route: Route) -> tuple[Assistant, Query, Grounding]:
+        """What the assistant finds for the question; no sources means a canned reply, never a guess.
+
+        When the router only fell back to the default assistant (no assistant named, the intent classifier unsure)
+        and it finds nothing, the other assistants look too, in their order, and the first that finds sources
+        answers: the classifier knows a few examples per assistant, and a question about a museum object or a
+        curriculum item worded unlike them is still theirs. An assistant named by the user is never second-guessed.
+        """
+        query = self._query(ctx, helper, route)
         try:
             grounding = helper.ground(query)
         except AssistantUnavailable as exc:
@@ -367,11 +376,35 @@ class Core:
         except Exception as exc:  # a broken plugin or query must not crash the channel
             log.exception("assistant %s failed to ground a query", helper.name)
             raise _Canned("error", i18n.t("error", ctx.lang, error=type(exc).__name__)) from exc
+        if grounding.empty and route.reason in ("out_of_scope", "default"):
+            found = self._ground_elsewhere(ctx, helper, route)
+            if found is not None:
+                return found
         if grounding.empty:
             if route.reason == "out_of_scope":
                 raise _Canned("out_of_scope", self._capabilities(ctx.lang))
             raise _Canned("no_answer", i18n.t("no_answer", ctx.lang))
-        return query, grounding
+        return helper, query, grounding
+
+    def _ground_elsewhere(
+        self, ctx: _Context, tried: Assistant, route: Route
+    ) -> tuple[Assistant, Query, Grounding] | None:
+        """The first other assistant (in display order) that finds sources; one that fails is skipped quietly."""
+        for other in sorted(self.assistants.values(), key=lambda a: (a.order, a.name)):
+            if other is tried:
+                continue
+            query = self._query(ctx, other, route)
+            try:
+                grounding = other.ground(query)
+            except Exception as exc:  # unavailable or broken: the next one may still answer
+                log.info("assistant %s skipped while looking further (%s)", other.name, type(exc).__name__)
+                continue
+            if not grounding.empty:
+                ctx.helper = other
+                ctx.session.last_assistant = other.name
+                ctx.guardrails["route"] = f"{route.reason}>{other.name}"
+                return other, query, grounding
+        return None
 
     def _reply(self, ctx: _Context, helper: Assistant, query: Query, grounding: Grounding) -> Turn:
         """The reply's known parts now, its text as a stream: the assistant's own answer or the model's."""
