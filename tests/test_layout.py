@@ -209,11 +209,15 @@ def _plugins(graph) -> tuple[str, ...]:
 def test_domain_packages_and_connectors_never_import_the_assistant_core(graph):
     below = {m: imports for m, imports in graph.items() if not (m == CHANNELS or m.startswith(CHANNELS + "."))}
     bad = _crossings(below, DOMAIN, ("moien.assistants",))
-    assert not bad, "curriculum_graph/, heritage/, documents/ and connectors/ take what they need as arguments:\n" + "\n".join(bad)
+    assert not bad, (
+        "curriculum_graph/, heritage/, documents/ and connectors/ take what they need as arguments:\n" + "\n".join(bad)
+    )
 
 
 def test_connectors_import_no_domain_package_and_no_ui(graph):
-    bad = _crossings(graph, ("moien.connectors",), ("moien.curriculum_graph", "moien.heritage", "moien.documents", "moien.ui"))
+    bad = _crossings(
+        graph, ("moien.connectors",), ("moien.curriculum_graph", "moien.heritage", "moien.documents", "moien.ui")
+    )
     assert not bad, "connectors talk to outside systems and know nothing of the domain:\n" + "\n".join(bad)
 
 
