@@ -355,7 +355,16 @@ class Core:
             state=ctx.session.extra.setdefault(helper.name, {}),
             intent=route.intent,
             user=ctx.user,
+            answer_lang=self._fallback_for(ctx.lang),
         )
+
+    def _fallback_for(self, lang: str) -> str | None:
+        """The language the model writes in for a question in ``lang``, when it cannot write ``lang`` itself."""
+        writes = self.settings.model.writes
+        if not writes or lang in writes:
+            return None
+        fallback = self.settings.model.fallback_lang
+        return fallback if fallback in writes else writes[0]
 
     def _ground(self, ctx: _Context, helper: Assistant, route: Route) -> tuple[Assistant, Query, Grounding]:
         """What the assistant finds for the question; no sources means a canned reply, never a guess.
@@ -455,11 +464,9 @@ class Core:
         Why: the default model's Luxembourgish looks right and is often wrong (a fee from the wrong source, the
         question repeated back); a right answer in German serves a Luxembourgish speaker better.
         """
-        writes = self.settings.model.writes
-        if not writes or ctx.lang in writes:
+        target = self._fallback_for(ctx.lang)
+        if target is None:
             return query
-        fallback = self.settings.model.fallback_lang
-        target = fallback if fallback in writes else writes[0]
         reply.lang, reply.requested_lang = target, ctx.lang
         reply.notice = i18n.t("written_in", ctx.lang, language=lang_name(target, ctx.lang))
         ctx.guardrails["language"] = f"{ctx.lang}->{target}"

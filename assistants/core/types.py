@@ -123,6 +123,10 @@ class Query:
     intent: str | None = None
     #: The signed-in person, when the channel knows them (``None``: anonymous).
     user: User | None = None
+    #: The language the answer will be written in when it is not ``lang``: the model cannot write the user's language
+    #: (``model.writes``). An assistant that holds the same text in several languages prefers passages in this one —
+    #: a small model asked for German over Luxembourgish passages tends to write Luxembourgish anyway.
+    answer_lang: str | None = None
 
 
 @dataclass(frozen=True)

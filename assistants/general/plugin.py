@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from moien.assistants.core.plugins import hookimpl
 from moien.assistants.core.types import Grounding, Query, Response, Source
 from moien.connectors.rasa_actions_client import ActionServerError, RasaActionsClient
 from moien.documents.chunking import citation
+from moien.documents.model import Chunk
 from moien.documents.search import Hit, terms
 from moien.lang import LANGS
 
@@ -151,6 +152,8 @@ class GeneralAssistant(Assistant):
         #: Groups of whoever asks where no channel says (the teacher app, the CLI): ``general.groups``.
         self.groups = tuple(groups)
         self._search: DocumentSearch | None = None
+        #: Chunks by id for the current index, to find a passage's version in another language (``_in_language``).
+        self._by_id: tuple[object, dict[str, Chunk]] | None = None
         self._lock = threading.Lock()
         #: A rasa-sdk action server and the intents its actions answer (intent → action name).
         self.actions = actions
@@ -206,6 +209,23 @@ class GeneralAssistant(Assistant):
                 chosen[_family(h)] = h
         return [h for h in hits if chosen[_family(h)].chunk.doc_id == h.chunk.doc_id][: self.top_k]
 
+    def _in_language(self, hit: Hit, lang: str) -> Hit:
+        """The same passage from the document's version in ``lang`` (``name.LANG.md`` beside ``name.lb.md``, same
+        position), when the collection has one and the search did not rank it: a question asked in one language
+        and answered in another (the reply-language policy) should give the model the text in the answer's
+        language. A sibling lives in the same collection, so the same groups may read it."""
+        if hit.chunk.lang == lang:
+            return hit
+        parts = hit.chunk.doc_id.rsplit(".", 2)
+        if len(parts) != 3 or parts[1] not in LANGS:
+            return hit
+        wanted = f"{parts[0]}.{lang}.{parts[2]}#{hit.chunk.id.rsplit('#', 1)[-1]}"
+        index = self.searcher.index
+        if self._by_id is None or self._by_id[0] is not index:  # one look-up table per index (rebuilt on import)
+            self._by_id = (index, {c.id: c for c in index.chunks})
+        sibling = self._by_id[1].get(wanted)
+        return replace(hit, chunk=sibling) if sibling is not None else hit
+
     def ground(self, query: Query) -> Grounding:
         action = self.intent_actions.get(query.intent or "")
         if action:
@@ -218,7 +238,11 @@ class GeneralAssistant(Assistant):
         sources = [
             Source(id=h.chunk.id, title=citation(h.chunk), uri=h.chunk.uri, snippet=h.chunk.text[:240]) for h in hits
         ]
-        return Grounding(sources=sources, passages=[f"{citation(h.chunk)}: {h.chunk.text}" for h in hits])
+        # The user sees the sources in their language; the model reads the same passages in the language it answers
+        # in, where the collection has that version (German for a Luxembourgish question while the model cannot
+        # write Luxembourgish): a small model answers in the language it reads.
+        read = [self._in_language(h, query.answer_lang) for h in hits] if query.answer_lang else hits
+        return Grounding(sources=sources, passages=[f"{citation(h.chunk)}: {h.chunk.text}" for h in read])
 
     def _run_action(self, action: str, query: Query) -> ActionGrounding | None:
         """The action's answer as grounding, citing the action server; ``None`` (documents answer) if it fails."""

@@ -242,7 +242,10 @@ class HeritageAssistant(Assistant):
                     snippet=rec.text("description", query.lang)[:240],
                 )
             )
-            passages.append(f"{sources[-1].title}: {passage(rec, query.lang, detailed=detailed)}")
+            # The model reads the record in the language it will answer in (query.answer_lang: German for a
+            # Luxembourgish visitor while the model cannot write Luxembourgish); the visitor sees titles in theirs.
+            read_in = query.answer_lang or query.lang
+            passages.append(f"{sources[-1].title}: {passage(rec, read_in, detailed=detailed)}")
         if recs:
             query.state["shown"] = [r.id for r in recs]
             if not keep_focus:

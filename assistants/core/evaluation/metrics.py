@@ -125,6 +125,10 @@ class QuestionResult:
     #: The reply text's language as moien's identifier sees it, and whether it was sure.
     text_lang: str = ""
     text_lang_confident: bool = False
+    #: The language the reply is labelled with, and the one it says was asked for when they differ (the
+    #: reply-language policy: a model that cannot write the question's language answers in its fallback).
+    reply_lang: str = ""
+    requested_lang: str | None = None
     facts_found: int = 0
     facts_expected: int = 0
     missing_facts: list[str] = field(default_factory=list)
@@ -137,8 +141,14 @@ class QuestionResult:
 
     @property
     def language_match(self) -> bool | None:
-        """``None`` when the identifier was not sure (a short reply): counted apart, not as a match or a miss."""
-        return (self.text_lang == self.lang) if self.text_lang_confident else None
+        """The text is in the question's language — or, under the reply-language policy, in the fallback the reply
+        declares (``requested_lang`` = the question's language, labelled with what the text really is in).
+        ``None`` when the identifier was not sure (a short reply): counted apart, not as a match or a miss."""
+        if not self.text_lang_confident:
+            return None
+        if self.requested_lang == self.lang and self.reply_lang != self.lang:
+            return self.text_lang == self.reply_lang
+        return self.text_lang == self.lang
 
     @property
     def behaviour_ok(self) -> bool:
@@ -206,6 +216,8 @@ def score(
         verified=verification.passed if verification is not None else None,
         text_lang=decision.lang if decision is not None else "",
         text_lang_confident=bool(decision is not None and decision.is_confident),
+        reply_lang=reply.lang,
+        requested_lang=reply.requested_lang,
         facts_found=len(facts) - len(missing),
         facts_expected=len(facts),
         missing_facts=missing,
