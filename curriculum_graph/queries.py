@@ -117,7 +117,7 @@ def _item_map(v: str) -> str:
 # Filters shared by every query that lists items ($types, $subjects, $levels, $frameworks, $langs: lists).
 _FILTER = (
     "i.retired IS NULL "
-    "AND (size($types) = 0 OR i.type IN $types) AND NOT i.type IN $exclude_types "
+    "AND (size($types) = 0 OR i.type IN $types) AND NOT coalesce(i.type, '') IN $exclude_types "
     "AND (size($subjects) = 0 OR any(s IN coalesce(i.subjects, [i.subject]) WHERE s IN $subjects)) "
     "AND (size($levels) = 0 OR any(l IN coalesce(i.levels, []) WHERE l IN $levels)) "
     "AND (size($frameworks) = 0 OR i.framework IN $frameworks) "
@@ -245,7 +245,7 @@ def search_items(
         "WITH i, ts, vs, exact, CASE WHEN exact THEN 10.0 WHEN $vec IS NULL THEN coalesce(ts, 0.0) "
         "ELSE coalesce(vs, $threshold - $bonus) + $bonus * coalesce(ts, 0.0) / best END "
         "- CASE WHEN NOT exact AND EXISTS { MATCH (c:Item)-[:IS_CHILD_OF]->(i) WHERE c.retired IS NULL "
-        "AND (size($types) = 0 OR c.type IN $types) AND NOT c.type IN $exclude_types } "
+        "AND (size($types) = 0 OR c.type IN $types) AND NOT coalesce(c.type, '') IN $exclude_types } "
         "THEN $detail ELSE 0.0 END AS rank "
         "ORDER BY rank DESC, i.id LIMIT $limit "
         f"RETURN {_ITEM_FIELDS}, rank, ts, vs, exact",
@@ -443,7 +443,7 @@ def coverage(
     rows = graph.read(
         "MATCH (i:Item)-[:FOR_LEVEL]->(l:Level), (i)-[:IN_SUBJECT]->(s:Subject) "
         "WHERE i.retired IS NULL AND ($fw IS NULL OR i.framework = $fw) AND (size($types) = 0 OR i.type IN $types) "
-        "AND NOT i.type IN $exclude_types "
+        "AND NOT coalesce(i.type, '') IN $exclude_types "
         "RETURN l.code AS level, coalesce(l.order, 99) AS ord, s.code AS subject, count(DISTINCT i) AS n, "
         "{fr: l.name_fr, de: l.name_de, en: l.name_en, lb: l.name_lb} AS lnames, "
         "{fr: s.name_fr, de: s.name_de, en: s.name_en, lb: s.name_lb} AS snames",

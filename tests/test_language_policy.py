@@ -103,3 +103,35 @@ def test_the_identity_card_question_in_luxembourgish_gets_the_right_fee_in_germa
     check_reply_language(reply, "lb")
     if reply.kind == "answer":  # the answer guardrail may retract it; then the notice is Luxembourgish (checked above)
         assert reply.lang == "de" and "14" in reply.text, reply.text
+
+
+def test_a_model_that_writes_another_language_it_knows_is_labelled_and_the_notice_names_it(tmp_path):
+    """Asked for German, the model wrote French (which it writes well): the label and the notice follow the text."""
+    from moien.assistants.core.engine import Core
+
+    settings = Settings(home=tmp_path)  # the answer guardrail measures the text's language
+    french = "Une nouvelle carte d'identité coûte 14 euros pour les adultes [1]."
+    core = Core(settings, assistants={"municipality": Municipality()}, model=Recording(french))  # type: ignore[arg-type]
+    reply = core.ask(QUESTION, assistant="municipality")
+    assert (reply.kind, reply.lang, reply.requested_lang) == ("answer", "fr", "lb"), reply.text
+    assert reply.notice == i18n.t("written_in", "lb", language="Franséisch")
+    check_reply_language(reply, "lb")
+
+
+def test_in_report_mode_luxembourgish_text_is_labelled_luxembourgish(tmp_path):
+    """``answer_check = "report"`` keeps the answer; its label must still be the language its text is in."""
+    from moien.assistants.core.engine import Core
+
+    settings = Settings(home=tmp_path, answer_check="report")
+    lb_text = "Eng nei Identitéitskaart kascht 14 Euro fir Erwuessener an der Gemeng [1]."
+    core = Core(settings, assistants={"municipality": Municipality()}, model=Recording(lb_text))  # type: ignore[arg-type]
+    reply = core.ask(QUESTION, assistant="municipality")
+    assert reply.kind == "answer" and reply.verification is not None and not reply.verification.passed
+    assert (reply.lang, reply.requested_lang, reply.notice) == ("lb", None, None)
+
+
+def test_a_language_the_model_is_said_to_write_must_be_one_of_moiens_four():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        ModelSettings(writes=["lu", "fr"])  # "lu" is a common slip for Luxembourgish ("lb")

@@ -129,3 +129,27 @@ def test_questions_over_documents_of_50k_characters_are_answered_not_refused(set
         assert reply.sources and {s.id for s in reply.sources} <= {"doc0", "doc1", "doc2"}
         if reply.kind == "answer":
             assert default_identifier().identify(reply.text).lang == "fr"
+
+
+def test_the_estimate_counts_digits_and_symbols_one_by_one():
+    """A budget table's row is close to one token per character (Qwen splits numbers digit by digit)."""
+    row = "| 2019 | 12 450 | 13 020 | 14 115 | 15 870 | 16 940 | 17 355 | 18 004 |"
+    digits_and_symbols = sum(1 for ch in row if not ch.isspace())
+    assert estimate_tokens(row) >= digits_and_symbols
+
+
+def test_a_plugin_that_breaks_the_grounding_contract_gets_an_error_reply_not_a_crash(tmp_path):
+    from moien.assistants.core.engine import Core
+
+    class Broken(Assistant):
+        name = "broken"
+
+        def ground(self, query: Query) -> Grounding:
+            return Grounding([Source(id="a", title="A")], ["one", "two"])  # two passages for one source
+
+    class Unused:
+        model_id = "unused"  # the turn ends before any generation
+
+    core = Core(Settings(home=tmp_path), assistants={"broken": Broken()}, model=Unused())  # type: ignore[arg-type]
+    reply = core.ask("Combien coûte la carte ?", assistant="broken")
+    assert reply.kind == "error" and reply.ai_generated is False

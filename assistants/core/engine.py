@@ -508,7 +508,11 @@ class Core:
             if room >= MIN_SOURCE_TOKENS or not query.history:
                 break
             query.history = query.history[2:]
-        fitted = fit_grounding(grounding, max(room, 0), count)
+        try:
+            fitted = fit_grounding(grounding, max(room, 0), count)
+        except ValueError as exc:  # a plugin broke the Grounding contract: an error reply, not a crashed channel
+            log.error("assistant %s: %s", helper.name, exc)
+            raise _Canned("error", i18n.t("error", ctx.lang, error="Grounding")) from exc
         if fitted.trimmed or fitted.dropped:
             log.info(
                 "sources fitted to the context session=%s room=%d trimmed=%d dropped=%d",
@@ -692,13 +696,14 @@ class Core:
         found = self.langid.identify(text)
         if not found.is_confident or found.lang == reply.lang:
             return True
-        writes = self.settings.model.writes
-        if writes and found.lang not in writes:
-            return False
-        if reply.requested_lang == found.lang:  # the user's own language after all: no notice needed
+        holds = not self.settings.model.writes or found.lang in self.settings.model.writes
+        asked = reply.requested_lang
+        reply.lang = found.lang  # the label follows the text, whatever happens next (``report`` keeps the text)
+        if asked is None or asked == found.lang:  # the user's own language after all: no notice needed
             reply.requested_lang, reply.notice = None, None
-        reply.lang = found.lang
-        return True
+        else:
+            reply.notice = i18n.t("written_in", asked, language=lang_name(found.lang, asked))
+        return holds
 
     @staticmethod
     def _fail(reply: Reply, parts: list[str], kind: ReplyKind, message: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -153,7 +154,7 @@ class GeneralAssistant(Assistant):
         self.groups = tuple(groups)
         self._search: DocumentSearch | None = None
         #: Chunks by id for the current index, to find a passage's version in another language (``_in_language``).
-        self._by_id: tuple[object, dict[str, Chunk]] | None = None
+        self._by_id: tuple[object, dict[str, Chunk], Counter[str]] | None = None
         self._lock = threading.Lock()
         #: A rasa-sdk action server and the intents its actions answer (intent → action name).
         self.actions = actions
@@ -222,9 +223,18 @@ class GeneralAssistant(Assistant):
         wanted = f"{parts[0]}.{lang}.{parts[2]}#{hit.chunk.id.rsplit('#', 1)[-1]}"
         index = self.searcher.index
         if self._by_id is None or self._by_id[0] is not index:  # one look-up table per index (rebuilt on import)
-            self._by_id = (index, {c.id: c for c in index.chunks})
-        sibling = self._by_id[1].get(wanted)
-        return replace(hit, chunk=sibling) if sibling is not None else hit
+            self._by_id = (index, {c.id: c for c in index.chunks}, Counter(c.doc_id for c in index.chunks))
+        _, by_id, passages_of = self._by_id
+        sibling = by_id.get(wanted)
+        # The same position is the same passage only when both versions are cut alike: as many passages, and this
+        # one on the same page and under the same article (a version with an extra introduction is not used).
+        if (
+            sibling is None
+            or passages_of[sibling.doc_id] != passages_of[hit.chunk.doc_id]
+            or (sibling.page, sibling.article) != (hit.chunk.page, hit.chunk.article)
+        ):
+            return hit
+        return replace(hit, chunk=sibling)
 
     def ground(self, query: Query) -> Grounding:
         action = self.intent_actions.get(query.intent or "")

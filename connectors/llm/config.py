@@ -11,6 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+WrittenLang = Literal["lb", "fr", "de", "en"]
+#: What the default models write reliably (not Luxembourgish: see ``ModelSettings.writes``).
+DEFAULT_WRITES: tuple[WrittenLang, ...] = ("fr", "de", "en")
+
 
 class ModelSettings(BaseModel):
     """Which language model answers, and how."""
@@ -32,7 +36,7 @@ class ModelSettings(BaseModel):
     #: a language not listed here, moien keeps its own frame (disclosure, notices, labels) in the user's language and
     #: has the model write in ``fallback_lang``, saying so in one line. A model that writes Luxembourgish declares it:
     #: ``writes = ["lb", "fr", "de", "en"]`` (docs/models/luxembourgish.md).
-    writes: list[str] = Field(default_factory=lambda: ["fr", "de", "en"])
+    writes: list[WrittenLang] = Field(default_factory=lambda: list(DEFAULT_WRITES))
     #: The language the model writes in when it cannot write the user's: German by default, the language most
     #: Luxembourgish speakers read first after their own; French is the other natural choice.
     fallback_lang: Literal["fr", "de", "en"] = "de"
