@@ -11,6 +11,7 @@ import pytest
 
 from moien.assistants.core import i18n
 from tests.conftest import ROOT
+from tests.language import check_reply_language
 
 MOIEN = [sys.executable, "-m", "moien.assistants.core.cli"]
 
@@ -43,11 +44,13 @@ def test_ask_json_answers_in_the_question_language_with_sources(settings, neo4j_
     assert len(lines) == 1, "--json prints exactly one JSON object"
     reply = json.loads(lines[0])
     assert set(reply) >= {"text", "lang", "sources", "ai_generated", "model", "disclosure", "assistant", "kind"}
-    assert reply["lang"] == lang
-    assert reply["kind"] == "answer" and reply["ai_generated"] is True
+    # An answer, or the answer guardrail's notice when it retracted what the model wrote (sources kept either way);
+    # the text in the language it is labelled with, which for Luxembourgish is the model's fallback with a notice.
+    assert reply["kind"] in ("answer", "unverified"), reply
+    assert reply["ai_generated"] is (reply["kind"] == "answer")
+    check_reply_language(reply, lang)
     assert reply["sources"] and all({"id", "title", "uri", "snippet"} <= set(s) for s in reply["sources"])
-    assert reply["disclosure"] == i18n.t("disclosure", lang)
-    assert reply["text"].strip()
+    assert reply["disclosure"] == i18n.t("disclosure", lang)  # moien's own frame: in the language asked
 
 
 def test_help_explains_every_command(settings):

@@ -82,13 +82,32 @@ def disclosed(chat):
 
 @then(
     parsers.re(
+        r"(the reply rests on cited sources or says honestly it cannot answer from them|"
+        r"la réponse s'appuie sur des sources citées ou dit honnêtement ne pas pouvoir en répondre|"
+        r"die Antwort stützt sich auf genannte Quellen oder sagt ehrlich, dass sie daraus nicht antworten kann|"
+        r"d'Äntwert stäipt sech op genannte Quellen oder seet éierlech, datt se draus net äntwere kann)"
+    )
+)
+def grounded_or_honest(chat):
+    """For a question in a language the model does not write well: a grounded answer in its fallback, or — when
+    the answer guardrail retracts what the model wrote (a Luxembourgish echo of the question, a mixed sentence) —
+    the honest notice in the language asked; the sources are listed either way, never a wrong answer."""
+    reply = chat["replies"][-1]
+    assert reply.kind in ("answer", "unverified"), reply
+    assert reply.sources and all(s.id and s.title for s in reply.sources)
+    if reply.kind == "unverified":
+        assert reply.text == i18n.t("unverified", reply.lang) and not reply.ai_generated
+
+
+@then(
+    parsers.re(
         r"(the reply names the local model|la réponse nomme le modèle local|"
         r"die Antwort nennt das lokale Modell|d'Äntwert nennt de lokale Modell)"
     )
 )
 def names_model(chat, core):
     reply = chat["replies"][-1]
-    assert reply.ai_generated is True
+    assert reply.ai_generated is (reply.kind == "answer")  # a retracted answer is moien's notice, not the model's
     assert reply.model == core.model.model_id
 
 

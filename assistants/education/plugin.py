@@ -184,10 +184,9 @@ class EducationAssistant(Assistant):
                 extra.append("transversal topics: " + ", ".join(h.topics))
             if h.next_codes:
                 extra.append("followed by " + ", ".join(h.next_codes))
-            # The model reads the statement in the language it answers in (query.answer_lang, when it cannot write
-            # the teacher's); the teacher sees the source in theirs.
-            read = h.statement(query.answer_lang) if query.answer_lang else statement
-            passages.append(f"{h.code}: {read} ({'; '.join(extra)})")
+            # The teacher's language, not query.answer_lang: the same passages feed lesson plans, which are written in
+            # the teacher's language (a plan read from German statements came out German under a Luxembourgish frame).
+            passages.append(f"{h.code}: {statement} ({'; '.join(extra)})")
         return Grounding(sources=sources, passages=passages)
 
     # -- lesson plans ------------------------------------------------------------------------------

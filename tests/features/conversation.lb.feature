@@ -5,7 +5,7 @@ Funktionalitéit: Eng Conversatioun op Lëtzebuergesch mat engem lokale Modell
     ugeholl eng nei Conversatioun
     wann ech froen "Wéini fänkt d'Schoul un?"
     dann ass d'Äntwert op "lb"
-    an d'Äntwert stäipt sech op genannte Quellen
+    an d'Äntwert stäipt sech op genannte Quellen oder seet éierlech, datt se draus net äntwere kann
     an déi éischt Äntwert seet, datt et eng KI ass
     an d'Äntwert nennt de lokale Modell
 
