@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.language import check_reply_language
 
 EXAMPLE = ROOT / "tests" / "plugin_example"
 
@@ -170,6 +171,9 @@ def test_questions_are_routed_to_an_outside_plugin_and_cite_its_sources(
     assert proc.returncode == 0, proc.stderr
     reply = json.loads(proc.stdout)
     assert reply["assistant"] == "library", reply
-    assert reply["lang"] == lang and reply["kind"] == "answer"
+    # An answer, or the answer guardrail's notice (the sources kept); in the language asked, or for Luxembourgish
+    # in the model's fallback with the notice that says so (tests/language.py).
+    assert reply["kind"] in ("answer", "unverified"), reply
+    check_reply_language(reply, lang)
     assert [s["id"] for s in reply["sources"]] == [f"library-hours-{lang}"]
-    assert reply["ai_generated"] is True and reply["text"].strip()
+    assert reply["ai_generated"] is (reply["kind"] == "answer") and reply["text"].strip()
