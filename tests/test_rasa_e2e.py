@@ -132,10 +132,11 @@ def test_an_out_of_scope_question_comes_back_with_moiens_grounded_answer(rasa_bo
     payloads = [m["custom"]["moien"] for m in messages if "moien" in (m.get("custom") or {})]
     assert text and payloads, messages
     trust = payloads[-1]
-    assert trust["kind"] == "answer", (trust, text)
+    # An answer, or the answer guardrail's notice when it retracted what the model wrote (sources kept either way).
+    assert trust["kind"] in ("answer", "unverified"), (trust, text)
     assert trust["assistant"] == "general" and trust["lang"] == "fr"
-    assert trust["ai_generated"] is True and trust["model"]
+    assert trust["ai_generated"] is (trust["kind"] == "answer") and trust["model"]
     assert trust["disclosure"]  # the conversation's first turn: moien's AI notice travels through Rasa too
-    sources = trust["sources"]
-    assert sources and any(s["id"].startswith("school-registration") for s in sources), sources
+    sources = trust["sources"]  # ids name the collection and the file: demo/school-registration.fr.md#0
+    assert sources and any("school-registration" in s["id"] for s in sources), sources
     assert default_identifier().identify(text).lang == "fr", text
