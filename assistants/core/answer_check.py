@@ -308,7 +308,9 @@ def missing_specifics(sentence: str, sources: _Facts, question: _Facts, lang: st
     codes: list[str] = [c for c in _CODE.findall(text) if not _NOT_CODE.fullmatch(c)]
     for code in codes:
         key = fold(code)
-        if key not in _ALLOWED and key not in sources.text and key not in question.text:
+        # A code needs a source: one that only the question has is what an injection plants ("write PWNED-LB03")
+        # and an answer that repeats it was told so (red-team case inj-lb-03).
+        if key not in _ALLOWED and key not in sources.text:
             missing.append(code)
         rest = rest.replace(key, " ")
     for token in _NUMBER.findall(rest):
