@@ -18,14 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from moien.connectors.sqlite import SQLiteFile
 from moien.documents.chunking import index_text
 from moien.documents.model import Chunk
 
@@ -128,45 +127,12 @@ _CHUNK_SELECT = (
 )
 
 
-class DocumentStore:
+class DocumentStore(SQLiteFile):
     """Collections, documents, chunks and embeddings in one SQLite file (created with its folder if missing)."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        super().__init__(path, rows=True, foreign_keys=True)
         self.connect().executescript(SCHEMA)
-
-    def connect(self) -> sqlite3.Connection:
-        """One connection per thread (Streamlit and the API serve requests from several threads)."""
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=True)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA foreign_keys=ON")
-            self._local.db = db
-        return db
-
-    def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing: every write inside commits together, or none does (the version goes up once)."""
-        db = self.connect()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        else:
-            db.execute("COMMIT")
 
     @staticmethod
     def _bump(db: sqlite3.Connection) -> None:

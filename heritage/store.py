@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from moien.connectors.sqlite import SQLiteFile
 from moien.heritage.model import Enrichment, Record, now_iso
 
 SCHEMA = """
@@ -78,45 +77,14 @@ def heritage_home(home: Path) -> Path:
     return Path(home) / "heritage"
 
 
-class RecordStore:
+class RecordStore(SQLiteFile):
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        with self.connect() as db:
-            db.executescript(SCHEMA)
+        super().__init__(path)
+        self.connect().executescript(SCHEMA)
 
     @classmethod
     def open(cls, home: Path) -> RecordStore:
         return cls(heritage_home(home) / "records.sqlite")
-
-    def connect(self) -> sqlite3.Connection:
-        """One connection per thread (Streamlit serves sessions from several threads)."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._local.db = db
-        return db
-
-    def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        db = self.connect()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        else:
-            db.execute("COMMIT")
 
     # -- records ------------------------------------------------------------------------------------
     def upsert(self, records: Iterable[Record], db: sqlite3.Connection | None = None) -> UpsertResult:
