@@ -126,6 +126,11 @@ def test_a_client_that_leaves_frees_its_slot(api: dict[str, Any]) -> None:
     assert again.model_extra["moien"]["kind"] == "invalid_input"
 
 
+def server_log_tail(api: dict[str, Any], lines: int = 40) -> str:
+    log = Path(api["home"]) / "api.log"
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else "(no log)"
+
+
 def in_flight(api: dict[str, Any]) -> float:
     text = httpx.get(f"{api['url']}/metrics").text
     line = next(li for li in text.splitlines() if li.startswith("moien_turns_in_flight "))
@@ -159,13 +164,16 @@ def _ask_while_busy(api: dict[str, Any], errors: list[BaseException]) -> None:
 
 @pytest.mark.model
 def test_whole_answer_with_usage_and_trust_fields(api: dict[str, Any]) -> None:
-    completion = client(api).chat.completions.create(
-        model="general",
-        messages=[
-            {"role": "system", "content": "Answer in English."},  # ignored: moien's trust rules are not overridable
-            {"role": "user", "content": "Wie viel kostet ein neuer Personalausweis?"},
-        ],
-    )
+    try:
+        completion = client(api).chat.completions.create(
+            model="general",
+            messages=[
+                {"role": "system", "content": "Answer in English."},  # ignored: moien's trust rules are not overridable
+                {"role": "user", "content": "Wie viel kostet ein neuer Personalausweis?"},
+            ],
+        )
+    except openai.APIError as exc:  # the server's log says why (a busy model names how long it has been held)
+        pytest.fail(f"{exc}\n--- server log (end) ---\n{server_log_tail(api)}")
     trust = completion.model_extra["moien"]
     assert completion.object == "chat.completion" and completion.choices[0].finish_reason == "stop"
     # An answer, or — when the answer guardrail retracted what the model wrote — its notice; both in German, both

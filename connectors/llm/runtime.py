@@ -77,15 +77,22 @@ class _Queue:
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size + 1)  # one running + `size` waiting
         self._timeout = timeout
+        #: Since when the model has been held (monotonic seconds), for the busy message and the log: a generation
+        #: that is never closed holds the model until it is collected, and this says so instead of a bare "busy".
+        self._held_since: float | None = None
 
     def __enter__(self) -> None:
         if not self._slots.acquire(blocking=False):
             raise ModelBusy("the model queue is full")
         if not self._lock.acquire(timeout=self._timeout):
             self._slots.release()
-            raise ModelBusy("waited too long for the model")
+            since = self._held_since
+            held = f"; the generation holding it started {time.monotonic() - since:.0f} s ago" if since else ""
+            raise ModelBusy(f"waited {self._timeout:.0f} s for the model{held}")
+        self._held_since = time.monotonic()
 
     def __exit__(self, *exc: object) -> None:
+        self._held_since = None
         self._lock.release()
         self._slots.release()
 
