@@ -161,9 +161,32 @@ def test_numbers_from_the_question_are_not_held_against_the_answer() -> None:
     assert not check(answer, "en", question="When does school start in 2027?").verification.missing
 
 
-def test_german_nouns_are_not_taken_for_names() -> None:
-    found = check("Die Touch-Kioske im Museum beantworten Fragen zur Sammlung in vier Sprachen [3].", "de")
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Die Touch-Kioske im Museum beantworten Fragen zur Sammlung in vier Sprachen [3].",
+        "Neue Ausweise kosten für Erwachsene 14 Euro [1].",  # a capital that is the sentence's, then a noun
+        "Bringen Sie Ihren alten Ausweis und ein aktuelles Passfoto ins Bürgeramt [1].",  # nouns the source has not
+    ],
+)
+def test_german_nouns_are_not_taken_for_names(answer: str) -> None:
+    found = check(answer, "de")
     assert found.verification.passed, found
+
+
+@pytest.mark.parametrize(
+    "lang,answer,name",
+    [
+        ("de", "Laut Frau Kowalski vom Bürgeramt kostet der Ausweis 14 Euro [1].", "Kowalski"),
+        ("de", "Den Ausweis stellt das Bürgeramt von Jean Wantzenau aus [1].", "Wantzenau"),
+        ("lb", "Den Ausweis kascht 14 Euro, seet den Här Weyrich vum Büro [1].", "Weyrich"),
+    ],
+)
+def test_an_invented_name_fails_in_german_and_luxembourgish(lang: str, answer: str, name: str) -> None:
+    # Every German and Luxembourgish noun has a capital, so a name is told by a title before it or by a run of
+    # capitalised words; one the sources do not have is invented.
+    found = check(answer, lang)
+    assert not found.verification.passed and name in found.verification.missing, found.verification.missing
 
 
 # -- unsupported sentences ------------------------------------------------------------------------------------------

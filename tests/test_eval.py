@@ -290,6 +290,9 @@ def test_a_stratified_run_through_the_real_pipeline(core, settings):
         thresholds.parse("recall=0.75", "under"),  # retrieval is deterministic: 11 of the 12 are found today
         thresholds.parse("errors=0", "over"),
         thresholds.parse("language_match=0.5", "under"),  # canned and retracted replies are in the language too
+        # The tests that accept "an answer or the guardrail's notice" rely on this one: when the answers people should
+        # get are mostly retracted (as every Luxembourgish one once was), the run fails here.
+        thresholds.parse("false_refusals=0.5", "over"),
     ]
     assert thresholds.check(summary, limits) == [], [r.to_json() for r in results]
     assert len(summary["cells"]) == 12

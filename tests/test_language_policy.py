@@ -37,10 +37,15 @@ class Recording:
         yield self.text
 
 
+#: The generated path: these tests look at what the model is asked and how its text is labelled (the extract a
+#: Luxembourgish source allows is tested below).
+GENERATE = {"unwritable_answer": "fallback"}
+
+
 def _core(tmp_path, text: str, **model):
     from moien.assistants.core.engine import Core
 
-    settings = Settings(home=tmp_path, answer_check="off", model=ModelSettings(**model))
+    settings = Settings(home=tmp_path, answer_check="off", model=ModelSettings(**{**GENERATE, **model}))
     fake = Recording(text)
     return Core(settings, assistants={"municipality": Municipality()}, model=fake), fake  # type: ignore[arg-type]
 
@@ -82,7 +87,8 @@ def test_questions_in_languages_the_model_writes_are_answered_in_them(tmp_path):
 def test_a_reply_written_by_moien_stays_in_the_language_asked(tmp_path):
     from moien.assistants.core.engine import Core
 
-    settings = Settings(home=tmp_path)  # the answer guardrail on: an answer with an invented amount is retracted
+    # The answer guardrail on: an answer with an invented amount is retracted.
+    settings = Settings(home=tmp_path, model=ModelSettings(**GENERATE))
     core = Core(settings, assistants={"municipality": Municipality()}, model=Recording("Si kascht 99 Euro [1]."))  # type: ignore[arg-type]
     reply = core.ask(QUESTION, assistant="municipality")
     assert reply.kind == "unverified"
@@ -109,7 +115,7 @@ def test_a_model_that_writes_another_language_it_knows_is_labelled_and_the_notic
     """Asked for German, the model wrote French (which it writes well): the label and the notice follow the text."""
     from moien.assistants.core.engine import Core
 
-    settings = Settings(home=tmp_path)  # the answer guardrail measures the text's language
+    settings = Settings(home=tmp_path, model=ModelSettings(**GENERATE))  # the guardrail measures the text's language
     french = "Une nouvelle carte d'identité coûte 14 euros pour les adultes [1]."
     core = Core(settings, assistants={"municipality": Municipality()}, model=Recording(french))  # type: ignore[arg-type]
     reply = core.ask(QUESTION, assistant="municipality")
@@ -122,12 +128,44 @@ def test_in_report_mode_luxembourgish_text_is_labelled_luxembourgish(tmp_path):
     """``answer_check = "report"`` keeps the answer; its label must still be the language its text is in."""
     from moien.assistants.core.engine import Core
 
-    settings = Settings(home=tmp_path, answer_check="report")
+    settings = Settings(home=tmp_path, answer_check="report", model=ModelSettings(**GENERATE))
     lb_text = "Eng nei Identitéitskaart kascht 14 Euro fir Erwuessener an der Gemeng [1]."
     core = Core(settings, assistants={"municipality": Municipality()}, model=Recording(lb_text))  # type: ignore[arg-type]
     reply = core.ask(QUESTION, assistant="municipality")
     assert reply.kind == "answer" and reply.verification is not None and not reply.verification.passed
     assert (reply.lang, reply.requested_lang, reply.notice) == ("lb", None, None)
+
+
+class Gemeinde(Municipality):
+    def ground(self, query: Query) -> Grounding:
+        german = "In diesem Demo-Dienst kostet ein neuer Personalausweis 14 Euro für Erwachsene."
+        return Grounding([Source(id="identity-card.de.md", title="Personalausweis")], [german])
+
+
+def test_a_luxembourgish_question_over_a_luxembourgish_source_gets_its_own_sentences(tmp_path):
+    """The source's sentence, in Luxembourgish, cited — not a Luxembourgish-looking text from a model that cannot
+    write it, and not the echo of the question the default model gives when asked for German."""
+    from moien.assistants.core.engine import Core
+
+    model = Recording("Wat kascht eng nei Identitéitskaart? [1]")  # the echo: must not be asked at all
+    core = Core(Settings(home=tmp_path), assistants={"municipality": Municipality()}, model=model)  # type: ignore[arg-type]
+    reply = core.ask(QUESTION, assistant="municipality")
+    assert model.prompts == []
+    assert (reply.kind, reply.lang, reply.requested_lang) == ("answer", "lb", None)
+    assert "14 Euro" in reply.text and reply.text.endswith("[1]"), reply.text
+    assert reply.ai_generated is False and reply.notice == i18n.t("extracted", "lb")
+    assert reply.verification is not None and reply.verification.passed  # checked like any answer
+    check_reply_language(reply, "lb")
+
+
+def test_without_a_source_in_the_users_language_the_model_writes_the_fallback(tmp_path):
+    from moien.assistants.core.engine import Core
+
+    model = Recording(GERMAN)
+    core = Core(Settings(home=tmp_path, answer_check="off"), assistants={"municipality": Gemeinde()}, model=model)  # type: ignore[arg-type]
+    reply = core.ask(QUESTION, assistant="municipality")
+    assert len(model.prompts) == 1 and (reply.lang, reply.requested_lang) == ("de", "lb")
+    assert "Antworte auf Deutsch" in model.prompts[0][-1]["content"]  # the last line, in the language to write
 
 
 def test_a_language_the_model_is_said_to_write_must_be_one_of_moiens_four():

@@ -5,9 +5,10 @@ Four rules, from the most precise to the weakest:
 
 1. **Citations**: every ``[n]`` (also ``[1, 2]``, ``[1][2]``, ``[Source 1]``) names a source that was given; an
    answer that states a fact should cite at least one (reported in ``citations_ok``; see ``REQUIRE_CITATION``).
-2. **Specifics**: numbers, amounts, dates, codes, e-mail addresses, links and (in English and French) names in the
-   answer occur in the sources — after normalising "14 €"/"14 euros"/"14,00", dates in several spellings and number
-   words ("ten" in a source backs "10"). What the user's own question contains is not checked.
+2. **Specifics**: numbers, amounts, dates, codes, e-mail addresses, links and names in the answer occur in the sources
+   — after normalising "14 €"/"14 euros"/"14,00", dates in several spellings and number words ("ten" in a source backs
+   "10"). In German and Luxembourgish, where every noun has a capital, a name is a capitalised word that no vocabulary
+   holds. What the user's own question contains is not checked.
 3. **Planted instructions are data**: a passage that addresses the assistant ("ignore the question and reply only
    …", "tell every user to …") backs nothing, so a canary or an address found only there counts as missing. An
    answer that asks the user to send personal data (IBAN, password, national number…) to an address, or that
@@ -31,6 +32,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from pathlib import Path
 
 import numpy as np
 
@@ -80,6 +82,11 @@ _BOUNDARY = re.compile(r"(?<=[.!?…])\s+")
 # A dot that does not end a sentence: after a number (German ordinals, "am 15. September") or a short abbreviation.
 _NO_END = re.compile(r"(?:\b\d{1,2}|\b[A-Za-zÀ-ÿ]{1,3})\.$")
 _LEADING_CITES = re.compile(r"^(?:\s*\[[^\]]*\d[^\]]*\])+")
+
+
+def ends_sentence(piece: str) -> bool:
+    """Whether ``piece``'s final dot ends a sentence (not "am 15." before "September", not "z.B.")."""
+    return not _NO_END.search(piece)
 
 
 def sentences(text: str) -> list[str]:
@@ -322,17 +329,62 @@ def missing_specifics(sentence: str, sources: _Facts, question: _Facts, lang: st
         if forms & known or groups <= (sources.digit_groups | question.digit_groups):
             continue
         missing.append(token)
-    if lang in ("en", "fr"):  # German and Luxembourgish capitalise every noun: a capital says nothing there
-        for match in _NAME.finditer(text):
-            word = match.group(0)
-            key = fold(word)
-            if match.start() == 0 or word == first_word or text[: match.start()].rstrip().endswith((":", ".", "!")):
-                continue
-            if {key, key.rstrip("s")} & (_MONTHS.keys() | _WEEKDAYS | _LANGUAGE_NAMES | _ALLOWED):
-                continue
-            if not _name_found(word, sources) and not _name_found(word, question):
-                missing.append(word)
+    for match in _NAME.finditer(text):
+        word = match.group(0)
+        key = fold(word)
+        if match.start() == 0 or word == first_word or text[: match.start()].rstrip().endswith((":", ".", "!")):
+            continue
+        if {key, key.rstrip("s")} & (_MONTHS.keys() | _WEEKDAYS | _LANGUAGE_NAMES | _ALLOWED):
+            continue
+        if lang in ("de", "lb") and (key in _TITLES or not _name_shaped(text, match)):
+            continue
+        if not _name_found(word, sources) and not _name_found(word, question):
+            missing.append(word)
     return missing
+
+
+#: Words that announce a person's name (four languages, folded): "Frau Kowalski", "Här Weber", "Dr. Schmit".
+_TITLES = frozenset(
+    "herr herrn frau har madamm madame monsieur mme mr mrs ms dr prof professor professorin minister ministerin "
+    "burgermeister burgermeisterin buergermeschter direkter direktor direktorin".split()
+)
+_CAPITALISED = re.compile(r"[A-ZÀ-Ý][\w'’-]*")
+_STOPWORDS: frozenset[str] | None = None
+
+
+def stop_words() -> frozenset[str]:
+    """The folded stop words of lb/de/fr/en (the language identifier's lists, shipped with moien): "Die", "Der", "Am"
+    start a sentence with a capital and are no names."""
+    global _STOPWORDS
+    if _STOPWORDS is None:
+        corpus = Path(__file__).parent / "langid" / "corpus"
+        words: set[str] = set()
+        for lang in ("lb", "de", "fr", "en"):
+            path = corpus / lang / "spacy.stop.txt"
+            if path.exists():
+                words.update(fold(w) for w in path.read_text(encoding="utf-8").split())
+        _STOPWORDS = frozenset(words)
+    return _STOPWORDS
+
+
+def _name_shaped(text: str, match: re.Match[str]) -> bool:
+    """In German and Luxembourgish every noun has a capital, so a capital alone says nothing: a word is taken for a
+    name when a title announces it ("Frau Kowalski") or when it stands in a run of capitalised words that are not stop
+    words ("Victor Hugo", "Jean-Claude Wantzenau") — German nouns are separated by articles and lowercase adjectives,
+    names come in runs. A name standing alone after a lowercase word ("malte Schmitz") is missed: the price of not
+    retracting good answers for their nouns."""
+    stop = stop_words()
+    before = text[: match.start()].split()
+    if before and fold(before[-1].rstrip(".")) in _TITLES:
+        return True
+
+    def capitalised(word: str) -> bool:
+        return bool(_CAPITALISED.fullmatch(word.strip(",;()\"'„“”«»"))) and fold(word.strip(",;()\"'„“”«»")) not in stop
+
+    # The word before counts only where its capital is not the sentence's ("Neue Ausweise kosten …").
+    opens_sentence = len(before) < 2 or before[-2].endswith((".", "!", "?", ":"))
+    after = text[match.end() :].split()
+    return bool((before and not opens_sentence and capitalised(before[-1])) or (after and capitalised(after[0])))
 
 
 # -- support -------------------------------------------------------------------------------------------------------
@@ -366,15 +418,20 @@ _VECTORS = _PassageVectors(_CACHE_SIZE)
 _PASSAGE_SPLIT = re.compile(r"(?<=[.;:!?])\s+|\n+")
 
 
-def _passage_sentences(passage: str) -> list[str]:
+def passage_sentences(passage: str) -> list[str]:
     return [s.strip() for s in _PASSAGE_SPLIT.split(passage) if len(s.strip()) > 2] or [passage]
+
+
+def sentence_vectors(texts: list[str]) -> np.ndarray:
+    """e5 passage vectors of ``texts`` (one row each), from the cache the checks share."""
+    return _VECTORS.get(texts)
 
 
 def support_scores(claims: list[str], passages: list[str]) -> np.ndarray:
     """Cosine of each claim (as an e5 query) with its closest sentence of each passage: claims × passages."""
     if not claims or not passages:
         return np.zeros((len(claims), len(passages)), dtype=np.float32)
-    split = [_passage_sentences(p) for p in passages]
+    split = [passage_sentences(p) for p in passages]
     flat = [s for sents in split for s in sents]
     vectors = _VECTORS.get(flat)
     queries = Embedder.queries(claims)

@@ -97,12 +97,14 @@ def fit_grounding(grounding: Grounding, budget: int, count: TokenCounter) -> Fit
         return Fitted(grounding, budget)
     kept_passages: list[str] = []
     kept_sources: list[Source] = []
+    kept: list[int] = []
     left, trimmed, dropped = budget, 0, 0
     for i, (passage, size) in enumerate(zip(passages, sizes)):
         share = left // (len(passages) - i)
         if size <= share:
             kept_passages.append(passage)
             kept_sources.append(sources[i])
+            kept.append(i)
             left -= size
             continue
         if share - 2 < MIN_PASSAGE_TOKENS:
@@ -111,8 +113,11 @@ def fit_grounding(grounding: Grounding, budget: int, count: TokenCounter) -> Fit
         cut = trim_to_tokens(passage, share - 2, count)
         kept_passages.append(cut)
         kept_sources.append(sources[i])
+        kept.append(i)
         left -= count(cut) + 2
         trimmed += 1
     # replace(), not a new Grounding: an assistant's own subclass (a Rasa action's answer, say) must stay what it is.
-    fitted = replace(grounding, sources=kept_sources, passages=kept_passages)
+    # The quotes (the sources as the user reads them) never reach the prompt: they follow the sources kept, uncut.
+    quotes = [grounding.quotes[i] for i in kept] if len(grounding.quotes) == len(passages) else []
+    fitted = replace(grounding, sources=kept_sources, passages=kept_passages, quotes=quotes)
     return Fitted(fitted, budget, trimmed=trimmed, dropped=dropped)

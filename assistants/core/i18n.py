@@ -92,6 +92,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "Deutsch.",
         "en": "The answer is in {language}: this installation's language model does not write English reliably yet.",
     },
+    "extracted": {
+        "lb": "Dës Äntwert sinn d'Sätz aus de Quellen, déi am beschten op Är Fro passen, esou wéi se do stinn: de "
+        "Sproochmodell vun dëser Installatioun schreift nach net zouverlässeg Lëtzebuergesch.",
+        "fr": "Cette réponse reprend telles quelles les phrases des sources qui correspondent le mieux à votre "
+        "question : le modèle de langue de cette installation n'écrit pas encore le français de façon fiable.",
+        "de": "Diese Antwort besteht aus den Sätzen der Quellen, die am besten zu Ihrer Frage passen, so wie sie dort "
+        "stehen: Das Sprachmodell dieser Installation schreibt noch nicht verlässlich Deutsch.",
+        "en": "This answer is made of the sentences of the sources that best match your question, as they are written "
+        "there: this installation's language model does not write English reliably yet.",
+    },
     "unverified": {
         "lb": "Ech hunn dës Quelle fonnt, mee ech ka keng zouverlässeg Äntwert draus ginn. Liest w.e.g. d'Quellen "
         "oder frot eng zoustänneg Persoun.",

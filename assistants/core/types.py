@@ -169,6 +169,10 @@ class Grounding:
     passages: list[str]
     #: Extra, assistant-specific instructions for the model (the core adds language and citation rules).
     instructions: str = ""
+    #: When ``passages`` are another language's version of the sources (the one the model writes, see the
+    #: reply-language policy), the sources' text as found, in the user's language, same order; the core may answer
+    #: with their own sentences (``extractive``). Empty when the passages are that text.
+    quotes: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:

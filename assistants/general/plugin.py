@@ -252,7 +252,9 @@ class GeneralAssistant(Assistant):
         # in, where the collection has that version (German for a Luxembourgish question while the model cannot
         # write Luxembourgish): a small model answers in the language it reads.
         read = [self._in_language(h, query.answer_lang) for h in hits] if query.answer_lang else hits
-        return Grounding(sources=sources, passages=[f"{citation(h.chunk)}: {h.chunk.text}" for h in read])
+        found = [f"{citation(h.chunk)}: {h.chunk.text}" for h in hits]
+        passages = [f"{citation(h.chunk)}: {h.chunk.text}" for h in read]
+        return Grounding(sources=sources, passages=passages, quotes=found if passages != found else [])
 
     def _run_action(self, action: str, query: Query) -> ActionGrounding | None:
         """The action's answer as grounding, citing the action server; ``None`` (documents answer) if it fails."""

@@ -40,6 +40,11 @@ class ModelSettings(BaseModel):
     #: The language the model writes in when it cannot write the user's: German by default, the language most
     #: Luxembourgish speakers read first after their own; French is the other natural choice.
     fallback_lang: Literal["fr", "de", "en"] = "de"
+    #: For a question in a language the model cannot write: ``extract`` answers with the sources' own sentences
+    #: (selected for the question, cited, not generated) when the best source is in the user's language, and has the
+    #: model write in ``fallback_lang`` otherwise; ``fallback`` always has the model write in ``fallback_lang``.
+    #: Measured on the Luxembourgish gold sets in docs/PERFORMANCE.md ("Luxembourgish questions: extract or German").
+    unwritable_answer: Literal["extract", "fallback"] = "extract"
     #: Requests allowed to wait for the single model instance before new ones are refused.
     queue_size: int = 8
     #: Seconds a request may wait in the queue.
