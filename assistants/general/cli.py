@@ -9,28 +9,38 @@ Mounted on the ``moien`` command line by the ``general`` plugin's ``register_com
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, NoReturn
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from moien.lang import LANGS, pick
 
 if TYPE_CHECKING:
     from moien.assistants.core.config import Settings
+    from moien.assistants.general.actions import Passage, Writer
+    from moien.assistants.general.actions import Progress as ActionProgress
     from moien.documents.importer import ImportReport
     from moien.documents.store import DocumentStore
 
 app = typer.Typer(
     name="docs",
     help="Document collections for the general assistant: import PDF, Word (.docx), OpenDocument (.odt), web "
-    "pages, Markdown/text and legal XML (Akoma Ntoso, Legilux); list, remove and search them.\n\n"
+    "pages, Markdown/text and legal XML (Akoma Ntoso, Legilux); list, remove and search them; summarise, simplify "
+    "(plain language) and translate a document, a passage or a text with the local model.\n\n"
     "A collection with --groups can only be read by people in one of those groups (over HTTP: the groups of the "
     "signed token; in the teacher app and the CLI: general.groups in the settings). Without groups it is public.\n\n"
     "Start with `moien docs import ./our-documents --collection intranet --groups staff`, then "
-    '`moien docs search "Wat kascht eng Identitéitskaart?" --groups staff`.',
+    '`moien docs search "Wat kascht eng Identitéitskaart?" --groups staff`, '
+    "`moien docs summarise demo/identity-card.fr.md` or `moien docs translate demo/identity-card.fr.md --to de`.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -84,6 +94,82 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Il n'y a pas de collection « {name} » ; `moien docs list` montre celles qui existent.",
         "de": "Es gibt keine Sammlung „{name}“; `moien docs list` zeigt die vorhandenen.",
         "en": "There is no collection '{name}'; `moien docs list` shows those there are.",
+    },
+    "text_or_ref": {
+        "lb": "--text ersetzt d'Dokument-ID an --title: gitt just eent dovun un.",
+        "fr": "--text remplace l'identifiant du document et --title : n'indiquez que l'un des deux.",
+        "de": "--text ersetzt die Dokument-ID und --title: Geben Sie nur eines davon an.",
+        "en": "--text replaces a document id and --title: give only one of them.",
+    },
+    "summarising": {"lb": "Resumé", "fr": "Résumé", "de": "Zusammenfassung", "en": "Summary"},
+    "simplifying": {"lb": "Einfach Sprooch", "fr": "Langage simple", "de": "Einfache Sprache", "en": "Plain language"},
+    "translating": {"lb": "Iwwersetzung", "fr": "Traduction", "de": "Übersetzung", "en": "Translation"},
+    "sources": {"lb": "Quellen", "fr": "Sources", "de": "Quellen", "en": "Sources"},
+    "parts": {
+        "lb": "A {n} Deeler resuméiert, duerno zesummegefaasst.",
+        "fr": "Résumé en {n} parties, puis combiné.",
+        "de": "In {n} Teilen zusammengefasst, dann zusammengeführt.",
+        "en": "Summarised in {n} parts, then combined.",
+    },
+    "facts_kept": {
+        "lb": "Behale Fakten ({n})",
+        "fr": "Faits conservés ({n})",
+        "de": "Beibehaltene Fakten ({n})",
+        "en": "Facts kept ({n})",
+    },
+    "facts_none": {
+        "lb": "Keng Zuelen, Datumen oder Institutiounen am Text.",
+        "fr": "Aucun nombre, date ni organisme dans le texte.",
+        "de": "Keine Zahlen, Daten oder Behörden im Text.",
+        "en": "No numbers, dates or bodies in the text.",
+    },
+    "unchecked": {
+        "lb": "Net verglach (Numm an enger anerer Sprooch): {facts}",
+        "fr": "Non comparés (nom dans une autre langue) : {facts}",
+        "de": "Nicht verglichen (Name in einer anderen Sprache): {facts}",
+        "en": "Not compared (name in another language): {facts}",
+    },
+    "readability": {
+        "lb": "Liesbarkeet ({formula}): {before} → {after}",
+        "fr": "Lisibilité ({formula}) : {before} → {after}",
+        "de": "Lesbarkeit ({formula}): {before} → {after}",
+        "en": "Readability ({formula}): {before} → {after}",
+    },
+    "sentence_length": {
+        "lb": "Wierder pro Saz: {before} → {after}; laang Wierder: {lb_before} % → {lb_after} %",
+        "fr": "Mots par phrase : {before} → {after} ; mots longs : {lb_before} % → {lb_after} %",
+        "de": "Wörter pro Satz: {before} → {after}; lange Wörter: {lb_before} % → {lb_after} %",
+        "en": "Words per sentence: {before} → {after}; long words: {lb_before} % → {lb_after} %",
+    },
+    "easier_higher": {
+        "lb": "méi héich ass méi einfach",
+        "fr": "plus haut = plus facile",
+        "de": "höher ist leichter",
+        "en": "higher is easier",
+    },
+    "easier_lower": {
+        "lb": "méi niddreg ass méi einfach",
+        "fr": "plus bas = plus facile",
+        "de": "niedriger ist leichter",
+        "en": "lower is easier",
+    },
+    "short_text": {
+        "lb": "(kuerzen Text: d'Formel seet wéineg)",
+        "fr": "(texte court : la formule dit peu de chose)",
+        "de": "(kurzer Text: die Formel sagt wenig)",
+        "en": "(short text: the formula says little)",
+    },
+    "glossary_used": {
+        "lb": "Glossaire: {used} vun {total} Begrëffer benotzt.",
+        "fr": "Glossaire : {used} terme(s) sur {total} utilisé(s).",
+        "de": "Glossar: {used} von {total} Begriffen verwendet.",
+        "en": "Glossary: {used} of {total} terms used.",
+    },
+    "try_instead": {
+        "lb": "Probéiert: {commands}",
+        "fr": "Essayez : {commands}",
+        "de": "Versuchen Sie: {commands}",
+        "en": "Try: {commands}",
     },
     "no_hits": {
         "lb": "Näischt fonnt, dat dës Gruppen liese däerfen.",
@@ -309,6 +395,380 @@ def search(
         mark = "" if h.relevant else " [dim](?)[/]"
         out.print(f"[bold]{n}. {citation(h.chunk)}[/]{mark}  [dim]{h.chunk.id} · {h.score:.2f}[/]", highlight=False)
         out.print("   " + " ".join(h.chunk.text.split())[:300], highlight=False)
+
+
+# -- summarise, simplify, translate (moien.assistants.general.actions) ---------------------------------------------
+
+RefArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="A document id (demo/identity-card.fr.md) or a passage id (demo/identity-card.fr.md#0), as "
+        "`moien docs search` shows them. Or use --collection/--title, or --text.",
+        show_default=False,
+    ),
+]
+CollectionOpt = Annotated[
+    str | None, typer.Option("--collection", "-c", help="With --title: the collection to look in (default: all).")
+]
+TitleOpt = Annotated[
+    str | None, typer.Option("--title", "-t", help="A document found by (part of) its title, instead of an id.")
+]
+TextOpt = Annotated[
+    str | None,
+    typer.Option("--text", help="Act on this text instead of a stored document ('-': read it from standard input)."),
+]
+ReadAsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--groups",
+        help="Read as these comma-separated groups (default: general.groups from the settings); collections they "
+        "may not read are 'not found'.",
+    ),
+]
+FromOpt = Annotated[
+    str | None,
+    typer.Option("--from", help="The text's language (lb, fr, de, en); default: the document's, or identified."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as one JSON object (no progress bar).")]
+#: Exit status when moien declines: no plain version keeps every fact, or the model does not write the language.
+DECLINED = 3
+
+
+def _check_lang(code: str | None, option: str) -> str | None:
+    if code is None:
+        return None
+    code = code.strip().lower()
+    if code not in LANGS:
+        raise typer.BadParameter(f"{code!r} is not one of lb, fr, de, en", param_hint=option)
+    return code
+
+
+def _passages(
+    ref: str | None,
+    collection: str | None,
+    title: str | None,
+    text: str | None,
+    groups: str | None,
+    text_lang: str | None,
+    lang: str,
+) -> list[Passage]:
+    """What the command acts on: ``--text``, or what ``ref``/``--title`` names and the groups may read."""
+    from moien.assistants.general.actions import ActionError, find_passages, text_passages
+
+    if text is not None:
+        if ref or title:
+            _fail(pick(MESSAGES, "text_or_ref", lang))
+        body = sys.stdin.read() if text == "-" else text
+        if not body.strip():
+            _fail(pick(actions_messages(), "no_input", lang))
+        return text_passages(body, text_lang)
+    try:
+        return find_passages(
+            _store(),
+            ref,
+            groups=_groups(groups) if groups is not None else tuple(_settings().general.groups),
+            collection=collection,
+            title=title,
+            lang=lang,
+        )
+    except ActionError as exc:
+        _fail(str(exc))
+
+
+def actions_messages() -> dict[str, dict[str, str]]:
+    from moien.assistants.general.actions import MESSAGES as ACTION_MESSAGES
+
+    return ACTION_MESSAGES
+
+
+def _text_lang(passages: list[Passage], given: str | None, lang: str) -> str:
+    """The language the passages are written in: --from, the documents' own, or moien's identifier's."""
+    from moien.assistants.general.actions import identify
+
+    found = given or passages[0].lang or identify(" ".join(p.text for p in passages))
+    if found not in LANGS:
+        _fail(pick(actions_messages(), "unknown_language", lang))
+    for i, p in enumerate(passages):  # a text given on the command line is labelled with it in the result
+        if p.lang is None:
+            passages[i] = replace(p, lang=found)
+    return found
+
+
+def _writer() -> Writer:
+    from moien.assistants.general.actions import Writer
+
+    return Writer.from_settings(_settings())
+
+
+R = TypeVar("R")
+
+
+def _run_with_progress(label: str, as_json: bool, work: Callable[[ActionProgress], R]) -> R:
+    """Run ``work`` with a progress bar on stderr (none with --json); a model that cannot load is a clear error."""
+    from moien.connectors.llm.model_store import ModelError
+    from moien.connectors.llm.runtime import ModelBusy
+
+    bar = RichProgress(
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=as_json,
+    )
+    with bar:
+        task = bar.add_task(label, total=None)
+        try:
+            return work(lambda done, total, _what: bar.update(task, completed=done, total=total))
+        except (ModelError, ModelBusy) as exc:
+            _fail(str(exc))
+
+
+def _print_json(data: dict[str, object]) -> None:
+    out.print_json(json.dumps(data, ensure_ascii=False))
+
+
+def _print_head(notice: str | None, label: str) -> None:
+    if notice:
+        err.print(f"[yellow]{escape(notice)}[/]", highlight=False)
+    out.print(f"[dim italic]{escape(label)}[/]", highlight=False)
+    out.print()
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    # Warnings quote the model's text and the document's ("«14 €»"): printed without markup.
+    for w in warnings:
+        err.print(f"[yellow]! {escape(w)}[/]", highlight=False)
+
+
+@app.command("summarise")
+def summarise_cmd(
+    ref: RefArg = None,
+    collection: CollectionOpt = None,
+    title: TitleOpt = None,
+    text: TextOpt = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="Language of the summary (lb, fr, de, en); default: the document's language."),
+    ] = None,
+    words: Annotated[int, typer.Option("--words", min=30, max=600, help="Longest summary, in words.")] = 150,
+    groups: ReadAsOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Summarise a document, a passage or a text with the local model; each point cites the passage it comes from.
+
+    A document longer than the model's context is summarised part by part, then the parts are combined. Numbers,
+    dates and amounts in the summary that no passage has are pointed out. A summary asked for in a language the
+    model does not write reliably (model.writes; by default not Luxembourgish) is written in model.fallback_lang,
+    and a line says so.
+
+    Examples: `moien docs summarise demo/identity-card.fr.md --to de`,
+    `moien docs summarise --collection demo --title "carte d'identité"`, `cat memo.txt | moien docs summarise --text -`.
+    """
+    from moien.assistants.general.actions import summarise
+
+    lang = _lang(lang)
+    target = _check_lang(to, "--to")
+    passages = _passages(ref, collection, title, text, groups, None, lang)
+    if target is None:  # the document's language, else the text's as identified, else the user's
+        from moien.assistants.general.actions import identify
+
+        target = next((p.lang for p in passages if p.lang in LANGS), None)
+        target = target or identify(" ".join(p.text for p in passages)) or lang
+    writer = _writer()
+    result = _run_with_progress(
+        pick(MESSAGES, "summarising", lang),
+        as_json,
+        lambda progress: summarise(passages, writer, lang=target, ui_lang=lang, words=words, progress=progress),
+    )
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    _print_head(result.notice, result.label)
+    out.print(result.text, markup=False, highlight=False)  # the model's text: never read as Rich markup
+    out.print()
+    if result.parts:
+        out.print(f"[dim]{pick(MESSAGES, 'parts', lang, n=len(result.parts))}[/]", highlight=False)
+    out.print(f"[bold]{pick(MESSAGES, 'sources', lang)}[/]", highlight=False)
+    for n, p in enumerate(result.sources, 1):
+        mark = "" if n in result.cited else " [dim](–)[/]"
+        out.print(f"  \\[{n}] {escape(p.citation)}  [dim]{escape(p.id)}[/]{mark}", highlight=False)
+    _print_warnings(result.warnings)
+
+
+@app.command("summarize", hidden=True)
+def summarize_cmd(
+    ref: RefArg = None,
+    collection: CollectionOpt = None,
+    title: TitleOpt = None,
+    text: TextOpt = None,
+    to: Annotated[str | None, typer.Option("--to")] = None,
+    words: Annotated[int, typer.Option("--words", min=30, max=600)] = 150,
+    groups: ReadAsOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """`summarise`, spelt the American way."""
+    summarise_cmd(ref, collection, title, text, to, words, groups, as_json, lang)
+
+
+@app.command("simplify")
+def simplify_cmd(
+    ref: RefArg = None,
+    collection: CollectionOpt = None,
+    title: TitleOpt = None,
+    text: TextOpt = None,
+    text_lang: FromOpt = None,
+    groups: ReadAsOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Rewrite a document, a passage or a text in plain language (Einfach Sprooch, FALC, Leichte Sprache, Plain
+    English), in the text's own language.
+
+    Every number, amount, date, deadline, time, address and named body of the original must be in the rewrite, and
+    nothing may be added: moien checks this mechanically, asks the model once more naming what was lost, and if
+    the second version fails too it says so and gives no rewrite (exit status 3). Readability is measured before
+    and after: Flesch-Kincaid grade (en), Flesch-Amstad and Wiener Sachtextformel (de), Kandel-Moles (fr), LIX
+    and sentence length (lb). A Luxembourgish text is rewritten in model.fallback_lang when the model does not
+    write Luxembourgish reliably, and a line says so.
+
+    Example: `moien docs simplify demo/identity-card.fr.md`, `moien docs simplify --text "…" --json`.
+    """
+    from moien.assistants.general.actions import simplify
+
+    lang = _lang(lang)
+    source_lang = _check_lang(text_lang, "--from")
+    passages = _passages(ref, collection, title, text, groups, source_lang, lang)
+    written_in = _text_lang(passages, source_lang, lang)
+    writer = _writer()
+    result = _run_with_progress(
+        pick(MESSAGES, "simplifying", lang),
+        as_json,
+        lambda progress: simplify(passages, writer, lang=written_in, ui_lang=lang, progress=progress),
+    )
+    if as_json:
+        _print_json(result.to_dict())
+        if result.status != "ok":
+            raise typer.Exit(DECLINED)
+        return
+    if result.status != "ok":
+        err.print(f"[bold red]{escape(result.message or '')}[/]", highlight=False)
+        raise typer.Exit(DECLINED)
+    _print_head(result.notice, result.label)
+    out.print(result.text, markup=False, highlight=False)
+    out.print()
+    facts = result.facts.kept
+    if facts:
+        out.print(f"[bold]{pick(MESSAGES, 'facts_kept', lang, n=len(facts))}[/]", highlight=False)
+        out.print("  " + " · ".join(f.text for f in facts), markup=False, highlight=False)
+    else:
+        out.print(pick(MESSAGES, "facts_none", lang), highlight=False)
+    if result.unchecked:
+        listed = " · ".join(f.text for f in result.unchecked)
+        out.print(f"[dim]{escape(pick(MESSAGES, 'unchecked', lang, facts=listed))}[/]", highlight=False)
+    before, after = result.before, result.after
+    if after is not None:
+        if after.formula == before.formula:
+            direction = pick(MESSAGES, "easier_higher" if before.higher_is_easier else "easier_lower", lang)
+            line = pick(MESSAGES, "readability", lang, formula=before.formula, before=before.score, after=after.score)
+            short = "" if before.reliable else " " + pick(MESSAGES, "short_text", lang)
+            out.print(f"{line} [dim]({direction}){short}[/]", highlight=False)
+        out.print(
+            pick(
+                MESSAGES,
+                "sentence_length",
+                lang,
+                before=before.words_per_sentence,
+                after=after.words_per_sentence,
+                lb_before=round(100 * before.long_words),
+                lb_after=round(100 * after.long_words),
+            ),
+            highlight=False,
+        )
+    _print_warnings(result.warnings)
+
+
+@app.command("translate")
+def translate_cmd(
+    to: Annotated[str, typer.Option("--to", help="The language to translate into: lb, fr, de or en.")],
+    ref: RefArg = None,
+    collection: CollectionOpt = None,
+    title: TitleOpt = None,
+    text: TextOpt = None,
+    text_lang: FromOpt = None,
+    glossary: Annotated[
+        Path | None,
+        typer.Option(
+            "--glossary",
+            help="A ministry's glossary: CSV with the columns lb, fr, de, en, one term a row ('|' between "
+            "variants). Its terms are given to the model and checked in the translation. Default: none.",
+            dir_okay=False,
+        ),
+    ] = None,
+    groups: ReadAsOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Machine-translate a document, a passage or a text between Luxembourgish, French, German and English,
+    labelled as machine translation.
+
+    With --glossary the ministry's terms are required in the translation and checked afterwards; numbers, dates
+    and amounts of the original are checked too (a missing one is retried once, then reported). Translating into
+    a language the model does not write reliably (model.writes; by default Luxembourgish) is declined with exit
+    status 3 and an offer of German or French.
+
+    Example: `moien docs translate demo/identity-card.fr.md --to en --glossary assistants/general/demo/glossary.csv`.
+    """
+    from moien.assistants.general.actions import translate
+    from moien.documents.glossary import GlossaryError, load_glossary
+
+    lang = _lang(lang)
+    target = _check_lang(to, "--to")
+    assert target is not None  # --to is required
+    source_lang = _check_lang(text_lang, "--from")
+    terms = None
+    if glossary is not None:
+        try:
+            terms = load_glossary(glossary)
+        except GlossaryError as exc:
+            _fail(str(exc))
+    passages = _passages(ref, collection, title, text, groups, source_lang, lang)
+    written_in = _text_lang(passages, source_lang, lang)
+    writer = _writer()
+    result = _run_with_progress(
+        pick(MESSAGES, "translating", lang),
+        as_json,
+        lambda progress: translate(
+            passages, writer, target=target, source_lang=written_in, glossary=terms, ui_lang=lang, progress=progress
+        ),
+    )
+    if as_json:
+        _print_json(result.to_dict())
+        if result.status == "unsupported":
+            raise typer.Exit(DECLINED)
+        return
+    if result.status != "ok":
+        err.print(f"[bold yellow]{escape(result.message or '')}[/]", highlight=False)
+        if result.offers:
+            hint = " · ".join(f"--to {code}" for code in result.offers)
+            err.print(pick(MESSAGES, "try_instead", lang, commands=hint), highlight=False)
+        if result.status == "unsupported":
+            raise typer.Exit(DECLINED)
+        return
+    _print_head(None, result.label)
+    out.print(result.text, markup=False, highlight=False)
+    out.print()
+    if result.glossary is not None:
+        total = len(result.glossary.used) + len(result.glossary.missing)
+        if total:
+            line = pick(MESSAGES, "glossary_used", lang, used=len(result.glossary.used), total=total)
+            out.print(line, highlight=False)
+            for use in result.glossary.used:
+                out.print(f"  [green]✓[/] {escape(use.source)} → {escape(use.target or '')}", highlight=False)
+    _print_warnings(result.warnings)
 
 
 if __name__ == "__main__":
