@@ -25,11 +25,20 @@ def test_the_sentence_that_answers_is_quoted_whole_and_cited() -> None:
     assert all(p.sentence in RECORD for p in picked)  # the source's words, not new ones
 
 
-def test_a_day_with_a_dot_does_not_cut_a_sentence_in_two() -> None:
+LONG_PAGE = CALENDAR + (
+    " D'Schoulbicher ginn an der éischter Schoulwoch vun de Léierpersounen verdeelt. D'Elteren kréien e Bréif mat"
+    " de Coursen an den Nummeren vun der Schoul. D'Kantin ass vun Méindeg bis Freideg op, ausser op Feierdeeg. Fir"
+    " d'Schoulbus mellt Dir Iech am Schoulservice vun der Gemeng. D'Schoul organiséiert am Juni e Fest fir all"
+    " d'Kanner an hir Famillen, mat Spiller a Musek."
+)
+
+
+def test_a_long_page_gives_its_closest_sentences_whole() -> None:
     # Cut after "de 15.", two halves from different places would read "de 15. Abrëll": a date the source never gave.
-    picked = extract("Wéini fänkt d'Schouljoer un?", [CALENDAR])
-    assert picked and "15. September" in render(picked)
-    assert all(p.sentence in CALENDAR for p in picked)
+    assert len(LONG_PAGE.split()) > 90  # longer than what is quoted whole
+    picked = extract("Wéini fänkt d'Schouljoer un?", [LONG_PAGE])
+    assert picked and "15. September" in render(picked) and len(render(picked)) < len(LONG_PAGE)
+    assert all(p.sentence in LONG_PAGE for p in picked)
 
 
 def test_a_source_about_something_else_gives_no_extract() -> None:

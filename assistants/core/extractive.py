@@ -28,6 +28,10 @@ MAX_SENTENCES = 3
 #: the Luxembourgish gold sets' scores (answers 0.825–0.86, questions the data cannot answer 0.80–0.83), which makes
 #: the extract's figures on those sets optimistic.
 MIN_SCORE = 0.82
+#: A passage up to this many words is quoted whole: e5 ranks "what does it cost?" closer to a sentence about the card
+#: than to the one with the fee, and a record's answering line ("Creator: …") is short — the whole of a short passage
+#: holds the answer whenever the passage does.
+WHOLE_WORDS = 90
 #: Further sentences of the same source are kept while they are this close to the best one.
 KEEP_WITHIN = 0.06
 #: Only the best sources are read: a question's answer is in the passages the search ranked first.
@@ -79,6 +83,9 @@ def extract(question: str, passages: list[str], usable: list[bool] | None = None
     source = candidates[top][0]
     if not _shares_a_word(question, passages[source - 1]):
         return []  # close in meaning, but about something else ("swimming" answered with "plants")
+    passage = passages[source - 1].strip()
+    if len(passage.split()) <= WHOLE_WORDS:  # a record or a short paragraph: all of it, so no answering line is lost
+        return [Extract(source, passage, round(best, 3))]
     same = [k for k in range(len(candidates)) if candidates[k][0] == source and float(scores[k]) >= best - KEEP_WITHIN]
     chosen = sorted(sorted(same, key=lambda k: -float(scores[k]))[:MAX_SENTENCES])  # in the record's own order
     return [Extract(source, candidates[k][1], round(float(scores[k]), 3)) for k in chosen]
