@@ -3,8 +3,9 @@
 A reply to a question asked in ``asked`` is right when:
 - its text is in the language it is labelled with (``lang``), measured on the text by moien's identifier — never
   Luxembourgish-looking German, never German labelled ``lb``;
-- it is in ``asked`` when the model writes that language (``model.writes``); otherwise it is in the model's fallback
-  language, labelled so, with ``requested_lang == asked`` and a one-line notice in ``asked`` that says why;
+- it is in ``asked`` when the model writes that language (``model.writes``) — or when it quotes a source written in
+  ``asked`` (an extract, not AI-generated); otherwise it is in the model's fallback language, labelled so, with
+  ``requested_lang == asked`` and a one-line notice in ``asked`` that says why;
 - a reply written by people (a refusal, "I don't know", an unverified notice) is in ``asked`` itself.
 """
 

@@ -482,8 +482,7 @@ class Core:
         if not picked:
             return None
         text = render(picked)
-        found = self.langid.identify(text)
-        if found.is_confident and found.lang != ctx.lang:  # never label text with a language it is not in
+        if self.langid.identify(text).lang != ctx.lang:  # never label text with a language it is not in
             return None
         reply.notice = i18n.t("extracted", ctx.lang)
         ctx.guardrails["language"] = f"{ctx.lang}:extract"
