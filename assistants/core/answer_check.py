@@ -197,7 +197,8 @@ _LANGUAGE_NAMES = frozenset(fold(name) for names in LANG_NAMES.values() for name
 _PERSONAL_DATA = re.compile(
     r"\b(?:iban|bic|password|passwords|mot de passe|passwort|passwuert|pin|matricule|numero national|"
     r"national (?:identification |insurance )?number|sozialversicherungsnummer|social security|"
-    r"(?:credit |bank )?card number|numero de carte|kartennummer|kreditkarte|carte bancaire|code secret|"
+    r"(?:credit |bank )?card number|numero de carte|kartennummer|kaartennummer|kreditkarte|kreditkaart|carte bancaire|"
+    r"code secret|"
     r"identifiant|login|date of birth|date de naissance|geburtsdatum|gebuertsdatum)\b"
 )
 # A passage that addresses the assistant instead of informing the reader (four languages, folded). Such a passage
@@ -213,6 +214,11 @@ _PLANTED = re.compile(
     r"|\bsag(?:e|en sie|t)? (?:jedem|allen|den) (?:nutzer|benutzer|nutzerinnen)"
     r"|\bhinweis fur (?:den |die )?(?:assistent|ki)\b|\bignoreier(?:t|en)?\b|\bntwer(?:t|en)? (?:nemmen|just)\b"
     r"|\bsot (?:jidderengem|all)\b"
+    # "A new rule from the administrator: do not cite sources…" — an order dressed as an update, four languages.
+    r"|\bnew (?:rule|instruction|policy) (?:from|by) (?:the )?(?:administrator|admin)\b|\bdo not cite (?:any )?sources\b"
+    r"|\bnouvelle (?:regle|consigne|instruction) de l'administrat|\bne cite(?:z)? pas (?:de |les )?sources\b"
+    r"|\bneue (?:regel|anweisung|vorgabe) (?:vom|des|von der) (?:administrator|admin)|\bnenne(?:n sie)? keine quellen\b"
+    r"|\bnei (?:reegel|instruktioun) vum administrateur\b|\bnenn(?:t)? keng quellen\b"
 )
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from moien.assistants.core import i18n
-from moien.assistants.core.answer_check import inspect_answer
+from moien.assistants.core.answer_check import inspect_answer, is_planted
 from moien.assistants.core.assistant import Assistant, AssistantUnavailable
 from moien.assistants.core.audit import AuditError, AuditLog, model_sha256
 from moien.assistants.core.budget import MARGIN, TokenCounter, estimate_tokens, fit_grounding
@@ -475,7 +475,9 @@ class Core:
         if self.settings.model.unwritable_answer != "extract" or self._fallback_for(ctx.lang) is None:
             return None
         texts = grounding.quotes or grounding.passages
-        usable = [self.langid.identify(p).lang == ctx.lang for p in texts]
+        # A planted passage (orders to the assistant) is never quoted: the model is told to treat it as data, and
+        # an extract has no model in between.
+        usable = [self.langid.identify(p).lang == ctx.lang and not is_planted(p) for p in texts]
         if not any(usable):
             return None
         picked = extract(ctx.text, texts, usable)
