@@ -38,10 +38,15 @@ def test_teacher_asks_in_luxembourgish_and_sees_an_answer_with_sources(app_url, 
     box.press("Enter")
     answer = page.get_by_test_id("stChatMessage").nth(1)
     answer.get_by_text("Quellen").wait_for(timeout=ANSWER_MS)
-    # The turn is finished when the answer's caption (AI label · model) appears — or, when the answer guardrail
-    # retracted what the model wrote (the small model sometimes gives a Luxembourgish question back instead of
-    # answering in German, docs/models/luxembourgish.md), its notice in Luxembourgish, with the sources kept.
-    finished = re.compile("Generéiert vun enger KI|" + re.escape(i18n.t("unverified", "lb")[:40]))
+    # The turn is finished when the answer's caption (AI label · model) appears — or, for the Luxembourgish source's
+    # own sentences (an extract, not generated: docs/models/luxembourgish.md), the line that says so; or, when the
+    # answer guardrail retracted what the model wrote, its notice in Luxembourgish, with the sources kept.
+    finished = re.compile(
+        "Generéiert vun enger KI|"
+        + re.escape(i18n.t("extracted", "lb")[:40])
+        + "|"
+        + re.escape(i18n.t("unverified", "lb")[:40])
+    )
     answer.get_by_text(finished).first.wait_for(timeout=ANSWER_MS)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "teacher_app_lb.png"), full_page=True)
