@@ -15,6 +15,7 @@ import httpx
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
+from moien.assistants.core import i18n
 from moien.assistants.core.langid import default_identifier
 from tests.api_server import api_server
 from tests.language import check_reply_language
@@ -149,6 +150,19 @@ def says_ai(page):
     assert trust["ai_generated"] is True
     assert trust["disclosure"], "the first answer of a conversation carries the AI disclosure"
     assert trust["model"], "the answer names the model that wrote it"
+
+
+@then(parsers.re(r"d'Äntwert seet, wou se hierkënnt"))
+def says_where_it_comes_from(page):
+    # A Luxembourgish question over Luxembourgish documents: the model (which cannot write Luxembourgish) writes
+    # German and the answer says it is AI-generated — or moien quotes the document's own sentences, not generated,
+    # and one line says so. Either way the AI disclosure comes first.
+    trust = _trust(page)
+    assert trust["disclosure"], "the first answer of a conversation carries the AI disclosure"
+    if trust["ai_generated"] is True:
+        assert trust["model"], "the answer names the model that wrote it"
+    else:
+        assert trust["kind"] == "answer" and trust["notice"] == i18n.t("extracted", "lb"), trust
 
 
 @then(

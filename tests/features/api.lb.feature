@@ -8,7 +8,7 @@ Funktionalitéit: D'Intranetsäit vun enger Verwaltung schwätzt iwwer HTTP mat 
     wann d'Säit freet "Wéi mellen ech mäi Kand an der Schoul un?"
     dann kommen d'Quellen virum éischte Wuert vun der Äntwert
     an d'Äntwert ass op "lb" geschriwwen
-    an d'Äntwert seet, datt se vun enger KI kënnt
+    an d'Äntwert seet, wou se hierkënnt
     an all Quell vun der Äntwert huet en Titel
 
   Szenario: En eidele Message kritt eng kloer Äntwert, kee Feeler
