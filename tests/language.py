@@ -34,3 +34,12 @@ def check_reply_language(reply: Any, asked: str) -> None:
     if kind == "answer" or requested:
         detected = default_identifier().identify(text)
         assert detected.lang == lang, f"the text reads as {detected.lang}, labelled {lang}: {text!r}"
+
+
+def written_by_the_model(reply: Any) -> bool:
+    """Whether ``reply`` should be marked AI-generated: an answer the model wrote — not moien's notice when the
+    guardrail retracted one, and not an extract (a source's own sentences, whose notice says so)."""
+    get = reply.get if isinstance(reply, Mapping) else lambda key: getattr(reply, key, None)
+    if get("kind") != "answer":
+        return False
+    return get("notice") != i18n.t("extracted", str(get("lang")))

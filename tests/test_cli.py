@@ -11,7 +11,7 @@ import pytest
 
 from moien.assistants.core import i18n
 from tests.conftest import ROOT
-from tests.language import check_reply_language
+from tests.language import check_reply_language, written_by_the_model
 
 MOIEN = [sys.executable, "-m", "moien.assistants.core.cli"]
 
@@ -47,7 +47,7 @@ def test_ask_json_answers_in_the_question_language_with_sources(settings, neo4j_
     # An answer, or the answer guardrail's notice when it retracted what the model wrote (sources kept either way);
     # the text in the language it is labelled with, which for Luxembourgish is the model's fallback with a notice.
     assert reply["kind"] in ("answer", "unverified"), reply
-    assert reply["ai_generated"] is (reply["kind"] == "answer")
+    assert reply["ai_generated"] is written_by_the_model(reply)  # not a retracted answer's notice, not an extract
     check_reply_language(reply, lang)
     assert reply["sources"] and all({"id", "title", "uri", "snippet"} <= set(s) for s in reply["sources"])
     assert reply["disclosure"] == i18n.t("disclosure", lang)  # moien's own frame: in the language asked

@@ -14,7 +14,7 @@ import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from moien.assistants.core import i18n
-from tests.language import check_reply_language
+from tests.language import check_reply_language, written_by_the_model
 
 pytestmark = [pytest.mark.model, pytest.mark.neo4j]
 
@@ -89,7 +89,8 @@ def disclosed(chat):
     )
 )
 def grounded_or_honest(chat):
-    """For a question in a language the model does not write well: a grounded answer in its fallback, or — when
+    """For a question in a language the model does not write well: the source's own sentences (an extract), a
+    grounded answer in its fallback, or — when
     the answer guardrail retracts what the model wrote (a Luxembourgish echo of the question, a mixed sentence) —
     the honest notice in the language asked; the sources are listed either way, never a wrong answer."""
     reply = chat["replies"][-1]
@@ -107,7 +108,8 @@ def grounded_or_honest(chat):
 )
 def names_model(chat, core):
     reply = chat["replies"][-1]
-    assert reply.ai_generated is (reply.kind == "answer")  # a retracted answer is moien's notice, not the model's
+    # A retracted answer is moien's notice, an extract the source's own words: neither is the model's.
+    assert reply.ai_generated is written_by_the_model(reply)
     assert reply.model == core.model.model_id
 
 
