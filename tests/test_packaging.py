@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.language import check_reply_language
+from tests.language import check_reply_language, written_by_the_model
 
 EXAMPLE = ROOT / "tests" / "plugin_example"
 
@@ -176,4 +176,4 @@ def test_questions_are_routed_to_an_outside_plugin_and_cite_its_sources(
     assert reply["kind"] in ("answer", "unverified"), reply
     check_reply_language(reply, lang)
     assert [s["id"] for s in reply["sources"]] == [f"library-hours-{lang}"]
-    assert reply["ai_generated"] is (reply["kind"] == "answer") and reply["text"].strip()
+    assert reply["ai_generated"] is written_by_the_model(reply) and reply["text"].strip()
