@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/documents_search_bench.py                 # 100,000 chunks (about two minutes)
     .venv/bin/python benchmarks/documents_search_bench.py --chunks 10000  # quicker
     .venv/bin/python benchmarks/documents_search_bench.py --json out.json
+    .venv/bin/python benchmarks/documents_search_bench.py --store-only    # the index kept on disk (below)
 
 * **Synthetic chunks**: 120–200 words each, drawn with a Zipf law from the demo documents' words (four
   languages) plus 40,000 made-up terms, so common words have long posting lists as in real collections; spread
@@ -16,6 +17,11 @@
   the e5 question embedding (``embed_query``). The goal is p95 ≤ 50 ms for retrieval.
 * **Baseline, same run**: the retriever the ``general`` assistant used before (Haystack ``InMemoryDocumentStore``
   with ``InMemoryBM25Retriever``, BM25Okapi), over the same chunks, on fewer questions (it takes seconds each).
+* **The index kept on disk** (``--store``, ``--store-only``): the same chunks and vectors written into a real
+  SQLite store (kept in ``--store-dir`` for the next run), then what a process pays before its first answer:
+  building the index from the store (``SearchIndex.from_store``, what every process did before the index was
+  saved), saving it, loading it; then fresh processes (Python start-up excluded): the first builds and saves the
+  index, the next ones load it — import time, index time, first and second search, peak memory.
 """
 
 from __future__ import annotations
@@ -117,15 +123,130 @@ def summary(ms: list[float]) -> dict[str, float]:
     }
 
 
+def fill_store(store_path: Path, chunks: list[Chunk], vectors: np.ndarray, model: str) -> float:
+    """Write the chunks (20 per document) and their vectors into a store; seconds taken."""
+    from moien.documents.chunking import index_text
+    from moien.documents.store import DocumentRecord, DocumentStore, text_hash
+
+    store = DocumentStore(store_path)
+    t = time.perf_counter()
+    for name, groups in COLLECTIONS:
+        store.ensure_collection(name, groups)
+    by_doc: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    for doc_id, part in by_doc.items():
+        first = part[0]
+        record = DocumentRecord(doc_id, first.collection, doc_id, doc_id, first.title, first.lang, first.date, "md")
+        store.put_document(record, part)
+    store.put_vectors({text_hash(index_text(c)): v for c, v in zip(chunks, vectors, strict=True)}, model)
+    return time.perf_counter() - t
+
+
+FRESH = """
+import sys, time
+t0 = time.perf_counter()
+import numpy as np
+from moien.documents.search import DocumentSearch
+from moien.documents.store import DocumentStore
+t1 = time.perf_counter()
+dim = int(sys.argv[3])
+search = DocumentSearch(DocumentStore(sys.argv[1]), embed_query=lambda q: np.ones(dim, np.float32) / np.sqrt(dim),
+    model=sys.argv[2])
+search.index
+t2 = time.perf_counter()
+hits = search.search("Wat kascht eng nei Identitéitskaart?", groups=("hr",))
+t3 = time.perf_counter()
+search.search("Combien coûte une carte d'identité ?", groups=("hr",))
+t4 = time.perf_counter()
+status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line)
+rss = int(status["VmHWM"].split()[0]) / 1024  # ru_maxrss would count the parent that forked this process
+print(round(t1 - t0, 3), round(t2 - t1, 3), round((t3 - t2) * 1000, 1), round((t4 - t3) * 1000, 1), round(rss), len(hits))
+"""
+
+
+def measure_store(make: Callable[[], tuple[list[Chunk], np.ndarray]], n: int, folder: Path) -> dict[str, object]:
+    """Build from the store, save, load: what a process pays before its first answer, before and after."""
+    import gc
+    import shutil
+    import subprocess
+
+    from moien.documents.search import SearchIndex, index_folder
+    from moien.documents.store import DocumentStore
+
+    model = "bench-random-384"
+    path = folder / "store.sqlite3"
+    result: dict[str, object] = {}
+    store = DocumentStore(path)
+    if store.count_chunks() != n:  # a store filled by an earlier run with as many chunks is used as it is
+        chunks, vectors = make()
+        result["fill_store_s"] = round(fill_store(path, chunks, vectors, model), 1)
+        del chunks, vectors
+    shutil.rmtree(index_folder(store), ignore_errors=True)
+    t = time.perf_counter()
+    built = SearchIndex.from_store(store, model)
+    result["build_from_store_s"] = round(time.perf_counter() - t, 2)
+    target = index_folder(store) / "bench"
+    t = time.perf_counter()
+    built.save(target)
+    result["save_s"] = round(time.perf_counter() - t, 2)
+    result["saved_mb"] = round(sum(f.stat().st_size for f in target.iterdir()) / 1e6, 1)
+    del built
+    gc.collect()  # the built index's millions of objects would otherwise be traversed during the timings below
+    t = time.perf_counter()
+    SearchIndex.load(target, store)
+    result["load_s"] = round(time.perf_counter() - t, 3)
+    shutil.rmtree(target)
+    # What a new process pays before its first answer: without a saved index it builds one (and saves it), after
+    # that it loads the saved one.
+    run = [sys.executable, "-c", FRESH, str(path), model, str(DIM)]
+    for label in ("fresh_process_builds", "fresh_process_loads_1", "fresh_process_loads_2"):
+        fresh = subprocess.run(run, capture_output=True, text=True, check=True).stdout.split()
+        result[label] = {
+            "import_s": float(fresh[0]),
+            "index_s": float(fresh[1]),
+            "first_search_ms": float(fresh[2]),
+            "second_search_ms": float(fresh[3]),
+            "peak_rss_mb": float(fresh[4]),
+            "hits": int(fresh[5]),
+        }
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--chunks", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=200, help="questions timed per measurement")
     ap.add_argument("--baseline-queries", type=int, default=8)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--store", action="store_true", help="also measure the index kept on disk")
+    ap.add_argument("--store-only", action="store_true", help="measure only the index kept on disk")
+    ap.add_argument("--store-dir", type=Path, help="keep the benchmark's store here (reused when it fits)")
     args = ap.parse_args()
 
     out: dict[str, object] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", "chunks": args.chunks}
+
+    def make() -> tuple[list[Chunk], np.ndarray]:
+        t = time.perf_counter()
+        chunks, _ = make_chunks(args.chunks)
+        out["generate_s"] = round(time.perf_counter() - t, 1)
+        vectors = np.random.default_rng(1).standard_normal((len(chunks), DIM)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        return chunks, vectors
+
+    if args.store or args.store_only:
+        import tempfile
+
+        folder = args.store_dir or Path(tempfile.mkdtemp(prefix="moien-docs-bench-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        out["store"] = measure_store(make, args.chunks, folder)
+        print("store", out["store"], flush=True)
+        if args.store_only:
+            out["rss_mb"] = round(rss_mb())
+            print(json.dumps(out, indent=1))
+            if args.json:
+                args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
+            return
     t = time.perf_counter()
     chunks, vocab = make_chunks(args.chunks)
     out["generate_s"] = round(time.perf_counter() - t, 1)

@@ -48,14 +48,14 @@ def _ctype(resp: httpx.Response) -> str:
 def _read(resp: httpx.Response, url: str, max_bytes: int, timeout: float, deadline: float) -> bytes:
     """The body, stopped at ``max_bytes`` or the deadline (a server that lies about its length stops here too)."""
     if resp.status_code != 200:
-        raise DocumentError(f"{url}: the server answered HTTP {resp.status_code}; check the address")
+        raise DocumentError(url, "http_status", "check_address", status=resp.status_code)
     chunks, size = [], 0
     for chunk in resp.iter_bytes():
         size += len(chunk)
         if size > max_bytes:
-            raise DocumentError(f"{url}: larger than {max_bytes // 1_000_000} MB; download it and import the file")
+            raise DocumentError(url, "url_too_big", "download_file", limit_mb=max_bytes // 1_000_000)
         if time.monotonic() > deadline:
-            raise DocumentError(f"{url}: took longer than {timeout:.0f} s; try again later")
+            raise DocumentError(url, "url_slow", "try_later", seconds=round(timeout))
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -84,10 +84,10 @@ def fetch_url(
                     return _read(resp, url, max_bytes, timeout, deadline), _name(current, _ctype(resp))
                 finally:
                     resp.close()
-            raise DocumentError(f"{url}: more than {policy.max_redirects} redirects; check the address")
-    except ImageFetchError as exc:  # the policy's refusal or a DNS failure, already in words
-        raise DocumentError(f"{url}: {exc}") from exc
+            raise DocumentError(url, "url_redirects", "check_address", limit=policy.max_redirects)
+    except ImageFetchError as exc:  # the policy's refusal or a DNS failure, in English words (kept as the detail)
+        raise DocumentError(url, "url_refused", "check_address", detail=str(exc)) from exc
     except (httpx.InvalidURL, UnicodeError) as exc:
-        raise DocumentError(f"{url}: not a valid web address ({type(exc).__name__})") from exc
+        raise DocumentError(url, "url_invalid", "check_address", detail=type(exc).__name__) from exc
     except httpx.HTTPError as exc:
-        raise DocumentError(f"{url}: the server could not be reached ({type(exc).__name__}); try again later") from exc
+        raise DocumentError(url, "url_unreachable", "try_later", detail=type(exc).__name__) from exc

@@ -4,7 +4,8 @@
   chunked, embedded and replaced whole; files gone from an imported folder disappear from the collection.
 * A file that cannot be read is reported with its one-line reason and the others still import: each file is
   written in its own transaction (:meth:`~moien.documents.store.DocumentStore.put_document`), so a failure never
-  leaves half a document.
+  leaves half a document. The reason is in English in ``FileResult.reason`` (logs, scripts) and in lb/fr/de/en in
+  ``FileResult.reason_by_lang`` (``--json`` carries both); ``FileResult.reason_text(lang)`` is what a person reads.
 * The language is the one the file declares, else what ``detect_lang(text)`` says (the caller passes moien's
   identifier: this package may not import the assistant core).
 * Embeddings (e5 passages) are computed here, at import time, and cached by text hash in the store, so a search
@@ -23,9 +24,12 @@ from typing import Literal
 import numpy as np
 
 from moien.documents.chunking import chunk_document, index_text
+from moien.documents.messages import notice_text
 from moien.documents.model import Chunk, DocumentError, ParsedDocument
-from moien.documents.parsers import DEFAULT_LIMITS, SUPPORTED_SUFFIXES, Limits, parse_bytes
+from moien.documents.parsers import DEFAULT_LIMITS, SUPPORTED_SUFFIXES, Limits, parse_bytes, skip_reason
+from moien.documents.parsers._common import too_big
 from moien.documents.store import DocumentRecord, DocumentStore, text_hash
+from moien.lang import LANGS
 
 Status = Literal["added", "updated", "unchanged", "removed", "skipped", "failed"]
 #: Called after each file: (files done, files in all, the file's name).
@@ -47,9 +51,30 @@ class FileResult:
 
     name: str
     status: Status
+    #: Why, in English (logs, scripts); :meth:`reason_text` says it in the reader's language.
     reason: str = ""
     chunks: int = 0
     warnings: tuple[str, ...] = ()
+    #: ``reason`` in each of lb/fr/de/en (``--json`` output carries it as is); empty when there is no reason.
+    reason_by_lang: dict[str, str] = field(default_factory=dict, hash=False)
+    #: ``warnings`` in each of lb/fr/de/en; empty when there are none.
+    warnings_by_lang: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+
+    @classmethod
+    def because(cls, name: str, status: Status, error: BaseException) -> FileResult:
+        """A skipped or failed file with its error's one line, in four languages."""
+        if not isinstance(error, DocumentError):  # a bug or the disk, not the file: still one line, still a next step
+            detail = f"{type(error).__name__}: {' '.join(str(error).split())}"[:200]
+            error = DocumentError(name, "unexpected", "try_again_report", detail=detail)
+        return cls(name, status, " ".join(str(error).split()), reason_by_lang=error.texts())
+
+    def reason_text(self, lang: str) -> str:
+        """Why, in ``lang`` (lb, fr, de, en), as the import report shows it."""
+        return self.reason_by_lang.get(lang, self.reason)
+
+    def warnings_text(self, lang: str) -> tuple[str, ...]:
+        """The warnings, in ``lang`` (lb, fr, de, en)."""
+        return self.warnings_by_lang.get(lang, self.warnings)
 
 
 @dataclass
@@ -90,11 +115,6 @@ def embed_chunks(
         part = missing[start : start + batch]
         vecs = embed([texts[h] for h in part])
         store.put_vectors(dict(zip(part, vecs, strict=True)), model)
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text if isinstance(exc, DocumentError) else f"{type(exc).__name__}: {text}"[:300]
 
 
 def _mtime_date(path: Path) -> str:
@@ -148,7 +168,7 @@ class _Importer:
                 date=doc.date or date,
             )
             if not chunks:
-                raise DocumentError(f"{name}: no text found; check that the file is not empty")
+                raise DocumentError(name, "no_text", "check_not_empty")
             if self.embed is not None:
                 embed_chunks(self.store, chunks, self.embed, self.model)
             record = DocumentRecord(
@@ -164,23 +184,27 @@ class _Importer:
             )
             self.store.put_document(record, chunks)
         except Exception as exc:
-            return FileResult(name, "failed", _one_line(exc))
-        return FileResult(name, "added" if before is None else "updated", chunks=len(chunks), warnings=record.warnings)
+            return FileResult.because(name, "failed", exc)
+        return FileResult(
+            name,
+            "added" if before is None else "updated",
+            chunks=len(chunks),
+            warnings=record.warnings,
+            warnings_by_lang={lang: tuple(notice_text(w, lang) for w in doc.warnings) for lang in LANGS}
+            if doc.warnings
+            else {},
+        )
 
     def add_file(self, path: Path, doc_id: str, name: str) -> FileResult:
         try:
             size = path.stat().st_size
             if size > self.limits.max_file_bytes:
-                return FileResult(
-                    name,
-                    "failed",
-                    f"{name}: {size / 1e6:.0f} MB is over the {self.limits.max_file_bytes / 1e6:.0f} MB limit; "
-                    "split the file",
-                )
+                return FileResult.because(name, "failed", too_big(name, size, self.limits.max_file_bytes))
             data = path.read_bytes()
             date = _mtime_date(path)
         except OSError as exc:
-            return FileResult(name, "failed", f"{name}: cannot be opened ({exc.strerror}); check the permissions")
+            error = DocumentError(name, "cannot_open", "check_permissions", detail=exc.strerror or type(exc).__name__)
+            return FileResult.because(name, "failed", error)
         return self.add(doc_id, name, str(path.resolve()), path.resolve().as_uri(), data, date)
 
 
@@ -248,9 +272,7 @@ def import_path(
     for i, path in enumerate(files, 1):
         rel = path.relative_to(root).as_posix()
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            report.files.append(
-                FileResult(rel, "skipped", f"'{path.suffix or path.name}' is not a document format moien reads")
-            )
+            report.files.append(FileResult.because(rel, "skipped", skip_reason(path.suffix or path.name)))
         else:
             doc_id = f"{collection}/{rel}"
             seen.add(doc_id)
@@ -275,6 +297,6 @@ def _import_url(importer: _Importer, url: str, fetch: Callable[[str], tuple[byte
     try:
         data, name = fetch(url)
     except Exception as exc:
-        return FileResult(url, "failed", _one_line(exc))
+        return FileResult.because(url, "failed", exc)
     today = datetime.now(tz=UTC).date().isoformat()
     return importer.add(f"{importer.collection}/{url}", name, url, url, data, today)

@@ -7,10 +7,44 @@ A citation must point at a page or an article, not a file, so every :class:`Sect
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from moien.documents.messages import render
+from moien.lang import LANGS
 
 
 class DocumentError(ValueError):
-    """A file moien cannot read, with a one-line reason that says what to do (shown in the import report)."""
+    """A file moien cannot read, with a one-line reason that says what to do (shown in the import report).
+
+    ``DocumentError(name, problem, todo, **values)`` takes the codes of :data:`moien.documents.messages.PROBLEMS`
+    and ``TODOS``; :meth:`text` writes it in lb/fr/de/en ("x.pdf: the PDF is protected by a password; open it …").
+    ``str(exc)`` is always the English text, so logs and ``--json`` output do not depend on who ran the import.
+    ``DocumentError("one line")`` (no problem code) is a message that exists in one language only.
+    """
+
+    def __init__(self, name: str, problem: str | None = None, todo: str = "", **values: Any) -> None:
+        self.name = name
+        self.problem = problem
+        self.todo = todo
+        self.values = values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (one of lb, fr, de, en; English for any other), on one line."""
+        if self.problem is None:
+            return self.name
+        return render(self.name, self.problem, self.todo, self.values, lang)
+
+    def texts(self) -> dict[str, str]:
+        """The message in each of moien's four languages (``{"lb": …, "fr": …, "de": …, "en": …}``)."""
+        return {lang: self.text(lang) for lang in LANGS}
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle rebuild it from its codes, not from the English text
+        return (_rebuild, (self.name, self.problem, self.todo, self.values))
+
+
+def _rebuild(name: str, problem: str | None, todo: str, values: dict[str, Any]) -> DocumentError:
+    return DocumentError(name, problem, todo, **values)
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,35 @@ never reaches the fusion, a prompt, a source list, a log line or the audit entry
 ``InMemoryDocumentStore`` scores every document in Python per question (seconds at 100k chunks); here each term's
 postings carry precomputed BM25 impacts, so a question costs one vectorised scatter-add per term — about a
 millisecond at 100k chunks (``benchmarks/documents_search_bench.py``). The vectors are an exact float32 matrix
-product (about 15 ms per question at 100k × 384 on one core); the index lives in memory and is rebuilt from the
-store when its version changes.
+product (about 15 ms per question at 100k × 384 on one core).
+
+**The index is kept on disk.** Building it from the store means reading and tokenising every chunk (about a minute
+at 100k chunks); every process that searches (the app, the API, each ``moien docs search``) would pay that at its
+start. So the first process to build an index at a store version saves it beside the store
+(``store.sqlite3.index/v{version}-{tag}/``: one ``.npy`` file per array and ``meta.json``), and the next ones
+memory-map it (a fraction of a second). ``tag`` hashes the store's random id, the embedding model and
+:data:`INDEX_FORMAT`; a new store version gets a new folder and the old ones are deleted. A saved index is written
+in a temporary folder, flushed to disk and renamed into place, so it is whole or absent; a folder that cannot be
+read (cut short, damaged, another layout) is simply built again. A loaded index does not hold the chunks' text:
+the few chunks a search returns are read from the store by id, with their collection's groups as they are *now*.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import os
 import re
+import shutil
+import tempfile
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -35,7 +52,14 @@ from moien.documents.model import Chunk
 from moien.documents.store import DocumentStore
 from moien.lang import fold
 
+log = logging.getLogger(__name__)
+
 K1, B = 1.2, 0.75
+#: Bump when what a saved index means changes (``terms``, ``STOPWORDS``, ``K1``/``B``, the arrays saved), so an
+#: index saved by an older moien is built again instead of read.
+INDEX_FORMAT = 1
+#: The arrays a saved index holds, one ``.npy`` file each (``vectors`` only when the store has vectors).
+_ARRAYS = ("ptr", "docs", "impacts", "group_codes", "coll_codes", "lang_codes", "date_codes")
 #: Reciprocal-rank-fusion constant (as Haystack's ``DocumentJoiner`` and the heritage search use).
 RRF_K = 61
 #: Candidates taken from each list before fusion.
@@ -130,12 +154,49 @@ def _codes(values: list[object]) -> tuple[np.ndarray, list[object]]:
     return codes, list(distinct)
 
 
+def _readable(groups: Collection[str], caller: frozenset[str]) -> bool:
+    """A chunk is readable when its collection has no groups or shares one with the caller."""
+    return not groups or bool(caller.intersection(groups))
+
+
+class _StoredChunks(Sequence[Chunk]):
+    """The chunks of a loaded index, read from the store when asked for (by position, in index order)."""
+
+    def __init__(self, store: DocumentStore, ids: list[str]) -> None:
+        self.store = store
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, i: int) -> Chunk: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Chunk]: ...
+    def __getitem__(self, i: int | slice) -> Chunk | list[Chunk]:
+        if isinstance(i, slice):
+            found = self.store.chunks_by_id(self.ids[i])
+            return [found[c] for c in self.ids[i] if c in found]
+        chunk = self.store.chunks_by_id([self.ids[i]]).get(self.ids[i])
+        if chunk is None:
+            raise IndexError(f"chunk {self.ids[i]} is no longer in the store")
+        return chunk
+
+    def __iter__(self) -> Iterator[Chunk]:
+        return iter(self[:])
+
+    def at(self, positions: list[int]) -> list[Chunk | None]:
+        found = self.store.chunks_by_id(self.ids[p] for p in positions)
+        return [found.get(self.ids[p]) for p in positions]
+
+
 class SearchIndex:
     """BM25 postings, the vector matrix and the filter columns of every chunk in the store at one version."""
 
     def __init__(self, chunks: list[Chunk], vectors: np.ndarray | None, version: int) -> None:
         self.version = version
-        self.chunks = chunks
+        self.chunks: Sequence[Chunk] = chunks
+        self.ids = [c.id for c in chunks]
         self.n = len(chunks)
         self.vectors = vectors
         self._build_bm25([terms(index_text(c)) for c in chunks])
@@ -146,20 +207,96 @@ class SearchIndex:
 
     @classmethod
     def from_store(cls, store: DocumentStore, model: str | None) -> SearchIndex:
-        version = store.version()
-        pairs = list(store.iter_chunks())
-        chunks = [c for c, _ in pairs]
+        """Build the index from every chunk of the store (and the vectors cached for ``model``)."""
+        with store.snapshot():  # the version and the chunks read after it are one state of the store
+            version = store.version()
+            chunks: list[Chunk] = []
+            blobs: list[bytes | None] = []
+            for chunk, blob in store.iter_chunks_with_vectors(model):
+                chunks.append(chunk)
+                blobs.append(blob)
         vectors = None
-        if model is not None and pairs:
-            cached = store.vectors((h for _, h in pairs), model)
-            if cached:
-                dim = len(next(iter(cached.values())))
-                vectors = np.zeros((len(pairs), dim), dtype=np.float32)  # a chunk without a vector: cosine 0
-                for i, (_, h) in enumerate(pairs):
-                    v = cached.get(h)
-                    if v is not None:
-                        vectors[i] = v
+        dim = next((len(b) // 4 for b in blobs if b), 0) if model is not None else 0
+        if dim:
+            vectors = np.zeros((len(chunks), dim), dtype=np.float32)  # a chunk without a vector: cosine 0
+            for i, blob in enumerate(blobs):
+                if blob and len(blob) == dim * 4:
+                    vectors[i] = np.frombuffer(blob, dtype=np.float32)
         return cls(chunks, vectors, version)
+
+    def chunks_at(self, positions: list[int]) -> list[Chunk | None]:
+        """The chunks at these positions; ``None`` for one gone from the store since a saved index was built."""
+        if isinstance(self.chunks, _StoredChunks):
+            return self.chunks.at(positions)
+        return [self.chunks[p] for p in positions]
+
+    # -- kept on disk ---------------------------------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        """Write the index into ``folder`` (which must not exist): whole, or not at all."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+        try:
+            arrays: dict[str, np.ndarray] = {name: getattr(self, name) for name in _ARRAYS}
+            if self.vectors is not None:
+                arrays["vectors"] = self.vectors
+            for name, array in arrays.items():
+                with open(tmp / f"{name}.npy", "wb") as f:
+                    np.save(f, np.ascontiguousarray(array), allow_pickle=False)
+                    f.flush()
+                    os.fsync(f.fileno())  # on disk before the rename makes it visible: a power cut cannot half-save
+            meta = {
+                "format": INDEX_FORMAT,
+                "version": self.version,
+                "n": self.n,
+                "ids": self.ids,
+                "vocab": list(self.vocab),
+                "group_sets": [sorted(g) for g in self.group_sets],  # type: ignore[call-overload]
+                "collections": self.collections,
+                "langs": self.langs,
+                "dates": self.dates,
+            }
+            with open(tmp / "meta.json", "w", encoding="utf-8") as f:
+                json.dump(meta, f, ensure_ascii=False)
+                f.flush()
+                os.fsync(f.fileno())
+            os.rename(tmp, folder)  # atomic; fails when another process saved the same index first
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def load(cls, folder: Path, store: DocumentStore) -> SearchIndex:
+        """The index saved in ``folder``, its arrays memory-mapped; ``ValueError``/``OSError`` when it cannot be
+        used (missing, cut short, damaged, another format)."""
+        with open(folder / "meta.json", encoding="utf-8") as f:
+            meta: dict[str, Any] = json.load(f)
+        if meta.get("format") != INDEX_FORMAT:
+            raise ValueError(f"index format {meta.get('format')}, not {INDEX_FORMAT}")
+        self = cls.__new__(cls)
+        self.version = int(meta["version"])
+        self.n = int(meta["n"])
+        self.ids = list(meta["ids"])
+        self.chunks = _StoredChunks(store, self.ids)
+        self.vocab = {t: i for i, t in enumerate(meta["vocab"])}
+        self.group_sets = [frozenset(g) for g in meta["group_sets"]]
+        self.collections = list(meta["collections"])
+        self.langs = list(meta["langs"])
+        self.dates = list(meta["dates"])
+        for name in _ARRAYS:
+            setattr(self, name, np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+        vectors = folder / "vectors.npy"
+        self.vectors = np.load(vectors, mmap_mode="r", allow_pickle=False) if vectors.exists() else None
+        # Sizes that do not fit each other mean a damaged or foreign folder: refuse it (it is then built again).
+        sizes_ok = (
+            len(self.ids) == self.n
+            and len(self.ptr) == len(self.vocab) + 1
+            and len(self.docs) == len(self.impacts) == (int(self.ptr[-1]) if len(self.ptr) else 0)
+            and all(len(getattr(self, c)) == self.n for c in ("group_codes", "coll_codes", "lang_codes", "date_codes"))
+            and (self.vectors is None or (self.vectors.ndim == 2 and self.vectors.shape[0] == self.n))
+        )
+        if not sizes_ok:
+            raise ValueError(f"{folder}: the saved arrays do not fit together")
+        return self
 
     def _build_bm25(self, docs: list[list[str]]) -> None:
         vocab: dict[str, int] = {}
@@ -269,11 +406,15 @@ def fuse(
     semantic: list[tuple[int, float]],
     query_terms: int,
     top_k: int,
+    groups: Collection[str] | None = None,
 ) -> list[Hit]:
     """Reciprocal rank fusion (k = 61, equal weights, scaled so first in both lists scores 1.0).
 
     Written out rather than Haystack's ``DocumentJoiner`` for the same reason as the heritage search: the joiner
     keeps one score per document, and the relevance rule needs each retriever's own score and rank.
+
+    With ``groups``, a chunk read from the store (a saved index) is checked again against its collection's groups
+    as they are now: a collection closed to the caller after the index was saved never shows a hit.
     """
     fused: dict[int, float] = {}
     for ranked in ([d for d, _, _ in lexical], [d for d, _ in semantic]):
@@ -282,11 +423,15 @@ def fuse(
     lex = {d: (r, s, m) for r, (d, s, m) in enumerate(lexical)}
     sem = {d: (r, s) for r, (d, s) in enumerate(semantic)}
     hits = []
-    for d in sorted(fused, key=lambda i: -fused[i])[:top_k]:
+    best = sorted(fused, key=lambda i: -fused[i])[:top_k]
+    caller = frozenset(groups) if groups is not None else None
+    for d, chunk in zip(best, index.chunks_at(best), strict=True):
+        if chunk is None or (caller is not None and not _readable(chunk.groups, caller)):
+            continue  # gone from the store, or no longer readable by this caller, since the index was saved
         lr, sr = lex.get(d), sem.get(d)
         hits.append(
             Hit(
-                chunk=index.chunks[d],
+                chunk=chunk,
                 score=fused[d] * RRF_K / 2,
                 bm25=lr[1] if lr else 0.0,
                 cosine=sr[1] if sr else 0.0,
@@ -299,9 +444,15 @@ def fuse(
     return hits
 
 
+def index_folder(store: DocumentStore) -> Path:
+    """Where a store's search indexes are saved: beside it (``store.sqlite3`` → ``store.sqlite3.index/``)."""
+    return store.path.with_name(store.path.name + ".index")
+
+
 class DocumentSearch:
-    """Search the store for a caller: ``search(text, groups=…)``. The in-memory index follows the store's version
-    (rebuilt on the first search after an import)."""
+    """Search the store for a caller: ``search(text, groups=…)``. The index follows the store's version: on the
+    first search after an import it is loaded from disk when a process saved it at that version, else built and
+    saved (``index_dir=None``: built, kept in memory only)."""
 
     def __init__(
         self,
@@ -309,8 +460,10 @@ class DocumentSearch:
         *,
         embed_query: QueryEmbedder | Literal["default"] | None = "default",
         model: str | None = None,
+        index_dir: Path | Literal["default"] | None = "default",
     ) -> None:
         self.store = store
+        self.index_dir = index_folder(store) if index_dir == "default" else index_dir
         if embed_query == "default":
             from moien.connectors.embeddings import MODEL_ID, Embedder
 
@@ -325,8 +478,55 @@ class DocumentSearch:
         version = self.store.version()
         with self._lock:
             if self._index is None or self._index.version != version:
-                self._index = SearchIndex.from_store(self.store, self.model)
+                self._index = self._load_or_build(version)
             return self._index
+
+    def _tag(self) -> str:
+        """What a saved index must match besides the version: this store, this embedding model, this format."""
+        key = f"{INDEX_FORMAT}|{self.store.store_id()}|{self.model or ''}"
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+    def _load_or_build(self, version: int) -> SearchIndex:
+        if self.index_dir is None:
+            return SearchIndex.from_store(self.store, self.model)
+        tag = self._tag()
+        folder = self.index_dir / f"v{version}-{tag}"
+        if folder.is_dir():
+            try:
+                index = SearchIndex.load(folder, self.store)
+                if index.version == version:
+                    return index
+            except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged or foreign: build it again
+                log.warning("search index %s cannot be read (%s): building it again", folder, exc)
+                shutil.rmtree(folder, ignore_errors=True)
+        index = SearchIndex.from_store(self.store, self.model)
+        target = self.index_dir / f"v{index.version}-{tag}"
+        try:
+            if not target.exists():
+                index.save(target)
+        except OSError as exc:  # a full or read-only disk costs the next process a rebuild, not this search
+            if not target.is_dir():
+                log.warning("search index not saved in %s (%s): it is kept in memory", self.index_dir, exc)
+        self._forget_older(index.version)
+        return index
+
+    def _forget_older(self, version: int) -> None:
+        """Delete the indexes of older store versions (whatever their model: stale for every reader), and temporary
+        folders left by a process that died while saving (a day old). A process still reading an older index keeps
+        its memory map: the files go when it lets go of them."""
+        assert self.index_dir is not None
+        for path in self.index_dir.glob("*"):
+            name = path.name
+            if name.startswith("v") and "-" in name:
+                older = name[1:].split("-", 1)[0]
+                if older.isdigit() and int(older) < version:
+                    shutil.rmtree(path, ignore_errors=True)
+            elif name.startswith(".tmp-"):
+                try:
+                    if time.time() - path.stat().st_mtime > 86_400:
+                        shutil.rmtree(path, ignore_errors=True)
+                except OSError:
+                    pass
 
     def search(
         self,
@@ -355,4 +555,4 @@ class DocumentSearch:
         semantic: list[tuple[int, float]] = []
         if self.embed_query is not None and index.vectors is not None:
             semantic = index.dense(np.asarray(self.embed_query(text), dtype=np.float32), mask, candidates)
-        return fuse(index, lexical, semantic, len(set(qterms)), top_k)
+        return fuse(index, lexical, semantic, len(set(qterms)), top_k, groups=groups)

@@ -6,7 +6,9 @@ in one SQLite file at a path the caller gives (the ``general`` assistant uses ``
 * Groups live on the collection, and every chunk read from the store carries them (a join, not a copy): changing
   a collection's groups changes who may read every chunk at once, with no window where some chunks still carry
   the old groups.
-* A version counter goes up with every change, so a search index knows when it is stale (:meth:`version`).
+* A version counter goes up with every change, so a search index knows when it is stale (:meth:`version`); with
+  the store's random id (:meth:`store_id`: a store deleted and created again starts at version 0 again) it names
+  the search index saved beside the store.
 * Embeddings are cached by the SHA-256 of the embedded text (``chunking.index_text``) and the model id: re-importing a changed file embeds
   only the chunks whose text changed.
 
@@ -19,6 +21,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +73,7 @@ CREATE TABLE IF NOT EXISTS embeddings (
     PRIMARY KEY (text_hash, model)
 );
 INSERT OR IGNORE INTO meta(key, value) VALUES ('version', '0');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('store_id', lower(hex(randomblob(16))));
 """
 
 
@@ -120,11 +124,12 @@ def _chunk(row: sqlite3.Row) -> Chunk:
     )
 
 
-_CHUNK_SELECT = (
-    "SELECT c.id, c.doc_id, d.collection, k.groups, c.title, c.text, c.heading, c.page, c.article, c.lang, c.uri, "
-    "c.date, c.text_hash FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
-    "JOIN collections k ON k.name = d.collection"
+_CHUNK_COLUMNS = (
+    "c.id, c.doc_id, d.collection, k.groups, c.title, c.text, c.heading, c.page, c.article, c.lang, c.uri, "
+    "c.date, c.text_hash"
 )
+_CHUNK_FROM = "FROM chunks c JOIN documents d ON d.doc_id = c.doc_id JOIN collections k ON k.name = d.collection"
+_CHUNK_SELECT = f"SELECT {_CHUNK_COLUMNS} {_CHUNK_FROM}"
 
 
 class DocumentStore(SQLiteFile):
@@ -142,6 +147,22 @@ class DocumentStore(SQLiteFile):
         """Goes up with every change of collections, documents or chunks (a search index compares it)."""
         row = self.connect().execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         return int(row[0])
+
+    def store_id(self) -> str:
+        """A random id given to the store when it was created: a saved search index belongs to one store."""
+        row = self.connect().execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
+        return str(row[0])
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Reads that see one state of the store (a read transaction: WAL lets writers go on meanwhile), so a
+        version number and the chunks read after it belong together."""
+        db = self.connect()
+        db.execute("BEGIN")
+        try:
+            yield db
+        finally:
+            db.execute("COMMIT")
 
     # -- collections ----------------------------------------------------------------------------------------------
     def ensure_collection(self, name: str, groups: Sequence[str] = ()) -> bool:
@@ -269,6 +290,29 @@ class DocumentStore(SQLiteFile):
         while rows := cur.fetchmany(batch):
             for r in rows:
                 yield _chunk(r), r["text_hash"]
+
+    def iter_chunks_with_vectors(self, model: str | None, batch: int = 5000) -> Iterator[tuple[Chunk, bytes | None]]:
+        """Every chunk (in :meth:`iter_chunks` order) with its cached vector's bytes for ``model`` (``None`` when it
+        has none): one query, where looking the vectors up by hash afterwards takes hundreds."""
+        cur = self.connect().execute(
+            f"SELECT {_CHUNK_COLUMNS}, e.vector {_CHUNK_FROM} "
+            "LEFT JOIN embeddings e ON e.text_hash = c.text_hash AND e.model = ? ORDER BY c.doc_id, c.ordinal",
+            (model or "",),
+        )
+        while rows := cur.fetchmany(batch):
+            for r in rows:
+                yield _chunk(r), r["vector"]
+
+    def chunks_by_id(self, ids: Iterable[str]) -> dict[str, Chunk]:
+        """The chunks with these ids that still exist, each with its collection's groups *now*."""
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, Chunk] = {}
+        db = self.connect()
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            rows = db.execute(f"{_CHUNK_SELECT} WHERE c.id IN ({','.join('?' * len(part))})", part)
+            out.update((r["id"], _chunk(r)) for r in rows)
+        return out
 
     def count_chunks(self) -> int:
         return int(self.connect().execute("SELECT COUNT(*) FROM chunks").fetchone()[0])

@@ -541,3 +541,82 @@ def test_hostile_nesting_and_oversized_pages_are_refused_quickly(tmp_path: Path)
     page = tmp_path / "huge.html"
     page.write_bytes(b"<html><body><main>" + b"<p>Un paragraphe.</p>" * 2000 + b"</main></body></html>")
     assert "limit for a web page" in _one_line_error(page, limits=Limits(max_html_bytes=10_000))
+
+
+# --- The error in the reader's language ---------------------------------------------------------------------------
+
+#: A bad file of each kind a person meets, as it arrives.
+BAD_FILES = {
+    "broken.pdf": lambda: _pdf(PAGES)[:300],
+    "secret.pdf": lambda: _encrypt(_pdf(PAGES), user_password="secret"),
+    "invoice.docx": lambda: _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": bytes(64 * 1024 * 1024)}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_a_bad_files_error_is_said_in_each_of_the_four_languages_and_names_the_file(tmp_path: Path, name: str) -> None:
+    from moien.assistants.core.langid import default_identifier
+
+    path = tmp_path / name
+    path.write_bytes(BAD_FILES[name]())
+    with pytest.raises(DocumentError) as info:
+        parse_file(path)
+    error = info.value
+    texts = error.texts()
+    assert str(error) == texts["en"]  # logs and --json keep the English line, whoever runs the import
+    assert len(set(texts.values())) == 4
+    identify = default_identifier().identify
+    for lang, text in texts.items():
+        assert text.startswith(name) and "\n" not in text, text
+        assert ";" in text, text  # what is wrong; what to do next
+        assert identify(text).lang == lang, f"{lang}: {text}"
+
+
+def test_an_encrypted_pdf_is_explained_in_luxembourgish_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "secret.pdf"
+    path.write_bytes(BAD_FILES["secret.pdf"]())
+    with pytest.raises(DocumentError) as info:
+        parse_file(path)
+    text = info.value.text("lb")
+    assert "verschlësselt" in text and "Passwuert" in text and "importéiert" in text
+    assert info.value.text("xx") == str(info.value)  # a language moien does not have: English
+
+
+def test_every_message_exists_in_four_languages_with_the_same_blanks() -> None:
+    import string
+
+    from moien.documents.messages import PROBLEMS, TERMS, TODOS, WARNINGS
+
+    def blanks(text: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+    for table in (PROBLEMS, TODOS, TERMS, WARNINGS):
+        for code, texts in table.items():
+            assert sorted(texts) == ["de", "en", "fr", "lb"], code
+            assert len({frozenset(blanks(t)) for t in texts.values()}) == 1, code
+
+
+def test_numbers_in_a_message_are_grouped_as_each_language_writes_them(tmp_path: Path) -> None:
+    path = tmp_path / "long.pdf"
+    path.write_bytes(_pdf(PAGES))
+    with pytest.raises(DocumentError) as info:
+        parse_file(path, limits=Limits(max_pages=2))
+    assert "3 pages, over the limit of 2" in str(info.value)
+    error = DocumentError("x.pdf", "too_many_pages", "split_pdf", count=12000, limit=2000)
+    assert "12,000 pages" in error.text("en") and "12\u00a0000 Säiten" in error.text("lb")
+    assert "12\u00a0000 pages" in error.text("fr") and "12\u00a0000 Seiten" in error.text("de")
+
+
+def test_the_import_report_gives_a_files_warnings_in_each_language(tmp_path: Path) -> None:
+    from moien.documents.importer import import_path
+    from moien.documents.store import DocumentStore
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "mixed.pdf").write_bytes(_pdf([PAGES[0], "", PAGES[2]]))
+    report = import_path(DocumentStore(tmp_path / "store.sqlite3"), folder, "inbox", embed=None)
+    [result] = report.files
+    assert result.status == "added"
+    assert result.warnings == ("1 page(s) without a text layer (not searchable, OCR needed): 2",)  # English, stored
+    assert result.warnings_text("lb") == ("1 Säit(en) ouni Text (net duerchsichbar, Texterkennung/OCR néideg): 2",)
+    assert "Textebene" in result.warnings_text("de")[0] and "couche de texte" in result.warnings_text("fr")[0]

@@ -311,3 +311,95 @@ def test_changing_a_collections_groups_changes_who_may_read_it_at_once(tmp_path)
     assert opened.summary()["unchanged"] == 1
     [hit] = search.search("resident parking card", groups=(), top_k=1)
     assert hit.chunk.groups == () and hit.chunk.doc_id == "town/parking.en.md"
+
+
+def test_moien_docs_import_says_why_a_file_failed_in_the_ui_language(tmp_path):
+    home = tmp_path / "home"
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 an old Word file")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF")
+    env = {**os.environ, "MOIEN_UI_LANG": "lb"}  # no --lang: the configured language of the interface
+    lb = subprocess.run(
+        [sys.executable, "-m", "moien.assistants.core.cli", "docs", "import", str(folder), "--collection", "inbox"],
+        capture_output=True,
+        text=True,
+        env={**env, "MOIEN_HOME": str(home), "HAYSTACK_TELEMETRY_ENABLED": "False", "COLUMNS": "300"},
+        cwd=ROOT,
+        check=False,
+    )
+    assert lb.returncode == 1
+    assert "aalt Word-Format" in lb.stdout and "späichert d'Datei als .docx" in lb.stdout, lb.stdout
+    assert "old Word format" not in lb.stdout
+    fr = moien(home, "import", str(folder), "--collection", "inbox", "--lang", "fr")
+    assert "l'ancien format Word" in fr.stdout and "enregistrez-le en .docx" in fr.stdout, fr.stdout
+    as_json = json.loads(moien(home, "import", str(folder), "--collection", "inbox", "--json").stdout)
+    old = next(f for f in as_json["files"] if f["name"] == "old.doc")
+    assert old["status"] == "skipped" and old["reason"] == "old Word format (.doc); save it as .docx"  # English
+    assert sorted(old["reason_by_lang"]) == ["de", "en", "fr", "lb"]
+    assert old["reason_by_lang"]["de"] == "das ist das alte Word-Format (.doc); bitte als .docx speichern"
+    scan = next(f for f in as_json["files"] if f["name"] == "scan.pdf")
+    assert scan["status"] == "failed" and scan["reason_by_lang"]["fr"].startswith("scan.pdf : le PDF est endommagé")
+
+
+# -- the search index kept on disk ----------------------------------------------------------------------------------
+def test_a_second_search_loads_the_saved_index_and_a_new_store_version_rebuilds_it(tmp_path):
+    import numpy as np
+
+    from moien.documents.search import index_folder
+
+    folder = write(tmp_path / "docs", {"parking.en.md": PARKING_EN, "salaries.fr.md": SALARIES_FR})
+    store = DocumentStore(tmp_path / "store.sqlite3")
+    import_path(store, folder, "town")
+    question = "Wéi vill kascht eng Parkkaart fir Awunner?"
+    built = DocumentSearch(store).search(question, groups=(), top_k=2)
+    [saved] = index_folder(store).iterdir()
+    assert saved.name.startswith(f"v{store.version()}-")
+    assert {"meta.json", "impacts.npy", "docs.npy", "vectors.npy"} <= {p.name for p in saved.iterdir()}
+
+    again = DocumentSearch(store)  # another process, say: it reads the saved index, memory-mapped
+    loaded = again.search(question, groups=(), top_k=2)
+    assert isinstance(again.index.impacts, np.memmap) and isinstance(again.index.vectors, np.memmap)
+    assert [(h.chunk, round(h.score, 6), round(h.cosine, 6)) for h in loaded] == [
+        (h.chunk, round(h.score, 6), round(h.cosine, 6)) for h in built
+    ]
+    assert loaded[0].chunk.doc_id == "town/parking.en.md"
+
+    write(folder, {"library.de.md": LIBRARY_DE})
+    import_path(store, folder, "town")  # a new store version: the saved index is stale
+    [hit] = again.search("Bibliothek Öffnungszeiten Leseausweis", groups=(), top_k=1)
+    assert hit.chunk.doc_id == "town/library.de.md"
+    [resaved] = index_folder(store).iterdir()  # built again, saved under the new version, the old one gone
+    assert resaved.name.startswith(f"v{store.version()}-") and resaved != saved
+
+
+def test_a_damaged_saved_index_is_built_again(tmp_path):
+    from moien.documents.search import index_folder
+
+    store = DocumentStore(tmp_path / "store.sqlite3")
+    import_path(store, write(tmp_path / "docs", {"parking.en.md": PARKING_EN}), "town", embed=None)
+    DocumentSearch(store, embed_query=None).search("parking", groups=())
+    [saved] = index_folder(store).iterdir()
+    (saved / "impacts.npy").write_bytes((saved / "impacts.npy").read_bytes()[:40])  # cut short
+    [hit] = DocumentSearch(store, embed_query=None).search("resident parking card", groups=(), top_k=1)
+    assert hit.chunk.doc_id == "town/parking.en.md"
+    (saved / "meta.json").write_text("{not json", encoding="utf-8")
+    [hit] = DocumentSearch(store, embed_query=None).search("resident parking card", groups=(), top_k=1)
+    assert hit.chunk.doc_id == "town/parking.en.md"
+
+
+def test_a_hit_from_a_saved_index_is_checked_against_the_groups_as_they_are_now(tmp_path):
+    from moien.documents.search import SearchIndex, fuse, index_folder, terms
+
+    store = DocumentStore(tmp_path / "store.sqlite3")
+    import_path(store, write(tmp_path / "docs", {"parking.en.md": PARKING_EN}), "town", embed=None)
+    DocumentSearch(store, embed_query=None).search("parking", groups=())
+    [saved] = index_folder(store).iterdir()
+    index = SearchIndex.load(saved, store)  # loaded while the collection was public…
+    store.ensure_collection("town", ["staff"])  # …then closed to everyone outside "staff"
+    qterms = terms("resident parking card")
+    lexical = index.bm25(qterms, index.mask(()), 5)
+    assert lexical  # the stale index still ranks it for an anonymous caller
+    assert fuse(index, lexical, [], len(qterms), 5, groups=()) == []  # but it never becomes a hit
+    [hit] = fuse(index, lexical, [], len(qterms), 5, groups=("staff",))
+    assert hit.chunk.groups == ("staff",)

@@ -300,7 +300,7 @@ def _print_report(report: ImportReport, lang: str) -> None:
         for f in interesting:
             colour = colours.get(f.status, "")
             status = pick(MESSAGES, f.status, lang)
-            reason = f.reason or "; ".join(f.warnings)
+            reason = f.reason_text(lang) or "; ".join(f.warnings_text(lang))
             table.add_row(f.name, f"[{colour}]{status}[/]" if colour else status, str(f.chunks or ""), reason)
         out.print(table)
     counts = ", ".join(f"{n} {pick(MESSAGES, s, lang)}" for s, n in report.summary().items() if n)

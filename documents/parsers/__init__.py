@@ -14,11 +14,12 @@ from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
+from moien.documents.messages import Term
 from moien.documents.model import DocumentError, ParsedDocument
-from moien.documents.parsers._common import DEFAULT_LIMITS, Limits, fail, one_line
+from moien.documents.parsers._common import DEFAULT_LIMITS, Limits, fail, one_line, too_big
 from moien.documents.parsers.text import MARKDOWN_SUFFIXES, TEXT_SUFFIXES, parse_markdown, parse_text
 
-__all__ = ["DEFAULT_LIMITS", "SUPPORTED_SUFFIXES", "Limits", "parse_bytes", "parse_file", "sniff"]
+__all__ = ["DEFAULT_LIMITS", "SUPPORTED_SUFFIXES", "Limits", "parse_bytes", "parse_file", "skip_reason", "sniff"]
 
 #: Suffix → the format a file with it must be (its content is checked too).
 _SUFFIX_FORMAT: dict[str, str] = {
@@ -35,29 +36,22 @@ _SUFFIX_FORMAT: dict[str, str] = {
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_SUFFIX_FORMAT)
 
-#: Formats people often have that moien does not read, and what to do with them.
-_UNSUPPORTED: dict[str, str] = {
-    ".doc": "old Word format (.doc); save it as .docx",
-    ".rtf": "RTF is not supported; save it as .docx",
-    ".xls": "spreadsheets are not supported; export the text as .docx or .pdf",
-    ".xlsx": "spreadsheets are not supported; export the text as .docx or .pdf",
-    ".ppt": "presentations are not supported; export them as .pdf",
-    ".pptx": "presentations are not supported; export them as .pdf",
-    ".odp": "presentations are not supported; export them as .pdf",
-    ".ods": "spreadsheets are not supported; export the text as .odt or .pdf",
+#: Formats people often have that moien does not read, and what to do with them (codes of ``messages``).
+_UNSUPPORTED: dict[str, tuple[str, str]] = {
+    ".doc": ("old_doc", "save_as_docx"),
+    ".rtf": ("rtf", "save_as_docx"),
+    ".xls": ("spreadsheet", "export_docx_pdf"),
+    ".xlsx": ("spreadsheet", "export_docx_pdf"),
+    ".ppt": ("presentation", "export_pdf"),
+    ".pptx": ("presentation", "export_pdf"),
+    ".odp": ("presentation", "export_pdf"),
+    ".ods": ("spreadsheet", "export_odt_pdf"),
 }
-#: What a file of each binary format must contain, and how a person gets a good copy.
-_MISSING = {
-    "pdf": "it has no '%PDF-' header",
-    "docx": "it is not a zip container with word/document.xml",
-    "odt": "it is not a zip container with content.xml",
-}
-_RESAVE = {
-    "pdf": "export or download the PDF again",
-    "docx": "open it in Word or LibreOffice and save it again as .docx",
-    "odt": "open it in LibreOffice and save it again as .odt",
-}
-_NAMES = {"pdf": "a PDF", "docx": "a Word (.docx) file", "odt": "an OpenDocument (.odt) file", "html": "a web page"}
+#: How a person gets a good copy of a file of each binary format.
+_RESAVE = {"pdf": "resave_pdf", "docx": "resave_docx", "odt": "resave_odt"}
+#: The format's name with its article, as a message says it ("a PDF with the suffix '.txt'").
+_NAMES = {"pdf": Term("a_pdf"), "docx": Term("a_docx"), "odt": Term("a_odt")}
+_FORMATS = ", ".join(SUPPORTED_SUFFIXES)
 
 
 def sniff(data: bytes) -> str:
@@ -103,7 +97,7 @@ def _format_for(data: bytes, name: str) -> str:
     """Agree the suffix with the content; a disagreement is the file's problem, said in one line."""
     suffix = _suffix(name)
     if suffix in _UNSUPPORTED:
-        problem, todo = _UNSUPPORTED[suffix].split("; ", 1)
+        problem, todo = _UNSUPPORTED[suffix]
         raise fail(name, problem, todo)
     expected = _SUFFIX_FORMAT.get(suffix)
     actual = sniff(data)
@@ -111,19 +105,19 @@ def _format_for(data: bytes, name: str) -> str:
         # A web address ends in .php, .aspx or .jsp and serves HTML or a PDF: the content decides there.
         if actual in ("pdf", "docx", "odt", "html"):
             return actual
-        raise fail(name, f"'{suffix}' files are not supported", "use " + ", ".join(SUPPORTED_SUFFIXES))
+        raise fail(name, "suffix_unsupported", "use_formats", suffix=suffix, formats=_FORMATS)
     if expected in ("pdf", "docx", "odt"):
         if actual == expected:
             return actual
         if actual in ("zip", "badzip") and expected in ("docx", "odt"):
-            raise fail(name, f"a damaged zip or another zip format, not {_NAMES[expected]}", _RESAVE[expected])
-        raise fail(name, f"not {_NAMES[expected]}: {_MISSING[expected]}", _RESAVE[expected])
+            raise fail(name, f"zip_not_{expected}", _RESAVE[expected])
+        raise fail(name, f"not_{expected}", _RESAVE[expected])
     if actual in ("pdf", "docx", "odt"):
         if expected is None:  # no suffix (a URL, an upload without a name): trust the content
             return actual
-        raise fail(name, f"{_NAMES[actual]} with the suffix '{suffix}'", "rename it")
+        raise fail(name, "wrong_suffix", "rename", kind=_NAMES[actual], suffix=suffix)
     if actual in ("zip", "badzip", "binary"):
-        raise fail(name, "binary data moien cannot read", "use " + ", ".join(SUPPORTED_SUFFIXES))
+        raise fail(name, "binary", "use_formats", formats=_FORMATS)
     if expected == "html" or (expected is None and actual == "html"):
         return "html"
     if expected == "xml" or (expected is None and actual == "xml"):
@@ -131,6 +125,15 @@ def _format_for(data: bytes, name: str) -> str:
     if expected == "text":
         return "text"
     return "markdown"  # .md, and text of unknown name: Markdown reads plain text as paragraphs too
+
+
+def skip_reason(suffix: str) -> DocumentError:
+    """Why a file found in a folder is skipped, without its name (the report shows it beside): what to do with a
+    format people often have (.doc, .xls, .ppt…), else that moien does not read it."""
+    if suffix.lower() in _UNSUPPORTED:
+        problem, todo = _UNSUPPORTED[suffix.lower()]
+        return DocumentError("", problem, todo)
+    return DocumentError("", "not_a_format", suffix=suffix)
 
 
 def _parser(fmt: str) -> Callable[[bytes, str, Limits], ParsedDocument]:
@@ -168,28 +171,21 @@ def parse_bytes(data: bytes, name: str, *, limits: Limits | None = None) -> Pars
     """
     limits = limits or DEFAULT_LIMITS
     if len(data) > limits.max_file_bytes:
-        raise fail(
-            name,
-            f"{len(data) / 1e6:.0f} MB is over the {limits.max_file_bytes / 1e6:.0f} MB limit",
-            "split the file or raise Limits.max_file_bytes",
-        )
+        raise too_big(name, len(data), limits.max_file_bytes, setting="Limits.max_file_bytes")
     if not data.strip():
-        raise fail(name, "the file is empty", "check that it was saved or downloaded completely")
+        raise fail(name, "empty", "check_saved")
     fmt = _format_for(data, name)
     try:
         return _parser(fmt)(data, name, limits)
     except DocumentError:
         raise
     except RecursionError as exc:
-        raise fail(name, "nested too deeply to read", "open and save it again in its application") from exc
+        raise fail(name, "too_deep", "resave_app") from exc
     except MemoryError as exc:
-        raise fail(name, "too large to read in memory", "split the file") from exc
+        raise fail(name, "no_memory", "split_file") from exc
     except Exception as exc:  # a library's crash on a broken file becomes the file's one-line error
-        raise fail(
-            name,
-            f"cannot be read as {fmt} ({type(exc).__name__}: {one_line(exc, 100)})",
-            "open and save it again in its application, or export it as PDF",
-        ) from exc
+        detail = f"{type(exc).__name__}: {one_line(exc, 100)}"
+        raise fail(name, "unreadable", "resave_or_pdf", fmt=fmt, detail=detail) from exc
 
 
 def parse_file(path: Path, *, limits: Limits | None = None) -> ParsedDocument:
@@ -199,14 +195,8 @@ def parse_file(path: Path, *, limits: Limits | None = None) -> ParsedDocument:
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
-            raise fail(
-                name,
-                f"{size / 1e6:.0f} MB is over the {limits.max_file_bytes / 1e6:.0f} MB limit",
-                "split the file or raise Limits.max_file_bytes",
-            )
+            raise too_big(name, size, limits.max_file_bytes, setting="Limits.max_file_bytes")
         data = path.read_bytes()
     except OSError as exc:
-        raise fail(
-            name, f"cannot be opened ({one_line(exc.strerror or exc, 80)})", "check the path and permissions"
-        ) from exc
+        raise fail(name, "cannot_open", "check_path", detail=one_line(exc.strerror or exc, 80)) from exc
     return parse_bytes(data, name, limits=limits)

@@ -45,9 +45,18 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def fail(name: str, problem: str, todo: str) -> DocumentError:
-    """A one-line error naming the file, its problem and what to do ("x.pdf: …; …")."""
-    return DocumentError(f"{name}: {problem}; {todo}")
+def fail(name: str, problem: str, todo: str, **values: object) -> DocumentError:
+    """A one-line error naming the file, its problem and what to do ("x.pdf: …; …"), in four languages: ``problem``
+    and ``todo`` are codes of :mod:`moien.documents.messages`, ``values`` fill in their blanks."""
+    return DocumentError(name, problem, todo, **values)
+
+
+def too_big(name: str, size: int, limit: int, *, setting: str = "") -> DocumentError:
+    """A file over the size limit: "x.pdf: 120 MB is over the 100 MB limit; split the file …"."""
+    mb, limit_mb = round(size / 1e6), round(limit / 1e6)
+    if setting:
+        return fail(name, "file_too_big", "split_file_or_raise", mb=mb, limit_mb=limit_mb, setting=setting)
+    return fail(name, "file_too_big", "split_file", mb=mb, limit_mb=limit_mb)
 
 
 def one_line(text: object, width: int = 160) -> str:
@@ -121,14 +130,18 @@ class SectionBuilder:
         if len(self.sections) >= self.limits.max_sections:
             raise fail(
                 self.name,
-                f"more than {self.limits.max_sections:,} sections",
-                "split the document or raise Limits.max_sections",
+                "too_many_sections",
+                "split_document_or_raise",
+                limit=self.limits.max_sections,
+                setting="Limits.max_sections",
             )
         if self._chars > self.limits.max_chars:
             raise fail(
                 self.name,
-                f"more than {self.limits.max_chars:,} characters of text",
-                "split the document or raise Limits.max_chars",
+                "too_many_chars",
+                "split_document_or_raise",
+                limit=self.limits.max_chars,
+                setting="Limits.max_chars",
             )
         self.sections.append(section)
 
@@ -137,8 +150,8 @@ class SectionBuilder:
         return self.sections
 
 
-def require_text(doc: ParsedDocument, name: str, todo: str = "check that the file is not empty") -> ParsedDocument:
+def require_text(doc: ParsedDocument, name: str, todo: str = "check_not_empty") -> ParsedDocument:
     """A document without any text is an error the import report shows, not a silently empty document."""
     if not any(s.text.strip() for s in doc.sections):
-        raise fail(name, "no text found", todo)
+        raise fail(name, "no_text", todo)
     return doc

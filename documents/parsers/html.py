@@ -34,8 +34,11 @@ def parse_html(data: bytes, name: str, limits: Limits) -> ParsedDocument:
     if len(data) > limits.max_html_bytes:
         raise fail(
             name,
-            f"{len(data) / 1e6:.0f} MB of HTML, over the {limits.max_html_bytes / 1e6:.0f} MB limit for a web page",
-            "save the page as PDF or its text as .md, or raise Limits.max_html_bytes",
+            "html_too_big",
+            "save_page",
+            mb=round(len(data) / 1e6),
+            limit_mb=round(limits.max_html_bytes / 1e6),
+            setting="Limits.max_html_bytes",
         )
     import trafilatura
 
@@ -53,7 +56,7 @@ def parse_html(data: bytes, name: str, limits: Limits) -> ParsedDocument:
         favor_recall=True,  # administrative pages are short: keep a short paragraph rather than lose it
     )
     if not xml:
-        raise fail(name, "no main text found (only menus, scripts or an empty page?)", "save the page's text as .md")
+        raise fail(name, "no_main_text", "save_page_text")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     root = etree.fromstring(xml.encode("utf-8"), parser)
     build = SectionBuilder(name, limits)
@@ -77,7 +80,7 @@ def parse_html(data: bytes, name: str, limits: Limits) -> ParsedDocument:
     doc = ParsedDocument(
         title=title, sections=sections, lang=_lang(data), date=date or None, format="html", warnings=[]
     )
-    return require_text(doc, name, "save the page's text as .md")
+    return require_text(doc, name, "save_page_text")
 
 
 def _html_title(data: bytes) -> str:

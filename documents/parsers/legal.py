@@ -261,7 +261,7 @@ def _date(value: str) -> str | None:
 def parse_xml(data: bytes, name: str, limits: Limits) -> ParsedDocument:
     head = data[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise fail(name, "the XML declares a DTD, which moien does not read", "remove the DOCTYPE and import again")
+        raise fail(name, "xml_dtd", "remove_doctype")
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, remove_comments=True, remove_pis=True
     )
@@ -269,20 +269,17 @@ def parse_xml(data: bytes, name: str, limits: Limits) -> ParsedDocument:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         if "depth" in (exc.msg or "").lower() or "huge" in (exc.msg or "").lower():
-            raise fail(name, "XML nested deeper or larger than any legal text", "check the file's origin") from exc
-        raise fail(name, f"broken XML ({one_line(exc.msg, 80)}, line {exc.lineno})", "download it again") from exc
+            raise fail(name, "xml_too_deep", "check_origin") from exc
+        raise fail(name, "xml_broken", "download_again", detail=one_line(exc.msg, 80), line=exc.lineno) from exc
     if root.getroottree().docinfo.doctype:
-        raise fail(name, "the XML declares a DTD, which moien does not read", "remove the DOCTYPE and import again")
+        raise fail(name, "xml_dtd", "remove_doctype")
     if not (_is_akn(root) and _local(root) == "akomaNtoso"):
-        ns = etree.QName(root).namespace or "no namespace"
-        raise fail(
-            name,
-            f"XML that is not Akoma Ntoso or Legilux (root <{_local(root) or root.tag}> in {ns})",
-            "export the text as PDF, DOCX or Markdown (heritage records: `moien heritage import`)",
-        )
+        ns = etree.QName(root).namespace
+        problem = "xml_not_legal" if ns else "xml_not_legal_no_ns"
+        raise fail(name, problem, "export_text", root=_local(root) or root.tag, ns=ns)
     doc = next((c for c in root if _is_akn(c)), None)
     if doc is None:
-        raise fail(name, "an Akoma Ntoso file without a document", "download it again")
+        raise fail(name, "akn_no_document", "download_again")
     legilux = (
         SCL in root.nsmap.values()
         or etree.QName(root).namespace.endswith("CSD13")
@@ -304,7 +301,7 @@ def parse_xml(data: bytes, name: str, limits: Limits) -> ParsedDocument:
                 break
     sections = build.done()
     if not sections:
-        raise fail(name, "no articles or text in the act's body", "check that it is the full text, not metadata only")
+        raise fail(name, "no_articles", "full_text")
     return ParsedDocument(
         title=_title(doc) or _stem(name),
         sections=sections,

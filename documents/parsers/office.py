@@ -20,7 +20,7 @@ from moien.documents.parsers.text import _stem
 #: A member smaller than this may compress very well (an empty style sheet) without being suspicious.
 SMALL_MEMBER = 1024 * 1024
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.I)
-_RESAVE = "open it in its application and save it again"
+_RESAVE = "resave_app_again"
 
 
 def check_zip(data: bytes, name: str, limits: Limits) -> None:
@@ -34,36 +34,35 @@ def check_zip(data: bytes, name: str, limits: Limits) -> None:
         with zipfile.ZipFile(BytesIO(data)) as zf:
             infos = zf.infolist()
             if len(infos) > limits.max_zip_members:
-                raise fail(name, f"{len(infos):,} parts inside the file, over {limits.max_zip_members:,}", _RESAVE)
+                raise fail(name, "zip_members", _RESAVE, count=len(infos), limit=limits.max_zip_members)
             total = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos)
             if total > limits.max_uncompressed_bytes:
                 raise fail(
                     name,
-                    f"unpacks to {total / 1e6:,.0f} MB, over the {limits.max_uncompressed_bytes / 1e6:,.0f} MB limit "
-                    "(a zip bomb?)",
-                    "do not open it; ask the sender for the original",
+                    "zip_too_big",
+                    "not_open_ask_original",
+                    mb=round(total / 1e6),
+                    limit_mb=round(limits.max_uncompressed_bytes / 1e6),
                 )
             for info in infos:
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > SMALL_MEMBER and ratio > limits.max_compression_ratio:
                     raise fail(
-                        name,
-                        f"'{info.filename}' compresses {ratio:,.0f}:1, more than any document (a zip bomb?)",
-                        "do not open it; ask the sender for the original",
+                        name, "zip_member_ratio", "not_open_ask_original", member=info.filename, ratio=round(ratio)
                     )
             if total > SMALL_MEMBER and total / max(packed, 1) > limits.max_compression_ratio:
-                raise fail(name, "compresses more than any document does (a zip bomb?)", "ask for the original")
+                raise fail(name, "zip_ratio", "ask_original")
             for info in infos:
                 if info.filename.endswith(".xml") and not info.is_dir():
                     with zf.open(info) as member:
                         head = member.read(4096)
                     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise fail(name, f"'{info.filename}' declares a DTD, which documents never do", _RESAVE)
+                        raise fail(name, "zip_member_dtd", _RESAVE, member=info.filename)
     except DocumentError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
-        raise fail(name, f"a damaged zip container ({one_line(exc, 60)})", _RESAVE) from exc
+        raise fail(name, "zip_damaged", _RESAVE, detail=one_line(exc, 60)) from exc
 
 
 # --- DOCX -----------------------------------------------------------------------------------------------------
@@ -126,7 +125,7 @@ def parse_docx(data: bytes, name: str, limits: Limits) -> ParsedDocument:
     try:
         document = docx.Document(BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError/ValueError/lxml errors on broken parts
-        raise fail(name, f"a damaged Word file ({type(exc).__name__}: {one_line(exc, 60)})", _RESAVE) from exc
+        raise fail(name, "docx_damaged", _RESAVE, detail=f"{type(exc).__name__}: {one_line(exc, 60)}") from exc
     build = SectionBuilder(name, limits)
     title = ""
     styles: dict[str | None, int | None] = {}
@@ -183,7 +182,7 @@ def parse_odt(data: bytes, name: str, limits: Limits) -> ParsedDocument:
     try:
         odt = load(BytesIO(data))
     except Exception as exc:  # odfpy raises KeyError/SAX errors on broken parts
-        raise fail(name, f"a damaged OpenDocument file ({type(exc).__name__}: {one_line(exc, 60)})", _RESAVE) from exc
+        raise fail(name, "odt_damaged", _RESAVE, detail=f"{type(exc).__name__}: {one_line(exc, 60)}") from exc
     build = SectionBuilder(name, limits)
 
     def walk(node: Any, depth: int) -> None:

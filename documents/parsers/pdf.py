@@ -16,6 +16,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, WrongPasswordError
 
+from moien.documents.messages import Notice
 from moien.documents.model import ParsedDocument, Section
 from moien.documents.parsers._common import HEADING_SEP, Limits, SectionBuilder, clean, fail, one_line
 from moien.documents.parsers.text import _stem
@@ -25,28 +26,26 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 #: Bookmarks read at most (a real outline has dozens; a hostile one could have millions).
 MAX_OUTLINE = 5_000
-OCR_TODO = "run OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and import the result"
+#: What to do with a PDF without a text layer (a code of ``moien.documents.messages.TODOS``).
+OCR_TODO = "ocr"
 
 
 def _open(data: bytes, name: str) -> PdfReader:
     try:
         reader = PdfReader(BytesIO(data), strict=False)
     except (PdfReadError, ValueError, KeyError, TypeError, AssertionError) as exc:
-        raise fail(name, f"a damaged PDF ({one_line(exc, 80)})", "export or download the PDF again") from exc
+        raise fail(name, "pdf_damaged", "resave_pdf", detail=one_line(exc, 80)) from exc
     if reader.is_encrypted:
         try:
             # Many PDFs are "encrypted" only to forbid printing or copying, with an empty open password.
             opened = reader.decrypt("")
         except (DependencyError, NotImplementedError) as exc:
-            raise fail(name, f"encrypted in a way moien cannot open ({one_line(exc, 60)})", _UNLOCK) from exc
+            raise fail(name, "pdf_cipher", "unlock", detail=one_line(exc, 60)) from exc
         except (WrongPasswordError, FileNotDecryptedError, PdfReadError) as exc:
-            raise fail(name, "the PDF is protected by a password", _UNLOCK) from exc
+            raise fail(name, "pdf_password", "unlock") from exc
         if not opened:
-            raise fail(name, "the PDF is protected by a password", _UNLOCK)
+            raise fail(name, "pdf_password", "unlock")
     return reader
-
-
-_UNLOCK = "open it with its password and save an unprotected copy, then import that"
 
 
 def _outline(reader: PdfReader) -> dict[int, str]:
@@ -86,11 +85,11 @@ def parse_pdf(data: bytes, name: str, limits: Limits) -> ParsedDocument:
     try:
         n_pages = len(reader.pages)
     except (PdfReadError, KeyError, ValueError, TypeError, RecursionError) as exc:
-        raise fail(name, f"a damaged PDF: its pages cannot be found ({one_line(exc, 60)})", "export it again") from exc
+        raise fail(name, "pdf_no_page_tree", "export_again", detail=one_line(exc, 60)) from exc
     if n_pages > limits.max_pages:
-        raise fail(name, f"{n_pages:,} pages, over the limit of {limits.max_pages:,}", "split the PDF into parts")
+        raise fail(name, "too_many_pages", "split_pdf", count=n_pages, limit=limits.max_pages)
     if n_pages == 0:
-        raise fail(name, "the PDF has no pages", "export or download the PDF again")
+        raise fail(name, "pdf_no_pages", "resave_pdf")
     headings = _outline(reader)
     build = SectionBuilder(name, limits)
     warnings: list[str] = []
@@ -101,7 +100,7 @@ def parse_pdf(data: bytes, name: str, limits: Limits) -> ParsedDocument:
         try:
             text = clean(reader.pages[index].extract_text())
         except Exception as exc:  # one unreadable page must not lose the others
-            warnings.append(f"page {index + 1} cannot be read ({type(exc).__name__}); it is left out")
+            warnings.append(Notice("page_unreadable", page=index + 1, detail=type(exc).__name__))
             continue
         if text:
             build.add(Section(text=text, heading=heading, page=index + 1))
@@ -109,10 +108,10 @@ def parse_pdf(data: bytes, name: str, limits: Limits) -> ParsedDocument:
             blank.append(index + 1)
     sections = build.done()
     if not sections:
-        raise fail(name, "no text layer on any page (a scan or an image?)", OCR_TODO)
+        raise fail(name, "no_text_layer", OCR_TODO)
     if blank:
         shown = ", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else "")
-        warnings.append(f"{len(blank)} page(s) without a text layer (not searchable, OCR needed): {shown}")
+        warnings.append(Notice("pages_without_text", count=len(blank), pages=shown))
     return ParsedDocument(
         title=_title(reader, sections, name),
         sections=sections,

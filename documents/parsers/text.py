@@ -14,6 +14,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from moien.documents.messages import Notice
 from moien.documents.model import ParsedDocument
 from moien.documents.parsers._common import Limits, SectionBuilder, fail, require_text
 from moien.lang import LANGS
@@ -36,9 +37,9 @@ def decode(data: bytes, name: str, warnings: list[str]) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise fail(name, "broken UTF-16 text", "save it again as UTF-8") from exc
+            raise fail(name, "broken_utf16", "save_utf8") from exc
     if b"\x00" in data:
-        raise fail(name, "binary data, not text", "check the file's type or save it as UTF-8 text")
+        raise fail(name, "binary_text", "check_type_or_utf8")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -46,8 +47,8 @@ def decode(data: bytes, name: str, warnings: list[str]) -> str:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise fail(name, "not UTF-8 text", "save it again as UTF-8") from exc
-    warnings.append("not UTF-8: read as Windows-1252 (Latin-1); save it as UTF-8 if letters look wrong")
+        raise fail(name, "not_utf8", "save_utf8") from exc
+    warnings.append(Notice("cp1252"))
     return text
 
 
