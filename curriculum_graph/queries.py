@@ -238,11 +238,16 @@ def search_items(
         "WITH i, max(ts) AS ts, max(vs) AS vs, max(exact) AS exact "
         "WITH i, ts, exact, CASE WHEN vs IS NOT NULL THEN vs WHEN $vec IS NULL OR i.embedding IS NULL THEN null "
         "ELSE vector.similarity.cosine(i.embedding, $vec) END AS vs "
-        "WITH collect({i: i, ts: ts, vs: 2.0 * vs - 1.0, exact: exact}) AS found, max(ts) AS best "
+        "WITH collect({i: i, ts: ts, vs: 2.0 * vs - 1.0, exact: exact}) AS found, max(ts) AS best, "
+        "max(2.0 * vs - 1.0) AS top "
         "UNWIND found AS f "
-        "WITH f.i AS i, f.ts AS ts, f.vs AS vs, f.exact AS exact, coalesce(best, 1.0) AS best "
+        "WITH f.i AS i, f.ts AS ts, f.vs AS vs, f.exact AS exact, coalesce(best, 1.0) AS best, "
+        "coalesce(top, $threshold) AS top "
         "WHERE exact OR ts IS NOT NULL OR vs >= $threshold "
         "WITH i, ts, vs, exact, CASE WHEN exact THEN 10.0 WHEN $vec IS NULL THEN coalesce(ts, 0.0) "
+        # an item whose vector is not computed yet (an import's embedding still running) ranks by its text alone:
+        # as similar as the best vector hit, plus its text bonus, so text matches are not hidden meanwhile
+        "WHEN i.embedding IS NULL THEN top + $bonus * coalesce(ts, 0.0) / best "
         "ELSE coalesce(vs, $threshold - $bonus) + $bonus * coalesce(ts, 0.0) / best END "
         "- CASE WHEN NOT exact AND EXISTS { MATCH (c:Item)-[:IS_CHILD_OF]->(i) WHERE c.retired IS NULL "
         "AND (size($types) = 0 OR c.type IN $types) AND NOT coalesce(c.type, '') IN $exclude_types } "
@@ -661,4 +666,57 @@ def levels(graph: Graph, *, used_only: bool = True) -> list[dict[str, Any]]:
         "RETURN l.code AS code, l.order AS order, l.stage AS stage, l.track AS track, "
         "{fr: l.name_fr, de: l.name_de, en: l.name_en, lb: l.name_lb} AS names ORDER BY l.order, l.code",
         used=used_only,
+    )
+
+
+# ------------------------------------------------------------------------------------------------ lesson plans
+@dataclass(frozen=True)
+class PlanContext:
+    """What a lesson plan on one item needs to know about its place in the curriculum."""
+
+    item: ItemHit
+    #: Items linked to it by ``precedes`` (taught before it): what pupils should already know.
+    prerequisites: list[ItemHit]
+    #: Items it ``precedes``: where the lesson leads.
+    next_items: list[ItemHit]
+    #: Other items of the same type under the same parent (the rest of the strand), in the curriculum's order.
+    siblings: list[ItemHit]
+    #: Transversal topics the item addresses: code → name per language.
+    topics: dict[str, dict[str, str]]
+
+    def topic_names(self, lang: str) -> list[str]:
+        return [names.get(lang) or names.get("fr") or code for code, names in self.topics.items()]
+
+
+def plan_context(graph: Graph, code: str, *, framework: str | None = None, max_siblings: int = 4) -> PlanContext | None:
+    """An active item with its direct prerequisites and successors (``precedes``), its siblings and its transversal
+    topics, for a lesson plan built on it. One round trip; ``None`` when no active item has this code."""
+    rows = graph.read(
+        "MATCH (i:Item {code: $code}) WHERE i.retired IS NULL AND ($fw IS NULL OR i.framework = $fw) "
+        "WITH i ORDER BY i.framework LIMIT 1 "
+        "CALL (i) { OPTIONAL MATCH (a:Item)-[:PRECEDES]->(i) WHERE a.retired IS NULL WITH a ORDER BY a.code "
+        f"RETURN [x IN collect({_item_map('a')}) WHERE x.id IS NOT NULL] AS before }} "
+        "CALL (i) { OPTIONAL MATCH (i)-[:PRECEDES]->(b:Item) WHERE b.retired IS NULL WITH b ORDER BY b.code "
+        f"RETURN [x IN collect({_item_map('b')}) WHERE x.id IS NOT NULL] AS after }} "
+        "CALL (i) { OPTIONAL MATCH (i)-[:IS_CHILD_OF]->(:Item)<-[r:IS_CHILD_OF]-(s:Item) "
+        "WHERE s.retired IS NULL AND s.id <> i.id AND coalesce(s.type, '') = coalesce(i.type, '') "
+        "WITH s, r ORDER BY r.sequence, s.code LIMIT $n "
+        f"RETURN [x IN collect({_item_map('s')}) WHERE x.id IS NOT NULL] AS siblings }} "
+        "CALL (i) { OPTIONAL MATCH (i)-[:ADDRESSES]->(t:TransversalTopic) WITH t ORDER BY t.code "
+        "RETURN [x IN collect({code: t.code, names: {fr: t.name_fr, de: t.name_de, en: t.name_en, lb: t.name_lb}}) "
+        "WHERE x.code IS NOT NULL] AS topics } "
+        f"RETURN {_item_map('i')} AS item, before, after, siblings, topics",
+        code=code,
+        fw=framework,
+        n=max(0, int(max_siblings)),
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return PlanContext(
+        item=_hit(r["item"]),
+        prerequisites=[_hit(a) for a in r["before"]],
+        next_items=[_hit(b) for b in r["after"]],
+        siblings=[_hit(s) for s in r["siblings"]],
+        topics={t["code"]: {k: v for k, v in t["names"].items() if v} for t in r["topics"]},
     )

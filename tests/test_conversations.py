@@ -200,11 +200,16 @@ def plan_labelled(chat):
     att = next(a for a in reply.attachments if a.type == "lesson_plan")
     data = dict(att.data)
     lang, model, cited = data.pop("lang"), data.pop("model"), data.pop("cited")
-    data.pop("removed_outcomes")
-    label = lp.label("ai", lang).format(model=model)
+    # The label is in moien's frame language (the language asked in), the plan's text may be the model's fallback.
+    frame, notice = data.pop("frame_lang"), data.pop("notice")
+    for key in ("removed_outcomes", "rubric", "repairs"):
+        data.pop(key)
+    label = lp.label("ai", frame).format(model=model)
     assert label in att.markdown
     assert all(code in att.markdown for code in cited)
-    doc = Document(io.BytesIO(lp.to_docx(lp.parse_plan_data(data), lang, model, cited)))
+    plan = lp.parse_plan_data(data)
+    doc = Document(io.BytesIO(lp.to_docx(plan, lang, model, cited, frame_lang=frame, notice=notice)))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert label in text and all(code in text for code in cited)
+    assert notice is None or notice in text  # a German plan under a Luxembourgish frame says so in the file too
     assert "ai_generated=true" in doc.core_properties.comments and model in doc.core_properties.comments

@@ -260,3 +260,84 @@ def dry_run_counts(ctx, n):
     survey = ctx["dry"].survey
     assert survey.mapped["items"] == int(n) and not survey.unmapped_classes
     assert all(r.import_id is None for r in ctx["dry"].reports)  # planned, not written
+
+
+# --- lesson plans written section by section (issue 13, item 4) -------------------------------------------------------
+#: Who asks, as each language's scenario says it: the language the teacher asked in.
+TEACHER = {"the teacher": "en", "l'enseignante": "fr", "die Lehrerin": "de", "d'Enseignante": "lb"}
+
+
+@when(
+    parsers.re(
+        r"(?P<who>the teacher|l\'enseignante|die Lehrerin|d\'Enseignante) "
+        r"(?:asks for the lesson plan|demande le plan de séance|den Unterrichtsplan|de Plang) "
+        r'"(?P<request>[^"]+)"(?: anfordert| ufrot)?$'
+    )
+)
+def ask_for_plan(ctx, core, who, request):
+    # Streamed to the end (core.ask): the plan is written by the real model, section by section.
+    ctx["asked"] = TEACHER[who]
+    ctx["reply"] = core.ask(request, assistant="education")
+
+
+def _plan(ctx):
+    reply = ctx["reply"]
+    assert reply.kind == "answer", reply.text
+    plans = [a for a in reply.attachments if a.type == "lesson_plan"]
+    assert len(plans) == 1, reply.text
+    return plans[0]
+
+
+@then(
+    parsers.re(
+        r"(?:the plan's stages take exactly|les étapes du plan durent exactement|"
+        r"dauern die Phasen des Plans zusammen genau|daueren d'Etappe vum Plang zesummen genee) (?P<minutes>\d+) "
+        r"(?:minutes in all|minutes en tout|Minuten|Minutten)$"
+    )
+)
+def timings_add_up(ctx, minutes):
+    from moien.assistants.education import lesson_plan as lp
+    from moien.assistants.education.rubric import MIN_STAGE_MINUTES
+
+    data = _plan(ctx).data
+    assert data["duration_minutes"] == int(minutes), "the duration the teacher asked for"
+    stages = [c["minutes"] for c in data["cycles"]]
+    assert sum(stages) == int(minutes), stages
+    assert all(m >= MIN_STAGE_MINUTES for m in stages), stages
+    # …and the Markdown the teacher reads says so: each stage's minutes in its heading
+    markdown = _plan(ctx).markdown
+    unit = lp.label("minutes", str(data["frame_lang"]))
+    assert all(f"({m} {unit})" in markdown for m in stages), markdown
+
+
+@then(
+    parsers.re(
+        r"(the plan's text is in a language the model writes, under headings in the teacher's language|"
+        r"le texte du plan est dans une langue que le modèle écrit, sous des titres dans la langue de l'enseignante|"
+        r"der Text des Plans ist in einer Sprache, die das Modell schreibt, unter Überschriften in der Sprache der "
+        r"Lehrerin|"
+        r"den Text vum Plang ass an enger Sprooch, déi de Modell schreift, ënner Iwwerschrëften an der Sprooch vun "
+        r"der Enseignante)"
+    )
+)
+def plan_languages(ctx, core):
+    from moien.assistants.core import i18n
+    from moien.assistants.core.langid import default_identifier
+    from moien.assistants.education import lesson_plan as lp
+    from moien.lang import lang_name
+
+    asked, reply, att = ctx["asked"], ctx["reply"], _plan(ctx)
+    data, markdown = att.data, att.markdown or ""
+    writes = core.settings.model.writes
+    expected = asked if not writes or asked in writes else core.settings.model.fallback_lang
+    assert data["lang"] == expected == reply.lang, (data["lang"], reply.lang)
+    assert data["frame_lang"] == asked
+    # the plan's own words (not moien's headings) read as the language they are labelled with — never German as lb
+    words = [data["title"], *data["key_learning_points"], *(a for c in data["cycles"] for a in c["activities"])]
+    words += [data["differentiation"]["support"], data["differentiation"]["extension"]]
+    assert default_identifier().identify(" ".join(words)).lang == expected, words
+    assert f"## {lp.label('cycles', asked)}" in markdown and lp.label("ai", asked).split("(")[0] in markdown
+    notice = i18n.t("written_in", asked, language=lang_name(expected, asked))
+    assert (notice in markdown) == (expected != asked), markdown[:400]
+    # the reply itself says so too, as every channel shows it (beside the plan, in the teacher's language)
+    assert (reply.requested_lang, reply.notice) == ((asked, notice) if expected != asked else (None, None))

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from moien.assistants.education import lesson_plan as lp
+from moien.curriculum_graph.queries import get_item
 
 PLAN = {
     "title": "Le cycle de l'eau",
@@ -72,8 +73,6 @@ def test_exports_carry_the_ai_label_and_the_cited_items(lang):
 @pytest.mark.model
 @pytest.mark.neo4j
 def test_a_plan_can_be_refined_in_the_conversation(core, graph):
-    from moien.curriculum_graph.queries import get_item
-
     first = core.ask(
         "Plan a 45-minute lesson on the water cycle for cycle 3", assistant="education", session_id="refine"
     )
@@ -86,3 +85,99 @@ def test_a_plan_can_be_refined_in_the_conversation(core, graph):
     assert lp.label("ai", "de").format(model=plan["model"]) in second.attachments[0].markdown
     assert all(get_item(graph, c) is not None for c in plan["learning_outcomes"])
     assert plan["duration_minutes"] <= first.attachments[0].data["duration_minutes"]
+
+
+def test_section_schemas_compile_to_llama_cpp_grammars_that_allow_only_the_items_codes():
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    from moien.assistants.education import plan_sections as ps
+
+    frame = ps._schema(ps.FrameSection, ["SC-C3-03", "SC-C2-08"])
+    assert frame["properties"]["learning_outcomes"]["items"]["enum"] == ["SC-C3-03", "SC-C2-08"]
+    for schema in (
+        frame,
+        ps.CyclesSection.model_json_schema(),
+        ps.DifferentiationSection.model_json_schema(),
+        ps.DifferentiationWithSupport.model_json_schema(),
+    ):
+        LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+
+
+def test_a_luxembourgish_frame_over_german_text_is_labelled_by_what_each_part_is_in():
+    """The model writes German for a Luxembourgish request: moien's headings, AI label and notice stay Luxembourgish,
+    and the Word file is marked German — the language of its text — never Luxembourgish."""
+    import io
+
+    from docx import Document
+
+    from moien.assistants.core import i18n
+    from moien.assistants.core.types import Attachment
+    from moien.assistants.education.plugin import lesson_plan_downloads
+
+    plan = lp.parse_plan(json.dumps(PLAN))
+    cited = {"SC-C3-03": "Den Wasserkreislauf erklären."}
+    notice = i18n.t("written_in", "lb", language="Däitsch")
+    md = lp.to_markdown(plan, "de", "model-x", cited, frame_lang="lb", notice=notice)
+    assert f"## {lp.label('cycles', 'lb')}" in md and lp.label("ai", "lb").format(model="model-x") in md
+    assert f"> {notice}" in md and lp.label("cycles", "de") not in md
+    data = {**PLAN, "lang": "de", "frame_lang": "lb", "notice": notice, "cited": cited, "model": "model-x"}
+    data |= {"removed_outcomes": [], "rubric": {"overall": 1.0}, "repairs": []}
+    md_file, word = lesson_plan_downloads(Attachment(type="lesson_plan", data=data, markdown=md), "lb")
+    doc = Document(io.BytesIO(word.data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert doc.core_properties.language == "de"
+    assert notice in text and lp.label("ai", "lb").format(model="model-x") in text
+    assert md_file.data.decode() == md
+
+
+def test_a_plan_saved_before_frames_and_texts_could_differ_still_downloads():
+    from moien.assistants.core.types import Attachment
+    from moien.assistants.education.plugin import lesson_plan_downloads
+
+    data = {**PLAN, "lang": "fr", "cited": {}, "removed_outcomes": [], "model": "model-x"}
+    _, word = lesson_plan_downloads(Attachment(type="lesson_plan", data=data, markdown="# x"), "fr")
+    assert word.data[:2] == b"PK"  # a Word file (a zip)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("Plan a 45-minute lesson on fractions", 45),
+        ("Prépare une leçon de 50 minutes sur l'eau", 50),
+        ("Eine Unterrichtsstunde von 90 Minuten", 90),
+        ("E Plang vu 55 Minutten", 55),
+        ("a 2 hour workshop", 120),
+        ("Plan a lesson on fractions for cycle 3", None),
+    ],
+)
+def test_the_duration_comes_from_the_request(text, minutes):
+    from moien.assistants.education.plugin import _minutes
+
+    assert _minutes(text) == minutes
+
+
+@pytest.mark.model
+@pytest.mark.neo4j
+def test_a_luxembourgish_request_gets_a_german_plan_under_a_luxembourgish_frame(core, graph):
+    from moien.assistants.core.langid import default_identifier
+
+    reply = core.ask(
+        "Maach mer e Plang fir eng Schoulstonn vu 45 Minutten iwwer einfach Bréch fir den Zyklus 3",
+        assistant="education",
+        session_id="plan-lb",
+    )
+    assert reply.kind == "answer" and reply.attachments, reply.text
+    att = reply.attachments[0]
+    plan = att.data
+    assert reply.lang == plan["lang"] == "de" and plan["frame_lang"] == "lb"
+    words = [plan["title"], *plan["key_learning_points"], *(a for c in plan["cycles"] for a in c["activities"])]
+    assert default_identifier().identify(" ".join(words)).lang == "de", words
+    assert lp.label("ai", "lb").format(model=plan["model"]) in att.markdown
+    assert plan["notice"] and plan["notice"] in att.markdown
+    assert all(get_item(graph, c) is not None for c in plan["learning_outcomes"])
+    # a follow-up in Luxembourgish keeps the frame and the text language, and only the stages are written again
+    shorter = core.ask("méi kuerz", assistant="education", session_id="plan-lb")
+    again = shorter.attachments[0].data
+    assert shorter.lang == "de" and again["frame_lang"] == "lb"
+    assert again["duration_minutes"] == 30 and sum(c["minutes"] for c in again["cycles"]) == 30
+    assert again["differentiation"] == plan["differentiation"]

@@ -437,6 +437,11 @@ class Core:
             lang_reason=ctx.lang_reason,
             session_id=ctx.session.id,
         )
+        if own is not None and own.requested_lang and own.requested_lang != reply.lang:
+            # The assistant wrote in the model's fallback language (see the reply-language policy): the reply says in
+            # the user's language why, and failure notices come in the user's language too (``_fail``).
+            reply.requested_lang = own.requested_lang
+            reply.notice = i18n.t("written_in", own.requested_lang, language=lang_name(reply.lang, own.requested_lang))
         stats = GenerationStats()
         log.info(
             "turn session=%s assistant=%s lang=%s sources=%d",

@@ -158,6 +158,9 @@ class Response:
     chunks: Iterator[str]
     lang: str | None = None
     ai_generated: bool = True
+    #: The language the user asked in, when the assistant writes its text in another one (the model's fallback for a
+    #: language it does not write): the core labels the reply with both and adds the "written in" notice.
+    requested_lang: str | None = None
 
 
 @dataclass

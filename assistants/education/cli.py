@@ -142,16 +142,42 @@ MSG: dict[str, dict[str, str]] = {
     },
     "items": {"lb": "{n} Elementer", "fr": "{n} éléments", "de": "{n} Elemente", "en": "{n} items"},
     "embedded": {
-        "lb": "{n} Element(er) embedded",
+        "lb": "Vektore fir {n} Element(er) berechent",
         "fr": "{n} élément(s) vectorisé(s)",
         "de": "{n} Element(e) eingebettet",
         "en": "embedded {n} item(s)",
     },
     "all_embedded": {
-        "lb": "All Elementer sinn schonn embedded",
+        "lb": "All Elementer hu schonn hir Vektoren",
         "fr": "Tous les éléments sont déjà vectorisés",
         "de": "Alle Elemente sind schon eingebettet",
         "en": "every item is already embedded",
+    },
+    "embedding_bar": {
+        "lb": "Vektore berechnen",
+        "fr": "vectorisation",
+        "de": "Einbettung",
+        "en": "embedding",
+    },
+    "embedding_next": {
+        "lb": "Importéiert: d'Volltextsich funktionéiert elo schonn. Elo ginn d'Vektore fir {n} Element(er) "
+        "berechent; Ctrl-C ass ouni Risiko, `moien curriculum embed` mécht dann de Rescht.",
+        "fr": "Importé : la recherche plein texte fonctionne déjà. Vectorisation de {n} élément(s) ; Ctrl-C est sans "
+        "risque, `moien curriculum embed` termine ensuite le reste.",
+        "de": "Importiert: die Volltextsuche funktioniert schon. Jetzt werden {n} Element(e) eingebettet; Ctrl-C ist "
+        "ungefährlich, `moien curriculum embed` erledigt dann den Rest.",
+        "en": "Imported: full-text search works now. Embedding {n} item(s) next; Ctrl-C is safe, "
+        "`moien curriculum embed` finishes the rest later.",
+    },
+    "embedding_interrupted": {
+        "lb": "Ënnerbrach: {done} vun {total} Elementer hunn hir Vektoren. De Programm ass importéiert an "
+        "d'Volltextsich funktionéiert; `moien curriculum embed` berechent de Rescht.",
+        "fr": "Interrompu : {done} éléments sur {total} ont leurs vecteurs. Le référentiel est importé et "
+        "cherchable en plein texte ; `moien curriculum embed` calcule le reste.",
+        "de": "Abgebrochen: {done} von {total} Elementen sind eingebettet. Der Rahmenplan ist importiert und per "
+        "Volltext durchsuchbar; `moien curriculum embed` erledigt den Rest.",
+        "en": "Interrupted: {done} of {total} items have their vectors. The framework is imported and searchable "
+        "by full text; `moien curriculum embed` computes the rest.",
     },
     "import_noop": {
         "lb": "{fw} ({title}) aus {file}: näischt geännert — {unchanged} Elementer onverännert, de Graph entsprécht der Datei (näischt geschriwwen).",
@@ -396,15 +422,53 @@ def import_cmd(
                 progress=not as_json,
                 console=err,
                 dry_run=dry_run,
-                embed=not no_embed,
+                embed=False,  # embedded below, after the import has committed: see _embed
                 describe=lambda r: describe_import(r, lang, dry_run),
-                cache_dir=_cache_dir(),
             )
         )
     except CurriculumImportError as exc:
         _fail(f"{exc}\n{m('nothing_written', lang)}")
+    if not no_embed and not dry_run:
+        _embed(graph, [i for r in reports for i in r.written_ids], lang=lang, as_json=as_json)
     if as_json:
         _emit({"dry_run": dry_run, "frameworks": [r.as_dict() for r in reports]})
+
+
+def _embed(graph: Graph, ids: list[str] | None, *, lang: str, as_json: bool, after_import: bool = True) -> int:
+    """Vectors for these items (None: every item that needs one), after the import committed; returns how many.
+
+    The import's transaction has committed before this runs, so the items are already found by full-text search;
+    each batch of vectors is committed on its own. Ctrl-C stops with a message saying how far it got (exit 130);
+    a later ``moien curriculum embed`` computes only what is missing.
+    """
+    from moien.curriculum_graph.embeddings import EmbeddingInterrupted, EmbeddingsUnavailable, embed_items
+
+    if ids is not None and not ids:
+        return 0
+    if after_import and not as_json:
+        err.print(m("embedding_next", lang, n=len(ids or ())), highlight=False, markup=False)
+    try:
+        n = _run(
+            lambda: embed_items(
+                graph,
+                ids=ids,
+                progress=not as_json,
+                console=err,
+                cache_dir=_cache_dir(),
+                label=m("embedding_bar", lang),
+            )
+        )
+    except EmbeddingInterrupted as exc:
+        err.print(m("embedding_interrupted", lang, done=exc.done, total=exc.total), highlight=False, markup=False)
+        raise typer.Exit(130) from None
+    except EmbeddingsUnavailable as exc:
+        if not after_import:
+            _fail(str(exc))
+        err.print(f"  note: {exc}", highlight=False)
+        return 0
+    if n and after_import and not as_json:
+        err.print(m("embedded", lang, n=n), highlight=False)
+    return n
 
 
 def _import_rdf_cmd(
@@ -453,16 +517,8 @@ def _import_rdf_cmd(
             + "[/]",
             highlight=False,
         )
-    ids = [i for r in done.reports for i in r.written_ids]
-    if embed and not dry_run and ids:
-        from moien.curriculum_graph.embeddings import EmbeddingsUnavailable, embed_items
-
-        try:
-            n = _run(lambda: embed_items(graph, ids=ids, progress=not as_json, console=err, cache_dir=_cache_dir()))
-            if n:
-                err.print(f"embedded {n} statements", highlight=False)
-        except EmbeddingsUnavailable as exc:
-            err.print(f"  note: {exc}", highlight=False)
+    if embed and not dry_run:
+        _embed(graph, [i for r in done.reports for i in r.written_ids], lang=lang, as_json=as_json)
     if as_json:
         _emit({"dry_run": dry_run, **done.as_dict()})
     if not done.complete:
@@ -794,16 +850,15 @@ def review_cmd(
 
 
 @curriculum_app.command("embed")
-def embed_cmd() -> None:
-    """Compute embeddings for items whose statements changed since they were last embedded."""
-    from moien.curriculum_graph.embeddings import EmbeddingsUnavailable, embed_items
+def embed_cmd(lang: Annotated[str | None, _lang_option()] = None) -> None:
+    """Compute embeddings for items whose statements changed since they were last embedded (or never were).
 
+    Shows a progress bar with items/s and the time left. Ctrl-C is safe: what was computed is kept, and the next
+    run does only the rest; full-text search works meanwhile.
+    """
+    lang = _check_lang(lang)
     graph = _graph()
-    try:
-        n = _run(lambda: embed_items(graph, console=err, cache_dir=_cache_dir()))
-    except EmbeddingsUnavailable as exc:
-        _fail(str(exc))
-    lang = _check_lang(None)
+    n = _embed(graph, None, lang=lang, as_json=False, after_import=False)
     out.print(m("embedded", lang, n=n) if n else m("all_embedded", lang))
 
 

@@ -1,8 +1,9 @@
 """Lesson plans: structured data first, prose second (the lesson Oak National Academy's Aila teaches).
 
-The model writes JSON constrained by the schema below (llama.cpp compiles it into a grammar), so the
-output always parses; then every learning outcome is checked against the curriculum graph and any code
-that does not exist there is removed and reported — a plan cites only items that exist.
+The model writes JSON constrained by a schema (llama.cpp compiles it into a grammar), so the output always parses —
+section by section (``plan_sections``), each section checked and repaired; then every learning outcome is checked
+against the curriculum graph and any code that does not exist there is removed and reported — a plan cites only
+items that exist. This module holds the plan's schema and its exports (Markdown, Word).
 """
 
 from __future__ import annotations
@@ -169,17 +170,35 @@ def label(key: str, lang: str) -> str:
     return LABELS[key].get(lang) or LABELS[key]["en"]
 
 
-def to_markdown(plan: LessonPlan, lang: str, model: str, cited: dict[str, str]) -> str:
-    """The plan as Markdown, with the AI label and the cited curriculum items (code → statement)."""
+def to_markdown(
+    plan: LessonPlan,
+    lang: str,
+    model: str,
+    cited: dict[str, str],
+    *,
+    frame_lang: str | None = None,
+    notice: str | None = None,
+) -> str:
+    """The plan as Markdown, with the AI label and the cited curriculum items (code → statement).
+
+    ``lang`` is the language of the plan's text; ``frame_lang`` (default ``lang``) that of moien's own frame —
+    headings, labels, the AI label. They differ when the model cannot write the language the teacher asked for
+    (Luxembourgish: the text is German, the frame Luxembourgish); ``notice`` then says so, in ``frame_lang``, under
+    the AI label.
+    """
 
     def L(key: str) -> str:
-        return label(key, lang)
+        return label(key, frame_lang or lang)
 
     out = [
         f"# {plan.title}",
         "",
         f"> {L('ai').format(model=model)}",
         "",
+    ]
+    if notice:
+        out += [f"> {notice}", ""]
+    out += [
         f"**{L('level')}:** {plan.level} · **{L('subject')}:** {plan.subject} · "
         f"**{L('duration')}:** {plan.duration_minutes} {L('minutes')}",
         "",
@@ -225,13 +244,22 @@ def to_markdown(plan: LessonPlan, lang: str, model: str, cited: dict[str, str]) 
     return "\n".join(out)
 
 
-def to_docx(plan: LessonPlan, lang: str, model: str, cited: dict[str, str]) -> bytes:
-    """The plan as a Word document; the AI label is in the text and in the document's core properties."""
+def to_docx(
+    plan: LessonPlan,
+    lang: str,
+    model: str,
+    cited: dict[str, str],
+    *,
+    frame_lang: str | None = None,
+    notice: str | None = None,
+) -> bytes:
+    """The plan as a Word document; the AI label is in the text and in the document's core properties. The
+    document's language is ``lang``, the language of its text (see :func:`to_markdown`)."""
     import io
 
     from docx import Document
 
-    md = to_markdown(plan, lang, model, cited)
+    md = to_markdown(plan, lang, model, cited, frame_lang=frame_lang, notice=notice)
     doc = Document()
     props = doc.core_properties
     props.title = plan.title

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-import json
+import logging
 import re
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from moien.assistants.core import i18n
 from moien.assistants.core.assistant import Assistant, AssistantUnavailable
 from moien.assistants.core.plugins import hookimpl
 from moien.assistants.core.types import Attachment, Completion, Download, Grounding, Query, Response, Source
 from moien.assistants.education import lesson_plan as lp
+from moien.assistants.education import plan_sections as ps
+from moien.assistants.education.rubric import score_plan
 from moien.connectors.neo4j_graph import GraphUnavailable, get_graph
-from moien.curriculum_graph.queries import get_item, search_items
-from moien.lang import PROMPT_NAMES, pick
+from moien.curriculum_graph.queries import get_item, plan_context, search_items, subjects
+from moien.lang import lang_name, pick
 
 if TYPE_CHECKING:
     import typer
 
     from moien.assistants.core.config import Settings
-    from moien.connectors.llm.runtime import ChatMessage, ChatModel
+    from moien.connectors.llm.runtime import ChatModel
 
 HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
 
 # Question words and fillers in the four languages; curriculum statements rarely contain them, and
 # leaving them in makes every item a weak match.
@@ -73,13 +77,19 @@ TARGET_LANG = [
         ),
     ),
 ]
-PLAN_TOKENS = 1400
+#: Curriculum items a plan is built on (the best matches; its outcomes are codes of these only).
+PLAN_ITEMS = 3
+#: A lesson's length when the request names none (a lesson in Luxembourg's schools: 45–50 minutes).
+DEFAULT_MINUTES = 45
+#: "45 minutes", "45-minute", "45 Minuten", "45 Minutten", "45 min", "1 h".
+MINUTES = re.compile(r"\b(\d{1,3})\s*-?\s*(min\.?|mins|minutes?|minuten|minutten)(?!\w)", re.IGNORECASE)
+HOURS = re.compile(r"\b([1-4])\s*(?:h|hours?|heures?|stunden?|stonn(?:en)?)\b", re.IGNORECASE)
 
 PROGRESS = {
-    "lb": "Ech preparéieren e Plang fir d'Schoulstonn (dat dauert ongeféier eng Minutt)…\n\n",
-    "fr": "Je prépare un plan de séance (environ une minute)…\n\n",
-    "de": "Ich erstelle einen Unterrichtsplan (etwa eine Minute)…\n\n",
-    "en": "Preparing a lesson plan (about a minute)…\n\n",
+    "lb": "Ech preparéieren e Plang fir d'Schoulstonn, an dräi Schrëtt (dat dauert eng bis zwou Minutten)…\n\n",
+    "fr": "Je prépare un plan de séance, en trois étapes (une à deux minutes)…\n\n",
+    "de": "Ich erstelle einen Unterrichtsplan in drei Schritten (ein bis zwei Minuten)…\n\n",
+    "en": "Preparing a lesson plan in three steps (a minute or two)…\n\n",
 }
 REMOVED = {
     "lb": "Net am Programm, dofir ewechgeholl: {codes}.",
@@ -87,6 +97,15 @@ REMOVED = {
     "de": "Nicht im Lehrplan, daher entfernt: {codes}.",
     "en": "Not in the curriculum, so removed: {codes}.",
 }
+
+
+def _minutes(text: str) -> int | None:
+    """The lesson's length the request names, in minutes (``None`` when it names none)."""
+    if m := MINUTES.search(text):
+        return int(m.group(1))
+    if m := HOURS.search(text):
+        return 60 * int(m.group(1))
+    return None
 
 
 def _refinement(text: str) -> dict[str, Any]:
@@ -198,45 +217,82 @@ class EducationAssistant(Assistant):
         with_support = bool(SUPPORT_REQUEST.search(query.text)) or bool(query.state.get("with_support") and change)
         # A refinement keeps the plan's language unless it asks for another one.
         lang = change.get("lang") or (query.state.get("plan_lang") if change else None) or query.lang
-        return Response(chunks=self._plan_chunks(query, grounding, model, lang, change, with_support), lang=lang)
-
-    def _plan_messages(
-        self, query: Query, grounding: Grounding, lang: str, change: dict[str, Any], with_support: bool
-    ) -> list[ChatMessage]:
-        language = PROMPT_NAMES[lang]
-        system = (
-            "You are moien, a lesson-planning assistant for teachers in Luxembourg. Write the lesson plan as JSON "
-            f"with every text in {language}. learning_outcomes must list only codes of the curriculum items given "
-            "(like SC-C3-03). Keep each text short and concrete; activities are things pupils do."
+        return Response(
+            chunks=self._plan_chunks(query, grounding, model, lang, change, with_support),
+            lang=self._text_lang(lang),
+            requested_lang=lang,
         )
-        items = "\n".join(f"[{i}] {p}" for i, p in enumerate(grounding.passages, 1))
-        user = f"Curriculum items:\n{items}\n\n"
-        previous = query.state.get("plan")
-        if change.get("lang") and previous and change["lang"] != query.state.get("plan_lang"):
-            # A small model copies rather than translates a plan it is shown: write it anew in the new
-            # language from the same items, keeping the level and length the teacher had.
-            minutes = previous["duration_minutes"] * (2 / 3 if change.get("shorter") else 1)
-            user += (
-                f"Teacher's request: a lesson plan on the same topic for level "
-                f"{change.get('level') or previous['level']}, {int(minutes)} minutes, written in {language}."
+
+    def _text_lang(self, lang: str) -> str:
+        """The language the plan's text is written in: ``lang`` when the model writes it reliably (``model.writes``),
+        else the model's fallback language — as the core does for its own answers (``Core._fallback_for``)."""
+        writes = self.settings.model.writes
+        if not writes or lang in writes:
+            return lang
+        fallback = self.settings.model.fallback_lang
+        return fallback if fallback in writes else writes[0]
+
+    def _brief(
+        self,
+        query: Query,
+        grounding: Grounding,
+        text_lang: str,
+        frame_lang: str,
+        change: dict[str, Any],
+        with_support: bool,
+    ) -> ps.PlanBrief:
+        """What the plan is written from: the items found (with their place in the curriculum, read from the graph),
+        the duration, level and subject — taken from the request and the graph, not left to the model."""
+        graph = get_graph(self.settings)
+        previous = query.state.get("plan") if change else None
+        items: list[ps.PlanItem] = []
+        for source in grounding.sources[:PLAN_ITEMS]:
+            ctx = plan_context(graph, source.id)
+            if ctx is None:
+                continue
+            items.append(
+                ps.PlanItem(
+                    code=ctx.item.code,
+                    statement=ctx.item.statement(text_lang),
+                    level=ctx.item.level,
+                    subject=ctx.item.subject,
+                    prerequisites=[(i.code, i.statement(text_lang)) for i in ctx.prerequisites[:3]],
+                    next_items=[(i.code, i.statement(text_lang)) for i in ctx.next_items[:2]],
+                    siblings=[(i.code, i.statement(text_lang)) for i in ctx.siblings],
+                    topics=ctx.topic_names(text_lang),
+                )
             )
-        elif change and previous:
-            wishes = []
+        if not items:
+            raise lp.PlanError("none of the curriculum items found is in the graph any more: ask again")
+        if previous:
+            duration = int(previous["duration_minutes"])
             if change.get("shorter"):
-                wishes.append("make it shorter: fewer and shorter cycles, less total time")
-            if change.get("level"):
-                wishes.append(f"adapt it for level {change['level']}")
-            if change.get("lang"):
-                wishes.append(f"write it in {language}")
-            user += (
-                f"Previous plan:\n{json.dumps(query.state['plan'], ensure_ascii=False)}\n\n"
-                f"Teacher's request: {query.text}\nRevise the plan: {'; '.join(wishes)}."
-            )
+                duration = ps.shorter_duration(duration)
         else:
-            user += f"Teacher's request: {query.text}"
-            if with_support:
-                user += "\nAlso include a student support plan for a pupil who needs extra help."
-        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+            duration = _minutes(query.text) or DEFAULT_MINUTES
+        level_match = LEVEL.search(query.text)
+        level = (
+            change.get("level")
+            or (f"C{level_match.group(1)}" if level_match else None)
+            or (previous or {}).get("level")
+            or items[0].level
+            or ""
+        )
+        subject_code = items[0].subject or ""
+        names = {s["code"]: s["names"] for s in subjects(graph)}.get(subject_code) or {}
+        subject = names.get(text_lang) or names.get("fr") or subject_code
+        return ps.PlanBrief(
+            # A refinement ("shorter, in German") names no topic: the request that started the plan does.
+            request=str(query.state.get("plan_request") or query.text) if previous else query.text,
+            items=items,
+            duration=max(10, min(240, duration)),
+            level=str(level),
+            subject=subject,
+            text_lang=text_lang,
+            frame_lang=frame_lang,
+            with_support=with_support,
+            wishes=ps.wishes(text_lang, shorter=bool(change.get("shorter")), level=change.get("level")),
+        )
 
     def _plan_chunks(
         self,
@@ -247,46 +303,76 @@ class EducationAssistant(Assistant):
         change: dict[str, Any],
         with_support: bool,
     ) -> Generator[str, None, Completion]:
-        yield PROGRESS[lang]
-        messages = self._plan_messages(query, grounding, lang, change, with_support)
-        raw = "".join(
-            model.stream_json(messages, lp.json_schema(with_support), max_tokens=PLAN_TOKENS, temperature=0.2)
-        )
-        plan = lp.parse_plan(raw, with_support)
-        if change.get("level"):
-            plan.level = change["level"]
+        # The frame (progress lines, headings, labels, notices) is in the language asked for; the plan's text in the
+        # language the model writes reliably (German for a Luxembourgish request, with a notice that says so).
+        frame_lang, text_lang = lang, self._text_lang(lang)
+        yield PROGRESS[frame_lang]
+        brief = self._brief(query, grounding, text_lang, frame_lang, change, with_support)
+        previous = query.state.get("plan") if change else None
+        keep = None
+        if (
+            previous
+            and change.get("shorter")
+            and not change.get("level")
+            and text_lang == query.state.get("plan_text_lang", query.state.get("plan_lang"))
+            and bool(previous.get("student_support_plan")) == with_support
+        ):
+            # Only shorter: the outcomes, key points, quizzes and differentiation stay; the stages are written anew.
+            keep = lp.parse_plan_data(previous)
+        written = yield from ps.write_plan(model, brief, n_ctx=self.settings.model.n_ctx, keep=keep)
+        plan = written.plan
+        log.info("lesson plan written: seconds=%s repairs=%d", written.notes.seconds, len(written.notes.repairs))
         graph = get_graph(self.settings)
         removed = lp.verify_outcomes(plan, lambda code: get_item(graph, code) is not None)
         if not plan.learning_outcomes:
             # The plan was built from these items; cite them rather than none.
-            plan.learning_outcomes = [s.id for s in grounding.sources[:2]]
+            plan.learning_outcomes = brief.codes[:2]
         cited: dict[str, str] = {}
         for code in plan.learning_outcomes:
             item = get_item(graph, code)
             if item is not None:
-                cited[code] = item.statement(lang)
+                cited[code] = item.statement(text_lang)
+        notice = (
+            i18n.t("written_in", frame_lang, language=lang_name(text_lang, frame_lang))
+            if text_lang != frame_lang
+            else None
+        )
         model_id = model.model_id
-        markdown = lp.to_markdown(plan, lang, model_id, cited)
+        # The chat shows the reply's own notice (the core sets it from ``requested_lang``); the saved files carry it
+        # in their text, since a file travels without the reply around it.
+        shown = lp.to_markdown(plan, text_lang, model_id, cited, frame_lang=frame_lang)
+        markdown = lp.to_markdown(plan, text_lang, model_id, cited, frame_lang=frame_lang, notice=notice)
         if removed:
-            markdown += "\n" + REMOVED[lang].format(codes=", ".join(removed)) + "\n"
+            line = "\n" + REMOVED[frame_lang].format(codes=", ".join(removed)) + "\n"
+            shown, markdown = shown + line, markdown + line
+        score = score_plan(plan, brief.statements)
         data = plan.model_dump()
         query.state.update(
             plan=data,
-            plan_lang=lang,
+            plan_lang=frame_lang,
+            plan_text_lang=text_lang,
+            plan_request=brief.request,
             with_support=with_support,
             plan_sources=[s.model_dump() for s in grounding.sources],
             plan_passages=list(grounding.passages),
         )
-        # Any: the plan's JSON (model_dump) plus what the downloads need; all of it JSON data.
+        # Any: the plan's JSON (model_dump) plus what the downloads need; all of it JSON data. ``lang`` is the
+        # language of the plan's text, ``frame_lang`` that of its headings and labels.
         attachment: dict[str, Any] = {
             **data,
-            "lang": lang,
+            "lang": text_lang,
+            "frame_lang": frame_lang,
+            "notice": notice,
             "cited": cited,
             "removed_outcomes": removed,
             "model": model_id,
+            "rubric": score.to_dict(),
+            "repairs": list(written.notes.repairs),
         }
-        yield markdown
-        return Completion(attachments=(Attachment(type="lesson_plan", data=attachment, markdown=markdown),), lang=lang)
+        yield shown
+        return Completion(
+            attachments=(Attachment(type="lesson_plan", data=attachment, markdown=markdown),), lang=text_lang
+        )
 
 
 DOWNLOAD_LABELS = {
@@ -310,7 +396,10 @@ def lesson_plan_downloads(attachment: Attachment, lang: str) -> list[Download]:
     """A lesson plan as Markdown and as Word (both AI-labelled), the buttons' labels in ``lang``."""
     data: dict[str, Any] = dict(attachment.data)
     plan_lang, model, cited = str(data.pop("lang")), str(data.pop("model")), dict(data.pop("cited"))
-    data.pop("removed_outcomes", None)
+    # plans saved before the frame and the text could differ have neither key: their frame is their language
+    frame_lang, notice = str(data.pop("frame_lang", None) or plan_lang), data.pop("notice", None)
+    for key in ("removed_outcomes", "rubric", "repairs"):
+        data.pop(key, None)
     plan = lp.parse_plan_data(data)
     return [
         Download(
@@ -321,7 +410,7 @@ def lesson_plan_downloads(attachment: Attachment, lang: str) -> list[Download]:
         ),
         Download(
             label=pick(DOWNLOAD_LABELS, "docx", lang),
-            data=lp.to_docx(plan, plan_lang, model, cited),
+            data=lp.to_docx(plan, plan_lang, model, cited, frame_lang=frame_lang, notice=notice),
             file_name="lesson-plan.docx",
             mime=DOCX_MIME,
         ),

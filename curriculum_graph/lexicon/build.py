@@ -119,6 +119,94 @@ def build_rows(source: Path) -> tuple[list[dict[str, str]], dict[str, int]]:
     return rows, counts
 
 
+# ------------------------------------------------------------------------------------------------ LOD XML
+#: The LOD's own XML, one article per file (``XML/AARBECHT1.xml`` …), as mirrored by
+#: github.com/spellchecker-lu/lod-dictionary-mirror from the data.public.lu dump (CC0): German (``ALL``), French,
+#: English and Portuguese equivalents per sense, plurals, past participles, spelling variants (``RENVOI-…``).
+XML_MIRROR_URL = "https://github.com/spellchecker-lu/lod-dictionary-mirror"
+_NS = "{http://www.lod.lu/}"
+_XML_POS = {"MS-TYPE-SUBST": "NOUN", "MS-TYPE-VRB": "VERB", "MS-TYPE-ADJ": "ADJ", "MS-TYPE-ADV": "ADV"}
+#: Per language, the element holding an equivalent in a sense and its function attribute (ALL: German).
+_XML_EQUIV = {
+    "de": ("ETA-EXPLICITE", "FONCTION-ETA"),
+    "fr": ("ETF-EXPLICITE", "FONCTION-ETF"),
+    "en": ("ETE-EXPLICITE", "FONCTION-ETE"),
+}
+
+
+def read_xml_article(data: bytes) -> dict[str, Any] | None:
+    """One LOD XML article: id, lemma, pos, forms, senses per language, and the article it is a variant of."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(data)
+    meta, head = root.find(f".//{_NS}META"), root.find(f".//{_NS}ITEM-ADRESSE")
+    micro = root.find(f".//{_NS}MICROSTRUCTURE")
+    if meta is None or head is None or micro is None or not (head.text or "").strip():
+        return None
+    kind = next((el for el in micro if el.tag.removeprefix(_NS) in _XML_POS), None)
+    if kind is None:
+        return None
+    form_tags = (f"{_NS}FORME-PLURIEL", f"{_NS}PARTICIPE-PASSE")
+    forms = [el.text.strip() for el in kind.iter() if el.tag in form_tags and el.text and el.text.strip()]
+    variant_of = None
+    for el in kind.iter():
+        ref = el.get(f"{_NS}REF-ID-ITEM-ADRESSE")
+        if el.tag.startswith(f"{_NS}RENVOI-") and ref:
+            variant_of = ref.removesuffix("ITE")
+            break
+    senses: dict[str, list[str]] = {}
+    for lang, (tag, fn) in _XML_EQUIV.items():
+        found = [
+            el.text.strip()
+            for el in kind.iter(f"{_NS}{tag}")
+            if el.text and el.get(f"{_NS}{fn}", "EQUIVALENT") == "EQUIVALENT"
+        ]
+        senses[lang] = clean_senses(found)
+    return {
+        "id": meta.get(f"{_NS}ID", ""),
+        "lemma": (head.text or "").strip(),
+        "pos": _XML_POS[kind.tag.removeprefix(_NS)],
+        "forms": forms,
+        "variant_of": variant_of,
+        "senses": senses,
+    }
+
+
+def build_rows_xml(source: Path) -> tuple[list[dict[str, str]], dict[str, int]]:
+    """TSV rows and counts from a folder of LOD XML articles (``source/XML/*.xml`` or ``source/*.xml``)."""
+    folder = source / "XML" if (source / "XML").is_dir() else source
+    articles = [a for a in (read_xml_article(f.read_bytes()) for f in sorted(folder.glob("*.xml"))) if a]
+    variants: dict[str, list[str]] = defaultdict(list)  # article id → spellings that refer to it
+    for a in articles:
+        if a["variant_of"]:
+            variants[a["variant_of"]].append(a["lemma"])
+    rows: list[dict[str, str]] = []
+    for a in articles:
+        langs = a["senses"]
+        if not any(langs.values()):
+            continue  # a variant without translations of its own: its spelling goes with the article it names
+        lb = [a["lemma"], *a["forms"], *variants.get(a["id"], [])]
+        rows.append(
+            {
+                "lb": "|".join(dict.fromkeys(f for f in lb if f)),
+                "fr": "|".join(langs["fr"]),
+                "de": "|".join(langs["de"]),
+                "en": "|".join(langs["en"]),
+                "pos": a["pos"],
+                "id": a["id"],
+            }
+        )
+    counts = {
+        "articles_read": len(articles),
+        "headwords_kept": len(rows),
+        "lb_forms": sum(r["lb"].count("|") + 1 for r in rows),
+        "with_fr": sum(bool(r["fr"]) for r in rows),
+        "with_de": sum(bool(r["de"]) for r in rows),
+        "with_en": sum(bool(r["en"]) for r in rows),
+    }
+    return rows, counts
+
+
 def write(rows: list[dict[str, str]], meta: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
     """Write ``lod.tsv.gz`` and ``lod.json`` into ``out_dir``, all or nothing."""
     buf = io.StringIO()
@@ -141,15 +229,27 @@ def write(rows: list[dict[str, str]], meta: dict[str, Any], out_dir: Path) -> tu
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("source", type=Path, help="folder with lod_fr.js (and lod_en.js, lod_de.js, lod_forms.js)")
+    ap.add_argument(
+        "source",
+        type=Path,
+        help="folder with lod_fr.js (and lod_en.js, lod_de.js, lod_forms.js), or with the LOD's XML articles (XML/)",
+    )
     ap.add_argument("--source-url", default=MIRROR_URL, help="where the files were taken from")
     ap.add_argument("--commit", default="", help="commit of the source repository the files were taken from")
     ap.add_argument("--out", type=Path, default=HERE, help="output folder (default: next to this script)")
     args = ap.parse_args(argv)
-    if not (args.source / "lod_fr.js").exists():
-        print(f"{args.source / 'lod_fr.js'} not found: download the LOD data first (see the module docstring).")
+    if (args.source / "lod_fr.js").exists():
+        rows, counts = build_rows(args.source)
+    elif (args.source / "XML").is_dir() or any(args.source.glob("*.xml")):
+        rows, counts = build_rows_xml(args.source)
+        if args.source_url == MIRROR_URL:
+            args.source_url = XML_MIRROR_URL
+    else:
+        print(
+            f"neither {args.source / 'lod_fr.js'} nor LOD XML articles ({args.source / 'XML'}) found: "
+            "download the LOD data first (see the module docstring)."
+        )
         return 2
-    rows, counts = build_rows(args.source)
     meta = {
         "source": SOURCE_NAME,
         "source_url": SOURCE_URL,

@@ -40,3 +40,8 @@ Funktionalität: Der Lehrplangraph auf Deutsch
     Wenn die RDF-Datei "school_units.ttl" mit dem Mapping "school_units_mapping.yaml" probeweise importiert wird
     Dann zählt der Probelauf 6 Elemente und meldet keine nicht abgebildete Klasse
     Und der Graph ist unverändert
+
+  Szenario: Die Zeiten eines Unterrichtsplans gehen auf
+    Wenn die Lehrerin den Unterrichtsplan "Erstelle eine Unterrichtsstunde von 50 Minuten zum Thema Wasserkreislauf für Zyklus 3" anfordert
+    Dann dauern die Phasen des Plans zusammen genau 50 Minuten
+    Und der Text des Plans ist in einer Sprache, die das Modell schreibt, unter Überschriften in der Sprache der Lehrerin

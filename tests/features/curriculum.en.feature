@@ -39,3 +39,8 @@ Feature: The curriculum graph in English
     When the RDF file "school_units.ttl" is tried out with the mapping "school_units_mapping.yaml"
     Then the trial run counts 6 items and lists no unmapped class
     And the graph is unchanged
+
+  Scenario: A lesson plan's timings add up
+    When the teacher asks for the lesson plan "Plan a 50-minute lesson on the water cycle for cycle 3"
+    Then the plan's stages take exactly 50 minutes in all
+    And the plan's text is in a language the model writes, under headings in the teacher's language

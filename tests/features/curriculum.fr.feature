@@ -40,3 +40,8 @@ Fonctionnalité: Le graphe des programmes en français
     Quand le fichier RDF "school_units.ttl" est essayé à blanc avec le mapping "school_units_mapping.yaml"
     Alors l'essai à blanc compte 6 éléments et ne signale aucune classe non mappée
     Et le graphe est inchangé
+
+  Scénario: Les durées d'un plan de séance tombent juste
+    Quand l'enseignante demande le plan de séance "Prépare une leçon de 50 minutes sur le cycle de l'eau pour le cycle 3"
+    Alors les étapes du plan durent exactement 50 minutes en tout
+    Et le texte du plan est dans une langue que le modèle écrit, sous des titres dans la langue de l'enseignante

@@ -40,3 +40,8 @@ Funktionalitéit: De Graph vun de Schoulprogrammer op Lëtzebuergesch
     wann de RDF-Fichier "school_units.ttl" mam Mapping "school_units_mapping.yaml" op Prouf importéiert gëtt
     dann zielt de Probelaf 6 Elementer a mellt keng Klass ouni Mapping
     an de Graph ass onverännert
+
+  Szenario: D'Zäite vun engem Plang fir eng Schoulstonn ginn op
+    wann d'Enseignante de Plang "Maach mer e Plang fir eng Schoulstonn vu 50 Minutten iwwer de Waasserkreeslaf fir den Zyklus 3" ufrot
+    dann daueren d'Etappe vum Plang zesummen genee 50 Minutten
+    an den Text vum Plang ass an enger Sprooch, déi de Modell schreift, ënner Iwwerschrëften an der Sprooch vun der Enseignante
