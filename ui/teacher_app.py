@@ -20,6 +20,7 @@ from moien.assistants.core.plugins import attachment_downloads
 from moien.assistants.core.types import Attachment
 from moien.lang import LANGS, own_name, pick
 from moien.ui.common import get_core, md_text, show_markdown, stream_markdown
+from moien.ui.documents_page import documents_page
 
 UI = {
     "title": {
@@ -63,6 +64,7 @@ UI = {
         "de": "Lehrpläne erkunden",
         "en": "Explore curricula",
     },
+    "documents": {"lb": "Dokumenter", "fr": "Documents", "de": "Dokumente", "en": "Documents"},
     "topic": {"lb": "Theema", "fr": "Thème", "de": "Thema", "en": "Topic"},
     "topic_hint": {
         "lb": "z. B. de Waasserkreeslaf",
@@ -341,6 +343,7 @@ def main() -> None:
     pages = [
         st.Page(chat_page, title=u("nav_chat", lang), icon=":material/forum:", url_path="chat", default=True),
         st.Page(builder_page, title=u("builder", lang), icon=":material/edit_note:", url_path="lesson-plan"),
+        st.Page(documents_page, title=u("documents", lang), icon=":material/description:", url_path="documents"),
     ]
     for extra in extra_pages(lang):
         pages.append(extra)

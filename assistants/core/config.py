@@ -100,6 +100,11 @@ class GeneralSettings(BaseModel):
     #: The groups of whoever uses the teacher app and the CLI, where no single sign-on says who is asking: they see
     #: public collections and those these groups may read. Over HTTP the groups come from the signed token instead.
     groups: list[str] = Field(default_factory=list)
+    #: Who may upload documents in the teacher app's "Documents" page: someone whose ``groups`` share one of these.
+    #: Why a separate list: reading a collection and adding to one are different rights — a teacher may read the
+    #: staff handbook without being allowed to publish into it. Empty: nobody uploads from the app (the CLI still
+    #: imports, for whoever runs it on the server).
+    upload_groups: list[str] = Field(default_factory=lambda: ["staff"])
 
 
 class EducationSettings(BaseModel):

@@ -6,6 +6,10 @@ found by a hybrid search (BM25 + e5 vectors, rank fusion) — for the caller's g
 is invisible to anyone outside them, before anything is ranked. The demo documents shipped here are the public
 collection ``demo``; ``general.docs_dir``, when set, is the public collection ``docs`` instead (both imported on
 first use, incrementally). A configured Rasa action server still answers the intents it owns.
+
+Summaries, plain-language versions and translations asked for in the chat ("Résume le document sur la carte
+d'identité", "Iwwersetz dat op Franséisch") are recognised by :mod:`moien.assistants.general.chat_actions` and
+answered with the actions of :mod:`moien.assistants.general.actions`, over the passages the caller may read.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,17 +26,37 @@ from moien.assistants.core.assistant import Assistant
 from moien.assistants.core.config import Settings
 from moien.assistants.core.intents import parse_nlu
 from moien.assistants.core.plugins import hookimpl
-from moien.assistants.core.types import Grounding, Query, Response, Source
+from moien.assistants.core.types import Completion, Grounding, Query, Response, Source
+from moien.assistants.general.chat_actions import (
+    MAX_REWRITE_PASSAGES,
+    MAX_SUMMARY_PASSAGES,
+    MESSAGES,
+    Choice,
+    DocRef,
+    TaskRequest,
+    article_key,
+    choose_document,
+    family_of,
+    not_found_text,
+    parse_request,
+    passages_of,
+    readable,
+    render_simplify,
+    render_summary,
+    render_translation,
+)
 from moien.connectors.rasa_actions_client import ActionServerError, RasaActionsClient
 from moien.documents.chunking import citation
 from moien.documents.model import Chunk
 from moien.documents.search import Hit, terms
-from moien.lang import LANGS
+from moien.lang import LANGS, fold, lang_name, pick
 
 if TYPE_CHECKING:
     import typer
 
+    from moien.assistants.general.actions import Passage, Writer
     from moien.connectors.llm.runtime import ChatModel
+    from moien.documents.glossary import Glossary
     from moien.documents.importer import ImportReport
     from moien.documents.search import DocumentSearch
     from moien.documents.store import DocumentStore
@@ -79,11 +103,16 @@ def import_folder(
     return import_path(store, folder, collection, (), detect_lang=detect_lang, progress=progress, mirror=True)
 
 
+def _identify(passages: Sequence[Passage]) -> str:
+    """The language of passages whose document does not say (moien's identifier; English when it cannot tell)."""
+    from moien.assistants.general.actions import identify
+
+    return identify(" ".join(p.text for p in passages)) or "en"
+
+
 def _family(hit: Hit) -> str:
     """The topic a document belongs to across languages: ``demo/identity-card.fr.md`` → ``demo/identity-card``."""
-    doc_id = hit.chunk.doc_id
-    parts = doc_id.rsplit(".", 2)
-    return parts[0] if len(parts) == 3 and parts[1] in LANGS else doc_id
+    return family_of(hit.chunk.doc_id)
 
 
 # --- Rasa custom actions for configured intents (settings.rasa.actions_url + settings.rasa.intent_actions) ---------
@@ -108,6 +137,30 @@ class ActionGrounding(Grounding):
     """Grounding from a Rasa custom action: ``text`` is what the action uttered, relayed as the answer."""
 
     text: str = ""
+
+
+@dataclass
+class TaskGrounding(Grounding):
+    """Grounding for an action asked for in the chat (a summary, a plain version, a translation).
+
+    ``sources`` are the passages acted on, in reading order (a summary's ``[n]`` name them); ``passages`` only
+    their citations: the model reads the passages through the action, never through the core's prompt, so the
+    core's fitting keeps every source (and ``respond`` acts only on the sources that are left). With ``message``
+    the action cannot run (no such document, several, no such article): it is moien's answer, and ``sources`` list
+    what the caller may pick from.
+    """
+
+    request: TaskRequest | None = None
+    acted_on: list[Passage] = field(default_factory=list)
+    #: The language the result should be in (a translation's target; a summary's or plain version's wish).
+    target: str = "en"
+    message: str | None = None
+    #: A line saying that only the first passages of a long document were used.
+    cut: str | None = None
+
+
+#: The command that does the same on the whole of a long document, per action.
+_COMMANDS = {"summary": "moien docs summarise", "simplify": "moien docs simplify", "translate": "moien docs translate"}
 
 
 class GeneralAssistant(Assistant):
@@ -142,6 +195,8 @@ class GeneralAssistant(Assistant):
         actions: RasaActionsClient | None = None,
         intent_actions: dict[str, str] | None = None,
         extra_nlu: Path | None = None,
+        settings: Settings | None = None,
+        glossary: Path | None = None,
     ) -> None:
         #: The folder kept as a public collection (the registry card names it as this assistant's source).
         self.docs_dir = Path(docs_dir) if docs_dir else DEMO_DOCS
@@ -154,13 +209,19 @@ class GeneralAssistant(Assistant):
         self.groups = tuple(groups)
         self._search: DocumentSearch | None = None
         #: Chunks by id for the current index, to find a passage's version in another language (``_in_language``).
-        self._by_id: tuple[object, dict[str, Chunk], Counter[str]] | None = None
+        self._passages_of: tuple[object, Counter[str]] | None = None
         self._lock = threading.Lock()
         #: A rasa-sdk action server and the intents its actions answer (intent → action name).
         self.actions = actions
         self.intent_actions = dict(intent_actions or {}) if actions is not None else {}
         #: A deployment's own intents (``rasa.nlu_file``, e.g. its Rasa bot's nlu.yml), routed here too.
         self.extra_nlu = extra_nlu
+        #: The model's language policy and context for the actions asked for in the chat (default: the process's).
+        self._settings = settings
+        #: The ministry's glossary for translations: ``glossary``, else ``$MOIEN_HOME/documents/glossary.csv`` when
+        #: there is one, else the demo glossary (loaded on the first translation).
+        self.glossary_path = glossary
+        self._glossary: tuple[Glossary | None] | None = None
 
     def nlu_file(self) -> Path | None:
         return HERE / "nlu.yml"
@@ -221,11 +282,14 @@ class GeneralAssistant(Assistant):
         if len(parts) != 3 or parts[1] not in LANGS:
             return hit
         wanted = f"{parts[0]}.{lang}.{parts[2]}#{hit.chunk.id.rsplit('#', 1)[-1]}"
-        index = self.searcher.index
-        if self._by_id is None or self._by_id[0] is not index:  # one look-up table per index (rebuilt on import)
-            self._by_id = (index, {c.id: c for c in index.chunks}, Counter(c.doc_id for c in index.chunks))
-        _, by_id, passages_of = self._by_id
-        sibling = by_id.get(wanted)
+        searcher = self.searcher
+        index = searcher.index
+        # One count of passages per document for each index (rebuilt on import), from the ids alone: a loaded index
+        # holds no passage text, and reading every passage from SQLite took seconds at 100k passages.
+        if self._passages_of is None or self._passages_of[0] is not index:
+            self._passages_of = (index, Counter(i.rsplit("#", 1)[0] for i in index.ids))
+        _, passages_of = self._passages_of
+        sibling = searcher.store.chunks_by_id([wanted]).get(wanted)
         # The same position is the same passage only when both versions are cut alike: as many passages, and this
         # one on the same page and under the same article (a version with an extra introduction is not used).
         if (
@@ -244,7 +308,12 @@ class GeneralAssistant(Assistant):
                 return from_action
         # Who may read what: the signed-in person's groups over HTTP, else the configured ones (app, CLI).
         groups = query.user.groups if query.user is not None else self.groups
+        request = parse_request(query.text)
+        if request is not None:
+            return self._task_grounding(query, request, groups)
         hits = self.search(query.text, groups, query.lang)
+        if hits:  # "summarise this document" next means this answer's first source (kept in session memory)
+            query.state["doc"] = hits[0].chunk.doc_id
         sources = [
             Source(id=h.chunk.id, title=citation(h.chunk), uri=h.chunk.uri, snippet=h.chunk.text[:240]) for h in hits
         ]
@@ -276,7 +345,227 @@ class GeneralAssistant(Assistant):
         """A Rasa action's answer is relayed as it is (not AI-generated); anything else is the core's to write."""
         if isinstance(grounding, ActionGrounding):
             return Response(chunks=iter([grounding.text]), lang=query.lang, ai_generated=False)
+        if isinstance(grounding, TaskGrounding):
+            return self._task_response(query, grounding, model)
         return None
+
+    # -- summaries, plain language and translations asked for in the chat ------------------------------------------
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from moien.assistants.core.config import get_settings
+
+            self._settings = get_settings()
+        return self._settings
+
+    def glossary(self) -> Glossary | None:
+        """The glossary translations use (see ``glossary_path``); ``None`` when it cannot be read (logged)."""
+        if self._glossary is None:
+            from moien.documents.glossary import GlossaryError, load_glossary
+
+            path = self.glossary_path
+            if path is None:
+                own = store_path(self.home or self.settings().home).parent / "glossary.csv"
+                path = own if own.is_file() else HERE / "demo" / "glossary.csv"
+            try:
+                self._glossary = (load_glossary(path),)
+            except (GlossaryError, OSError) as exc:
+                log.warning("glossary %s not used: %s", path, exc)
+                self._glossary = (None,)
+        return self._glossary[0]
+
+    def _writing_lang(self, lang: str) -> str:
+        """The language the model writes for ``lang`` (``model.writes``, else ``model.fallback_lang``)."""
+        m = self.settings().model
+        writes = list(m.writes) or list(LANGS)
+        if lang in writes:
+            return lang
+        return m.fallback_lang if m.fallback_lang in writes else writes[0]
+
+    def _task_grounding(self, query: Query, request: TaskRequest, groups: Sequence[str]) -> Grounding:
+        """The document the request names, among those ``groups`` may read, and the passages to act on; or the
+        reason it cannot be told, with what to do (as ``TaskGrounding.message``)."""
+        searcher = self.searcher
+        index = searcher.index
+        documents: dict[str, DocRef] = {}
+        with_article: set[str] = set()
+        with_page: set[str] = set()
+        counts: Counter[str] = Counter()
+        for c in index.chunks:
+            if c.collection == self._hidden or not readable(c, groups):
+                continue
+            if c.doc_id not in documents:
+                documents[c.doc_id] = DocRef(c.doc_id, c.title, c.lang, c.collection)
+                counts[c.collection] += 1
+            if request.article is not None and c.article is not None and article_key(c.article) == request.article:
+                with_article.add(c.doc_id)
+            if request.page is not None and c.page == request.page:
+                with_page.add(c.doc_id)
+        ui = query.lang
+        wanted = request.target or ui
+        if request.kind == "summary":  # the model reads best what it writes
+            langs: list[str | None] = [self._writing_lang(wanted), wanted, ui]
+        elif request.kind == "simplify":  # a plain version is written in its source's language
+            langs = [wanted, ui, self._writing_lang(wanted)]
+        else:  # translated from the version the user reads, never from one already in the target language
+            langs = [lang for lang in (ui, "fr", "de", "en", "lb") if lang != wanted]
+        docs = list(documents.values())
+        previous = query.state.get("doc") if isinstance(query.state.get("doc"), str) else None
+
+        def choose(by_meaning: Sequence[tuple[str, float]] = ()) -> Choice:
+            return choose_document(
+                request,
+                docs,
+                previous=previous,
+                langs=langs,
+                with_article=with_article,
+                with_page=with_page,
+                by_meaning=by_meaning,
+            )
+
+        choice = choose()
+        if choice.doc is None and not choice.candidates and request.name_terms:
+            # No title holds the words: a document named in another language than its title ("the identity card"
+            # for a collection in French) is found by meaning, if clearly.
+            collections = [str(c) for c in index.collections if c != self._hidden]
+            hits = searcher.search(" ".join(request.name_terms), groups=groups, collections=collections, top_k=5)
+            choice = choose([(h.chunk.doc_id, h.cosine) for h in hits])
+        if choice.doc is None:
+            return self._not_found(query, request, choice, docs, counts)
+        doc = choice.doc
+        query.state["doc"] = doc.doc_id
+        chunks = [c for c in searcher.store.chunks(doc.doc_id) if readable(c, groups)]
+        picked = passages_of(chunks, request)
+        if not picked:
+            part = (
+                pick(MESSAGES, "article", ui, n=request.article)
+                if request.article is not None
+                else pick(MESSAGES, "page", ui, n=request.page)
+            )
+            text = pick(MESSAGES, "no_part", ui, title=doc.title, part=part)
+            whole = chunks[:1]
+            return TaskGrounding(
+                sources=[self._source(c) for c in whole], passages=[citation(c) for c in whole], message=text
+            )
+        limit = MAX_SUMMARY_PASSAGES if request.kind == "summary" else MAX_REWRITE_PASSAGES
+        cut = None
+        if len(picked) > limit:
+            command = f"{_COMMANDS[request.kind]} {doc.doc_id}" + (
+                f" --to {wanted}" if request.kind == "translate" else ""
+            )
+            cut = pick(MESSAGES, "first_passages", ui, n=limit, total=len(picked), command=command)
+            picked = picked[:limit]
+        from moien.assistants.general.actions import Passage
+
+        return TaskGrounding(
+            sources=[self._source(c) for c in picked],
+            passages=[citation(c) for c in picked],
+            request=request,
+            acted_on=[Passage.from_chunk(c) for c in picked],
+            target=wanted,
+            cut=cut,
+        )
+
+    @staticmethod
+    def _source(chunk: Chunk) -> Source:
+        return Source(id=chunk.id, title=citation(chunk), uri=chunk.uri, snippet=chunk.text[:240])
+
+    def _not_found(
+        self, query: Query, request: TaskRequest, choice: Choice, docs: list[DocRef], counts: Counter[str]
+    ) -> Grounding:
+        """What to do when the document cannot be told: the documents that fit (as sources, to pick from), or the
+        collections the caller may read."""
+        ui = query.lang
+        # An example in the user's language, named after a document they may read (not the page about moien itself).
+        mine = [d for d in docs if d.lang == ui and "moien" not in fold(d.title)] or docs
+        topic = mine[0].title.split(" (")[0] if mine else pick(MESSAGES, "this_document", ui)
+        collections = sorted(counts.items())
+        text = not_found_text(
+            request,
+            ui,
+            name=" ".join(request.name_terms) or pick(MESSAGES, "this_document", ui),
+            collections=collections,
+            candidates=choice.candidates,
+            topic=topic,
+        )
+        if choice.candidates:
+            sources = [Source(id=d.doc_id, title=d.title) for d in choice.candidates]
+        else:
+            sources = [Source(id=f"collection:{name}", title=name) for name, _ in collections]
+        if not sources:
+            return Grounding(sources=[], passages=[])  # nothing readable at all: the core's "I don't know"
+        return TaskGrounding(sources=sources, passages=[s.title for s in sources], request=request, message=text)
+
+    def _task_response(self, query: Query, grounding: TaskGrounding, model: ChatModel) -> Response:
+        """Run the action on the passages that are still sources, and answer with its result in the chat's form."""
+        ui = query.lang
+        if grounding.message is not None or grounding.request is None:
+            return Response(chunks=iter([grounding.message or ""]), lang=ui, ai_generated=False)
+        from moien.assistants.general.actions import Writer
+
+        kept = {s.id for s in grounding.sources}
+        passages = [p for p in grounding.acted_on if p.id in kept]
+        writer = Writer.from_settings(self.settings(), model)
+        kind, target, cut = grounding.request.kind, grounding.target, grounding.cut
+        if kind == "summary":
+            written = writer.writing_lang(target)
+            # Asked for a language the model does not write (Luxembourgish): the summary is in its fallback, and the
+            # reply says so through ``requested_lang`` (the core adds the notice every channel shows).
+            asked = target if written != target else None
+            return Response(
+                chunks=self._summary(passages, writer, target, ui, cut, notice=asked is None),
+                lang=written,
+                requested_lang=asked,
+            )
+        source = next((p.lang for p in passages if p.lang in LANGS), None) or _identify(passages)
+        if kind == "simplify":
+            return Response(
+                chunks=self._simplify(passages, writer, source, target, ui, cut), lang=writer.writing_lang(source)
+            )
+        declined = target not in writer.writes or target == source
+        return Response(
+            chunks=self._translate(passages, writer, source, target, ui, cut),
+            lang=ui if declined else target,
+            ai_generated=not declined,
+        )
+
+    @staticmethod
+    def _summary(
+        passages: list[Passage], writer: Writer, target: str, ui: str, cut: str | None, *, notice: bool = True
+    ) -> Generator[str, None, Completion]:
+        from moien.assistants.general.actions import summarise
+
+        result = summarise(passages, writer, lang=target, ui_lang=ui)
+        yield render_summary(result, ui, cut=cut, notice=notice)
+        return Completion(lang=result.lang)
+
+    @staticmethod
+    def _simplify(
+        passages: list[Passage], writer: Writer, source: str, target: str, ui: str, cut: str | None
+    ) -> Generator[str, None, Completion]:
+        from moien.assistants.general.actions import simplify
+
+        result = simplify(passages, writer, lang=source, ui_lang=ui)
+        if result.status != "ok":
+            yield render_simplify(result, ui)
+            return Completion(lang=ui, ai_generated=False)
+        note = None
+        if source != target and writer.writing_lang(target) != result.lang:  # no version in the language asked
+            requested, language = lang_name(target, ui), lang_name(result.lang, ui)
+            note = pick(MESSAGES, "plain_from", ui, requested=requested, language=language)
+        yield render_simplify(result, ui, note=note, cut=cut)
+        return Completion(lang=result.lang)
+
+    def _translate(
+        self, passages: list[Passage], writer: Writer, source: str, target: str, ui: str, cut: str | None
+    ) -> Generator[str, None, Completion]:
+        from moien.assistants.general.actions import translate
+
+        glossary = self.glossary() if target in writer.writes and target != source else None
+        result = translate(passages, writer, target=target, source_lang=source, glossary=glossary, ui_lang=ui)
+        yield render_translation(result, ui, cut=cut)
+        if result.status != "ok":
+            return Completion(lang=ui, ai_generated=False)
+        return Completion(lang=result.target_lang)
 
     def close(self) -> None:
         if self.actions is not None:
@@ -307,6 +596,7 @@ def register_assistants(register: Callable[[Assistant], None], settings: Setting
             actions=actions,
             intent_actions=rasa.intent_actions,
             extra_nlu=rasa.nlu_file,
+            settings=settings,
         )
     )
 
