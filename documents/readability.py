@@ -36,6 +36,35 @@ import re
 from dataclasses import asdict, dataclass, field
 
 #: Below this many words a formula says little (one sentence of a form): the result says so (``reliable``).
+#: How a readability comparison is said, in the reader's language (the CLI report and the teacher app's Documents
+#: page say it in the same words).
+LABELS: dict[str, dict[str, str]] = {
+    "readability": {
+        "lb": "Liesbarkeet ({formula}): {before} → {after}",
+        "fr": "Lisibilité ({formula}) : {before} → {after}",
+        "de": "Lesbarkeit ({formula}): {before} → {after}",
+        "en": "Readability ({formula}): {before} → {after}",
+    },
+    "sentence_length": {
+        "lb": "Wierder pro Saz: {before} → {after}; laang Wierder: {lb_before} % → {lb_after} %",
+        "fr": "Mots par phrase : {before} → {after} ; mots longs : {lb_before} % → {lb_after} %",
+        "de": "Wörter pro Satz: {before} → {after}; lange Wörter: {lb_before} % → {lb_after} %",
+        "en": "Words per sentence: {before} → {after}; long words: {lb_before} % → {lb_after} %",
+    },
+    "easier_higher": {
+        "lb": "méi héich ass méi einfach",
+        "fr": "plus haut = plus facile",
+        "de": "höher ist leichter",
+        "en": "higher is easier",
+    },
+    "easier_lower": {
+        "lb": "méi niddreg ass méi einfach",
+        "fr": "plus bas = plus facile",
+        "de": "niedriger ist leichter",
+        "en": "lower is easier",
+    },
+}
+
 MIN_WORDS = 30
 #: A long word has more than this many letters (LIX's and the Wiener Sachtextformel's threshold).
 LONG_WORD = 6

@@ -29,6 +29,7 @@ from typing import Any
 import streamlit as st
 
 from moien.assistants.core import i18n
+from moien.documents import readability
 from moien.documents.chunking import citation
 from moien.documents.importer import FileResult, import_path
 from moien.documents.model import Chunk
@@ -49,6 +50,7 @@ MAX_ROWS = 200
 DECLINED = 3
 
 T: dict[str, dict[str, str]] = {
+    **readability.LABELS,
     "title": {"lb": "Dokumenter", "fr": "Documents", "de": "Dokumente", "en": "Documents"},
     "intro": {
         "lb": "D'Sammlunge vun der Verwaltung: liesen, zesummefaassen, an einfach Sprooch ëmschreiwen an "
@@ -352,30 +354,6 @@ T: dict[str, dict[str, str]] = {
         "fr": "Aucun nombre, date ni organisme dans le texte.",
         "de": "Keine Zahlen, Daten oder Behörden im Text.",
         "en": "No numbers, dates or bodies in the text.",
-    },
-    "readability": {
-        "lb": "Liesbarkeet ({formula}): {before} → {after}",
-        "fr": "Lisibilité ({formula}) : {before} → {after}",
-        "de": "Lesbarkeit ({formula}): {before} → {after}",
-        "en": "Readability ({formula}): {before} → {after}",
-    },
-    "sentence_length": {
-        "lb": "Wierder pro Saz: {before} → {after}; laang Wierder: {lb_before} % → {lb_after} %",
-        "fr": "Mots par phrase : {before} → {after} ; mots longs : {lb_before} % → {lb_after} %",
-        "de": "Wörter pro Satz: {before} → {after}; lange Wörter: {lb_before} % → {lb_after} %",
-        "en": "Words per sentence: {before} → {after}; long words: {lb_before} % → {lb_after} %",
-    },
-    "easier_higher": {
-        "lb": "méi héich ass méi einfach",
-        "fr": "plus haut = plus facile",
-        "de": "höher ist leichter",
-        "en": "higher is easier",
-    },
-    "easier_lower": {
-        "lb": "méi niddreg ass méi einfach",
-        "fr": "plus bas = plus facile",
-        "de": "niedriger ist leichter",
-        "en": "lower is easier",
     },
     "easier_yes": {
         "lb": "✓ liest sech méi einfach",

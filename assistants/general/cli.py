@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
+from moien.documents import readability
 from moien.lang import LANGS, pick
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ out = Console()
 
 #: What the command line says, in moien's four languages (the per-file reasons come from the parsers).
 MESSAGES: dict[str, dict[str, str]] = {
+    **readability.LABELS,
     "file": {"lb": "Fichier", "fr": "Fichier", "de": "Datei", "en": "File"},
     "status": {"lb": "Status", "fr": "Statut", "de": "Status", "en": "Status"},
     "reason": {"lb": "Firwat", "fr": "Raison", "de": "Grund", "en": "Reason"},
@@ -128,30 +130,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Non comparés (nom dans une autre langue) : {facts}",
         "de": "Nicht verglichen (Name in einer anderen Sprache): {facts}",
         "en": "Not compared (name in another language): {facts}",
-    },
-    "readability": {
-        "lb": "Liesbarkeet ({formula}): {before} → {after}",
-        "fr": "Lisibilité ({formula}) : {before} → {after}",
-        "de": "Lesbarkeit ({formula}): {before} → {after}",
-        "en": "Readability ({formula}): {before} → {after}",
-    },
-    "sentence_length": {
-        "lb": "Wierder pro Saz: {before} → {after}; laang Wierder: {lb_before} % → {lb_after} %",
-        "fr": "Mots par phrase : {before} → {after} ; mots longs : {lb_before} % → {lb_after} %",
-        "de": "Wörter pro Satz: {before} → {after}; lange Wörter: {lb_before} % → {lb_after} %",
-        "en": "Words per sentence: {before} → {after}; long words: {lb_before} % → {lb_after} %",
-    },
-    "easier_higher": {
-        "lb": "méi héich ass méi einfach",
-        "fr": "plus haut = plus facile",
-        "de": "höher ist leichter",
-        "en": "higher is easier",
-    },
-    "easier_lower": {
-        "lb": "méi niddreg ass méi einfach",
-        "fr": "plus bas = plus facile",
-        "de": "niedriger ist leichter",
-        "en": "lower is easier",
     },
     "short_text": {
         "lb": "(kuerzen Text: d'Formel seet wéineg)",
