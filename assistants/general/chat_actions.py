@@ -325,6 +325,13 @@ def passages_of(chunks: Sequence[Chunk], request: TaskRequest) -> list[Chunk]:
 # -- what the chat says ----------------------------------------------------------------------------------------------
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # Streamed first: a summary of a long document takes minutes on a CPU (map-reduce, one model call per part).
+    "summarising": {
+        "lb": "Ech fassen den Text zesummen; dat kann e puer Minutten daueren…",
+        "fr": "Je résume le texte ; cela peut prendre quelques minutes…",
+        "de": "Ich fasse den Text zusammen; das kann einige Minuten dauern…",
+        "en": "Summarising the text; this can take a few minutes…",
+    },
     "no_document": {
         "lb": "Ech fannen keen Dokument, dat Dir liese kënnt, fir «{name}». Nennt d'Dokument mat engem Wuert aus "
         "sengem Titel, zum Beispill: «{example}».",

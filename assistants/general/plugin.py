@@ -534,6 +534,7 @@ class GeneralAssistant(Assistant):
     ) -> Generator[str, None, Completion]:
         from moien.assistants.general.actions import summarise
 
+        yield f"*{pick(MESSAGES, 'summarising', ui)}*\n\n"  # at once: the summary itself may take minutes
         result = summarise(passages, writer, lang=target, ui_lang=ui)
         yield render_summary(result, ui, cut=cut, notice=notice)
         return Completion(lang=result.lang)
