@@ -124,18 +124,19 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def _axe(page) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def _axe(page, within: str = '[data-testid="stMain"]') -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
     """axe-core's violations of WCAG 2.0/2.1 A and AA in the page's main area (this page's own content; the app's
-    frame is Streamlit's)."""
+    frame is Streamlit's), or in the part ``within`` selects."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: npm ci --prefix tests/browser --ignore-scripts (make test does it)")
     # Tall enough for the whole page to be on screen: axe leaves what is scrolled out of view unchecked.
     page.set_viewport_size({"width": 1400, "height": 4000})
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
     result = page.evaluate(
-        """async () => (await axe.run({include: [['[data-testid="stMain"]']]}, {
+        """async (within) => (await axe.run({include: [[within]]}, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
-        })).violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => [n.target, n.failureSummary])}))"""
+        })).violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => [n.target, n.failureSummary])}))""",
+        within,
     )
     return list(result)
 

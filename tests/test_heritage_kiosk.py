@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT, streamlit_app
+from tests.test_documents_page import _axe as axe_violations
 from tests.test_heritage_search import demo_home  # noqa: F401  (session fixture: the demo collection)
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
@@ -67,6 +68,9 @@ def test_touch_flow_language_switch_and_idle_reset(kiosk, browser):
     page.get_by_text("Objets liés").first.wait_for(timeout=UI_MS)  # related objects, as tiles
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "kiosk_fr.png"), full_page=True)
+    # A visitor's screen meets WCAG 2.1 AA: contrast (no grey captions), labels, names of the buttons and pictures.
+    assert axe_violations(page, within='[data-testid="stApp"]') == []
+    page.set_viewport_size({"width": 1280, "height": 1000})
 
     # Switching language keeps the conversation and changes every label.
     page.locator(".st-key-lang-de button").tap()

@@ -13,7 +13,7 @@ import streamlit as st
 from moien.assistants.core import i18n
 from moien.connectors.neo4j_graph import Graph, GraphUnavailable, get_graph
 from moien.curriculum_graph import queries as q
-from moien.ui.common import get_core, md_text
+from moien.ui.common import get_core, md_text, secondary
 
 T = {
     "title": {
@@ -194,7 +194,7 @@ def explorer_page() -> None:
             if not hits:
                 st.info(t("none", lang))
         if hits:
-            st.caption(f"{t('results', lang)}: {len(hits)}")
+            secondary(f"{t('results', lang)}: {len(hits)}")
             table = pd.DataFrame(
                 [
                     {
@@ -269,7 +269,7 @@ def item_page(graph: Graph, code: str, lang: str) -> None:
     item = browse.item
     st.subheader(md_text(f"{item.code} — {item.statement(lang)}"))
     path = " › ".join(f"{a.code}" for a in browse.ancestors)
-    st.caption(f"{t('path', lang)}: " + md_text(f"{path or '—'} · {item.subject or ''} · {item.level or ''}"))
+    secondary(f"{t('path', lang)}: " + md_text(f"{path or '—'} · {item.subject or ''} · {item.level or ''}"))
     with st.expander(t("in_langs", lang)):
         for code_lang in i18n.LANGS:
             if item.statements.get(code_lang):
@@ -283,7 +283,7 @@ def item_page(graph: Graph, code: str, lang: str) -> None:
         st.markdown(f"{t('progression', lang)}: " + " → ".join(chain))
     st.markdown(f"#### {t('links_picture', lang)}")
     st.graphviz_chart(links_dot(links, lang), use_container_width=True)
-    st.caption(t("legend", lang))
+    secondary(t("legend", lang))
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(f"**{t('official', lang)}**")

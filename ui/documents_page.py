@@ -35,7 +35,7 @@ from moien.documents.importer import FileResult, import_path
 from moien.documents.model import Chunk
 from moien.documents.store import CollectionInfo, DocumentRecord, DocumentStore
 from moien.lang import LANGS, lang_name, pick
-from moien.ui.common import get_core, md_text, show_markdown
+from moien.ui.common import get_core, md_text, secondary, show_markdown
 
 #: The formats the importer reads (``moien.documents.parsers.SUPPORTED_SUFFIXES``), as the file picker filters them.
 UPLOAD_TYPES = ["pdf", "docx", "odt", "html", "htm", "md", "markdown", "txt", "xml"]
@@ -412,12 +412,6 @@ def t(key: str, lang: str, **kwargs: object) -> str:
     return pick(T, key, lang, **kwargs)
 
 
-def note(text: str) -> None:
-    """A secondary line, in italics and the body's colour. Why not ``st.caption``: its grey (#828180 on white,
-    3.9:1) is below WCAG's 4.5:1 for text of its size (axe-core finds it), and these lines must be readable."""
-    st.markdown(f"*{text.strip()}*")
-
-
 # -- who may do what ---------------------------------------------------------------------------------------------
 
 
@@ -530,7 +524,7 @@ def upload_section(store: DocumentStore, readable: list[CollectionInfo], user_gr
         groups: tuple[str, ...] | None = None  # the collection keeps its readers
     else:
         if not targets:
-            note(t("no_target", lang))
+            secondary(t("no_target", lang))
         name = st.text_input(t("new_name", lang), key="docs-new-name", placeholder=t("new_name_help", lang)).strip()
         # Private by default: what staff upload is for staff until they say otherwise.
         default = ", ".join(sorted(set(user_groups) & set(core.settings.general.upload_groups)))
@@ -728,7 +722,7 @@ def actions_section(
             lang,
             lambda c: f"{lang_name(c, lang)} — {PLAIN_STYLE[c]}",
         )
-        note(t("plain_note", lang) + (" " + t("plain_via_mt", lang) if to != doc_lang else ""))
+        secondary(t("plain_note", lang) + (" " + t("plain_via_mt", lang) if to != doc_lang else ""))
     else:
         others = [c for c in LANGS if c != doc_lang] or list(LANGS)
         to = pick_lang("target_lang", "docs-translate-to", others, "fr" if "fr" in others else others[0], lang)
@@ -754,7 +748,7 @@ def actions_section(
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader(t("original", lang))
-        note(f"{md_text(by_id[doc_id].title)} · {language(doc_lang, lang)}")
+        secondary(f"{md_text(by_id[doc_id].title)} · {language(doc_lang, lang)}")
         for chunk in chosen:
             st.markdown(f"**{md_text(citation(chunk))}**")
             show_markdown(chunk.text)
@@ -822,7 +816,7 @@ def default_lang(doc_lang: str | None, lang: str) -> str:
 def show_result(kind: str, data: dict[str, Any], lang: str) -> None:
     """The action's result as the person needs it: the AI label first, the text, then the checks and sources."""
     if data.get("label"):
-        note(md_text(data["label"]))
+        secondary(md_text(data["label"]))
     if data.get("notice"):
         st.info(md_text(data["notice"]), icon=":material/translate:")
     status = data.get("status", "ok")
@@ -838,7 +832,7 @@ def show_result(kind: str, data: dict[str, Any], lang: str) -> None:
         return
     via = data.get("via_translation")
     if via:  # a plain version made from a machine translation says so too
-        note(md_text(via["label"]))
+        secondary(md_text(via["label"]))
     if status == "same_language":
         st.info(md_text(data.get("message") or ""), icon=":material/info:")
         return
@@ -847,7 +841,7 @@ def show_result(kind: str, data: dict[str, Any], lang: str) -> None:
     else:
         show_markdown(data.get("text") or "")
     if kind == "summary" and data.get("parts"):
-        note(t("parts", lang, n=len(data["parts"])))
+        secondary(t("parts", lang, n=len(data["parts"])))
     if kind in ("plain", "translation") and data.get("facts") is not None:
         show_facts(data["facts"], lang)
     if kind == "plain":
@@ -862,7 +856,7 @@ def show_result(kind: str, data: dict[str, Any], lang: str) -> None:
 def show_facts(facts: dict[str, list[dict[str, str]]], lang: str) -> None:
     kept, missing, added = facts.get("kept", []), facts.get("missing", []), facts.get("added", [])
     if not (kept or missing or added):
-        note(t("facts_none", lang))
+        secondary(t("facts_none", lang))
         return
     for key, items in (("facts_kept", kept), ("facts_missing", missing), ("facts_added", added)):
         if items:
@@ -904,7 +898,7 @@ def show_glossary(glossary: dict[str, list[dict[str, Any]]], lang: str) -> None:
     used, missing = glossary.get("used", []), glossary.get("missing", [])
     total = len(used) + len(missing)
     if not total:
-        note(t("glossary_none", lang))
+        secondary(t("glossary_none", lang))
         return
     lines = [f"**{t('glossary_used', lang, used=len(used), total=total)}**"]
     lines += [f"- ✓ {md_text(u['source'])} → {md_text(u.get('target') or '')}" for u in used]
@@ -938,8 +932,8 @@ def documents_page() -> None:
     user_groups = tuple(core.settings.general.groups)
     store = open_store(str(store_path(core.settings.home)))
     st.title(t("title", lang))
-    note(t("intro", lang))
-    note(t("reading_as", lang, groups=", ".join(user_groups)) if user_groups else t("reading_public", lang))
+    secondary(t("intro", lang))
+    secondary(t("reading_as", lang, groups=", ".join(user_groups)) if user_groups else t("reading_public", lang))
 
     readable = [c for c in store.collections() if may_read(c.groups, user_groups)]
     st.header(t("collections", lang))
@@ -958,13 +952,13 @@ def documents_page() -> None:
         st.subheader(t("documents_of", lang, name=name))
         records = sorted(store.documents(name).values(), key=lambda r: (r.title.casefold(), r.doc_id))
         if not records:
-            note(t("empty_collection", lang))
+            secondary(t("empty_collection", lang))
         else:
             shown = doc_rows(store, records[:MAX_ROWS])
             header = [t("doc_title", lang), t("extent", lang), t("language", lang), t("format", lang)]
             st.markdown(table(header, [[r.title, extent(r, lang), language(r.lang, lang), r.format] for r in shown]))
             if len(records) > MAX_ROWS:
-                note(t("first_rows", lang, n=MAX_ROWS, total=len(records)))
+                secondary(t("first_rows", lang, n=MAX_ROWS, total=len(records)))
 
     upload_section(store, readable, user_groups, lang)
     actions_section(store, readable, user_groups, lang)

@@ -28,7 +28,7 @@ from moien.assistants.core import i18n
 from moien.assistants.core.config import get_settings
 from moien.assistants.core.engine import Core
 from moien.lang import LANGS, own_name, pick
-from moien.ui.common import md_text, picture_roots, show_markdown, show_picture, stream_markdown
+from moien.ui.common import md_text, picture_roots, secondary, show_markdown, show_picture, stream_markdown
 
 if TYPE_CHECKING:
     from streamlit.runtime.state import SessionStateProxy as SessionState
@@ -193,10 +193,11 @@ def show_turn(turn: dict[str, Any], lang: str, core: Core, latest: bool) -> None
                 f"<div class='kiosk-sources'>{i18n.t('sources', turn['lang'])}: {items}</div>", unsafe_allow_html=True
             )
         if turn.get("ai"):
-            st.caption(i18n.t("ai_label", turn["lang"]))
+            secondary(i18n.t("ai_label", turn["lang"]))
     if turn.get("image"):
         with cols[1]:
-            show_picture(turn["image"], picture_roots(core.settings.home), lang, width="stretch")
+            alt = turn["sources"][0]["title"] if turn.get("sources") else ""
+            show_picture(turn["image"], picture_roots(core.settings.home), lang, width="stretch", alt=alt)
 
 
 def _esc(text: str) -> str:
@@ -247,7 +248,7 @@ def main() -> None:
         core = get_core()
     except Exception as exc:  # model missing, index unreadable: say so in four languages, keep the screen up
         st.error(" / ".join(UI["unavailable"][lang] for lang in LANGS))
-        st.caption(str(exc))
+        secondary(str(exc))
         st.stop()
     if "session_id" not in state:
         wipe(state, core)
@@ -280,10 +281,11 @@ def main() -> None:
         area = st.columns([3, 2]) if image else [st.container()]
         if image:
             # the picture shows before the model writes; only from moien's image folders, only real pictures
-            show_picture(image, picture_roots(core.settings.home), lang, area[1], width="stretch")
+            alt = reply.sources[0].title if reply.sources else ""
+            show_picture(image, picture_roots(core.settings.home), lang, area[1], width="stretch", alt=alt)
         with area[0]:
             if reply.notice:  # why the answer is in another language than the visitor's question
-                st.caption(md_text(reply.notice))
+                secondary(md_text(reply.notice))
             stream_markdown(turn)  # model output: no image, raw HTML or script link reaches the browser
         state.turns.append(
             {
@@ -313,7 +315,8 @@ def main() -> None:
                 for tile, item in zip(tiles, related):
                     with tile:
                         if item["image"]:
-                            show_picture(item["image"], picture_roots(core.settings.home), lang, width="stretch")
+                            home = picture_roots(core.settings.home)
+                            show_picture(item["image"], home, lang, width="stretch", alt=item["title"])
                         st.button(
                             md_text(item["title"]),  # a button label renders Markdown; the title is metadata
                             key=f"rel-{item['id']}",

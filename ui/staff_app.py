@@ -20,7 +20,7 @@ import streamlit as st
 from moien.assistants.core.config import Settings, get_settings
 from moien.heritage.i18n import field_label, method_label, msg
 from moien.lang import LANGS, own_name, pick
-from moien.ui.common import md_text, picture_roots, show_picture
+from moien.ui.common import md_text, picture_roots, secondary, show_picture
 
 if TYPE_CHECKING:
     from moien.heritage.model import Record
@@ -89,9 +89,9 @@ def render_record(rec: Record, lang: str, home: Path) -> None:
     from moien.heritage.views import image_path, side_by_side
 
     st.subheader(md_text(rec.title(lang)))  # metadata is text: a Markdown image in a title is not fetched
-    st.caption(md_text(rec.id) + (f" · {msg('deleted', lang)}" if rec.deleted else ""))
+    secondary(md_text(rec.id) + (f" · {msg('deleted', lang)}" if rec.deleted else ""))
     # only pictures inside moien's image folders, and only real pictures: the record names the path
-    show_picture(image_path(rec, home), picture_roots(home), lang, width=360)
+    show_picture(image_path(rec, home), picture_roots(home), lang, width=360, alt=rec.title(lang))
     header = st.columns([2, 4, 5])
     header[0].markdown(f"**{u('field', lang)}**")
     header[1].markdown(f"**{msg('source', lang)}**")
@@ -148,7 +148,7 @@ def main() -> None:
     with st.sidebar:
         lang = st.selectbox("Sprooch · Langue · Sprache · Language", LANGS, key="lang", format_func=lang_option)
         stats = store.stats()
-        st.caption(u("stats", lang, records=stats["records"], enriched=stats["enriched"]))
+        secondary(u("stats", lang, records=stats["records"], enriched=stats["enriched"]))
         query = st.text_input(u("query", lang), key="query")
         with st.expander(u("filters", lang)):
             type_ = st.text_input(u("type", lang), key="f-type")
@@ -184,7 +184,7 @@ def main() -> None:
                 if st.button(label, key=f"hit-{h.id}", width="stretch"):
                     state.selected = h.id
         else:
-            st.caption(u("pick", lang))
+            secondary(u("pick", lang))
     with right:
         if state.selected:
             rec = store.get(state.selected)
@@ -193,7 +193,7 @@ def main() -> None:
             else:
                 st.warning(msg("not_found", lang, id=md_text(state.selected)))
         else:
-            st.caption(u("pick", lang))
+            secondary(u("pick", lang))
 
 
 main()

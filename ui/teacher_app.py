@@ -19,7 +19,7 @@ from moien.assistants.core.engine import Core, Turn
 from moien.assistants.core.plugins import attachment_downloads
 from moien.assistants.core.types import Attachment
 from moien.lang import LANGS, own_name, pick
-from moien.ui.common import get_core, md_text, show_markdown, stream_markdown
+from moien.ui.common import get_core, md_text, secondary, show_markdown, stream_markdown
 from moien.ui.documents_page import documents_page
 
 UI = {
@@ -152,7 +152,7 @@ def render_attachments(attachments: list[dict[str, Any]], key: str, lang: str) -
 
 def render_meta(meta: dict[str, Any], lang: str) -> None:
     label = i18n.t("ai_label", meta["lang"]) + " · " if meta.get("ai_generated") else ""
-    st.caption(f"{label}{md_text(str(meta.get('model', '')))} · {meta.get('assistant') or '-'} · {meta['lang']}")
+    secondary(f"{label}{md_text(str(meta.get('model', '')))} · {meta.get('assistant') or '-'} · {meta['lang']}")
 
 
 def sidebar_common(core: Core) -> str:
@@ -169,14 +169,14 @@ def sidebar_common(core: Core) -> str:
 
 def sidebar_footer(core: Core, lang: str) -> None:
     with st.sidebar:
-        st.caption(f"{u('model', lang)}: {core.model_id}")
-        st.caption(u("local", lang))
+        secondary(f"{u('model', lang)}: {core.model_id}")
+        secondary(u("local", lang))
 
 
 def show_turn(core: Core, turn: Turn, lang: str, key: str) -> dict[str, Any]:
     """Stream one turn into the current chat message and return it as a stored message."""
     if turn.reply.notice:  # why the answer is in another language than the question, in the teacher's
-        st.caption(md_text(turn.reply.notice))
+        secondary(md_text(turn.reply.notice))
     answer_area = st.empty()
     render_sources([s.model_dump() for s in turn.reply.sources], turn.reply.lang)  # known before the model writes
     with answer_area.container():
@@ -221,7 +221,7 @@ def chat_page() -> None:
     for i, m in enumerate(state.messages):
         with st.chat_message(m["role"]):
             if m.get("notice"):
-                st.caption(md_text(m["notice"]))
+                secondary(md_text(m["notice"]))
             show_markdown(m["text"])
             if m["role"] == "assistant":
                 render_sources(m.get("sources", []), m["meta"]["lang"])
