@@ -88,9 +88,9 @@ class StartedTurn:
     and an abandoned answer stops the model.
 
     The core's iterator is advanced in worker threads, one ``next()`` at a time under a lock. Closing it while a
-    ``next()`` runs in a thread is impossible (a running generator cannot be closed), so ``aclose()`` only marks the
-    turn closed when the lock is taken, and the step in progress closes the iterator as soon as its ``next()``
-    returns; the model then stops at its next token.
+    ``next()`` runs in a thread is impossible (a running generator cannot be closed), so ``aclose()`` marks the turn
+    closed and closes the iterator if no step runs; a step in progress closes it as soon as its ``next()`` returns
+    (the model then stops at its next token).
     """
 
     def __init__(self, runner: TurnRunner, turn: Turn, question: str, channel: str, admitted: float) -> None:
@@ -121,19 +121,22 @@ class StartedTurn:
                 piece = next(self._iter)
             except StopIteration:
                 return _END
-            if self._closed:  # closed while the model was writing this piece
-                self._close_iterator()
-                return _END
-            return piece
+        # Checked again once the lock is free: a close that came while this step held the lock could not close the
+        # iterator itself (``_close_now`` only tries the lock), so this step does it.
+        if self._closed:
+            self._close_now()
+            return _END
+        return piece
 
     def _close_now(self) -> None:
+        """Close the iterator now if no step is running; else the running step closes it when it ends (it checks
+        ``_closed`` after releasing the lock, and ``_closed`` is set before this tries the lock)."""
         self._closed = True
         if self._lock.acquire(blocking=False):
             try:
                 self._close_iterator()
             finally:
                 self._lock.release()
-        # else: the step in progress sees ``_closed`` and closes the iterator when its next() returns.
 
     async def chunks(self) -> AsyncIterator[str]:
         """The answer's text, piece by piece. Cancelling the consumer closes the turn (the model stops)."""
@@ -175,10 +178,11 @@ class StartedTurn:
             return
         self._released = True
         try:
-            # Shielded: a cancelled request must still stop the model. In a thread: closing runs the core's
-            # clean-up, which may touch the model's queue.
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(self._close_now)
+            # Inline, with no await before it: a cancelled request cannot stop this half-way. (It was awaited in a
+            # worker thread before; a client that hung up mid-stream then left the generation open now and then — the
+            # model stayed held until garbage collection and the next question got "model busy" after 300 s, CI
+            # 2026-12-02.) Closing runs the core's clean-up and the model generator's exit: milliseconds.
+            self._close_now()
         finally:
             self._runner._finish(self._channel, self.reply.kind, self._admitted)
 
