@@ -94,6 +94,13 @@ def test_saying_i_do_not_know_needs_no_citation(lang: str, answer: str) -> None:
         ("fr", "L'année scolaire commence le mardi 15 septembre. Cette information est citée dans le document [2]."),
         ("en", "The fee is 14 euros for adults. This information is provided in the quoted document [1]."),
         ("de", "Das Museum ist montags geschlossen. Diese Information stammt aus der Quelle [3]."),
+        # seen in CI: the sentence without its markers ("… dans les documents et.") backs nothing and states nothing
+        (
+            "fr",
+            "L'année scolaire commence le mardi 15 septembre [2]. Ces compétences sont abordées dans les documents [1] et [2].",
+        ),
+        ("en", "The fee is 14 euros for adults [1]. These rules are described in documents [1] and [3]."),
+        ("de", "Das Museum ist montags geschlossen [3]. Diese Regeln werden in den Dokumenten [1] und [3] behandelt."),
     ],
 )
 def test_a_sentence_about_the_sources_is_not_a_fact_to_support(lang: str, answer: str) -> None:

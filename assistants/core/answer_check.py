@@ -129,9 +129,16 @@ _HEDGE = re.compile(
     # model adds often (measured on its answers to the demo questions): nothing in them can be false.
     r"|\b(?:this|the|that) information (?:is|was|comes|can be)|\b(?:cette|l') information (?:est|provient|se trouve)"
     r"|\b(?:diese|die) (?:information|angabe) (?:ist|stammt|findet|wird)|\bdes informatioun (?:ass|kennt|steet)"
-    r"|\b(?:is|are) (?:mentioned|cited|quoted|stated|provided|found|given) in (?:the |this )?(?:source|document)"
-    r"|\b(?:est|sont) (?:citee?s?|mentionnee?s?|indiquee?s?|donnee?s?) dans (?:la |le |les )?(?:source|document)"
-    r"|\b(?:wird|ist|sind) in (?:der|dem|den) (?:quelle|dokument)\w* (?:genannt|erwahnt|zitiert|angegeben)"
+    # "These competencies are covered in documents [1] and [2]" (seen in CI: with the markers removed, the rest of
+    # it is supported by nothing and turned a grounded French answer into "unverified").
+    r"|\b(?:is|are) (?:mentioned|cited|quoted|stated|provided|found|given|covered|described|addressed|discussed"
+    r"|explained|listed|detailed|presented) in (?:the |this |these )?(?:sources?|documents?)"
+    r"|\b(?:est|sont) (?:citee?s?|mentionnee?s?|indiquee?s?|donnee?s?|abordee?s?|traitee?s?|decrite?s?|presentee?s?"
+    r"|couverte?s?|expliquee?s?|detaillee?s?|listee?s?) dans (?:la |le |les |ces )?(?:sources?|documents?)"
+    r"|\b(?:wird|werden|ist|sind) in (?:der|dem|den|diesen) (?:quelle|dokument)\w* (?:(?:und|oder) )?"
+    r"(?:genannt|erwahnt|zitiert|angegeben|behandelt|beschrieben|aufgefuhrt|erklart|dargestellt)"
+    r"|\b(?:gett|ginn|ass|sinn) an (?:der|dem|den|de|dessen) (?:quell|dokument)\w* (?:(?:an|oder) )?"
+    r"(?:ernimmt|genannt|beschriwwen|behandelt|opgelescht|erklaert)"
 )
 # A lead-in that says nothing by itself: "According to the sources:", "Laut den Quellen:".
 _LEAD_IN = re.compile(r":\s*$")
@@ -139,7 +146,7 @@ _LEAD_IN = re.compile(r":\s*$")
 
 def _plain(sentence: str) -> str:
     """The sentence without its citation markers."""
-    return re.sub(r"\s+([.,;:!?])", r"\1", _CITE.sub(" ", sentence)).strip()
+    return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s{2,}", " ", _CITE.sub(" ", sentence))).strip()
 
 
 # -- specifics: numbers, dates, codes, names, addresses ------------------------------------------------------------
