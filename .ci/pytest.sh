@@ -8,7 +8,7 @@ export MOIEN_MODEL__CACHE_DIR="$PWD/.moien/models"
 export MOIEN_NEO4J__DIST_DIR="$PWD/.moien/neo4j/dist"
 export MOIEN_OPENSEARCH__DIST_DIR="$PWD/.moien/opensearch/dist"
 export HAYSTACK_TELEMETRY_ENABLED=False
-.venv/bin/python -m pytest -p no:cacheprovider -rs "$@"
+.venv/bin/python -m pytest -p no:cacheprovider -rs --durations=30 "$@"
 rc=$?
 # pytest exits 5 when it collected no test: that is a failure here, not a success.
 exit $rc

@@ -277,7 +277,20 @@ TEACHER = {"the teacher": "en", "l'enseignante": "fr", "die Lehrerin": "de", "d'
 def ask_for_plan(ctx, core, who, request):
     # Streamed to the end (core.ask): the plan is written by the real model, section by section.
     ctx["asked"] = TEACHER[who]
-    ctx["reply"] = core.ask(request, assistant="education")
+    ctx["session"] = f"plan-{ctx['asked']}"
+    ctx["reply"] = core.ask(request, assistant="education", session_id=ctx["session"])
+
+
+@when(
+    parsers.re(
+        r"(?:the teacher then asks|l'enseignante demande ensuite|die Lehrerin danach|d'Enseignante dann) "
+        r'"(?P<request>[^"]+)"(?: verlangt| freet)?$'
+    )
+)
+def refine_plan(ctx, core, request):
+    # The same conversation: the follow-up refines the plan just written (what the teacher sees as "shorter").
+    ctx["first"] = _plan(ctx).data
+    ctx["reply"] = core.ask(request, assistant="education", session_id=ctx["session"])
 
 
 def _plan(ctx):
@@ -341,3 +354,46 @@ def plan_languages(ctx, core):
     assert (notice in markdown) == (expected != asked), markdown[:400]
     # the reply itself says so too, as every channel shows it (beside the plan, in the teacher's language)
     assert (reply.requested_lang, reply.notice) == ((asked, notice) if expected != asked else (None, None))
+
+
+def _outcomes_in_graph(ctx, data):
+    from moien.curriculum_graph.queries import get_item
+
+    assert data["learning_outcomes"], data
+    assert all(get_item(ctx["graph"], c) is not None for c in data["learning_outcomes"]), data["learning_outcomes"]
+
+
+@then(
+    parsers.re(
+        r"(only the stages were written again|seules les étapes ont été réécrites|es wurden nur die Phasen neu "
+        r"geschrieben|et goufen nëmmen d'Etappen nei geschriwwen)"
+    )
+)
+def only_stages_rewritten(ctx):
+    # "shorter" in the same language keeps the frame (title, outcomes) and the differentiation: one section, not three
+    first, again, reply = ctx["first"], _plan(ctx).data, ctx["reply"]
+    assert (again["lang"], again["frame_lang"]) == (first["lang"], first["frame_lang"]) and reply.lang == first["lang"]
+    assert again["differentiation"] == first["differentiation"]
+    assert again["learning_outcomes"] == first["learning_outcomes"]
+    _outcomes_in_graph(ctx, again)
+
+
+@then(
+    parsers.re(
+        r"(?:the new plan is written in|le nouveau plan est écrit en|der neue Plan ist geschrieben auf|"
+        r"den neie Plang ass geschriwwen op) (?P<language>German|allemand|Deutsch|Däitsch), "
+        r"(?:citing curriculum items|et cite des éléments du programme|und nennt Elemente des Lehrplans|"
+        r"a nennt Elementer vum Programm)$"
+    )
+)
+def new_plan_language(ctx, core, language):
+    from moien.assistants.core.langid import default_identifier
+    from moien.assistants.education import lesson_plan as lp
+
+    reply, att = ctx["reply"], _plan(ctx)
+    data = att.data
+    assert reply.lang == data["lang"] == data["frame_lang"] == "de", (reply.lang, data["lang"], data["frame_lang"])
+    words = [data["title"], *data["key_learning_points"], *(a for c in data["cycles"] for a in c["activities"])]
+    assert default_identifier().identify(" ".join(words)).lang == "de", words
+    assert lp.label("ai", "de").format(model=data["model"]) in (att.markdown or "")
+    _outcomes_in_graph(ctx, data)

@@ -45,3 +45,6 @@ Funktionalität: Der Lehrplangraph auf Deutsch
     Wenn die Lehrerin den Unterrichtsplan "Erstelle eine Unterrichtsstunde von 50 Minuten zum Thema Wasserkreislauf für Zyklus 3" anfordert
     Dann dauern die Phasen des Plans zusammen genau 50 Minuten
     Und der Text des Plans ist in einer Sprache, die das Modell schreibt, unter Überschriften in der Sprache der Lehrerin
+    Wenn die Lehrerin danach "kürzer" verlangt
+    Dann dauern die Phasen des Plans zusammen genau 35 Minuten
+    Und es wurden nur die Phasen neu geschrieben

@@ -44,3 +44,6 @@ Feature: The curriculum graph in English
     When the teacher asks for the lesson plan "Plan a 50-minute lesson on the water cycle for cycle 3"
     Then the plan's stages take exactly 50 minutes in all
     And the plan's text is in a language the model writes, under headings in the teacher's language
+    When the teacher then asks "shorter, in German"
+    Then the plan's stages take exactly 35 minutes in all
+    And the new plan is written in German, citing curriculum items

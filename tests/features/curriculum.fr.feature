@@ -45,3 +45,6 @@ Fonctionnalité: Le graphe des programmes en français
     Quand l'enseignante demande le plan de séance "Prépare une leçon de 50 minutes sur le cycle de l'eau pour le cycle 3"
     Alors les étapes du plan durent exactement 50 minutes en tout
     Et le texte du plan est dans une langue que le modèle écrit, sous des titres dans la langue de l'enseignante
+    Quand l'enseignante demande ensuite "plus court"
+    Alors les étapes du plan durent exactement 35 minutes en tout
+    Et seules les étapes ont été réécrites

@@ -45,3 +45,6 @@ Funktionalitéit: De Graph vun de Schoulprogrammer op Lëtzebuergesch
     wann d'Enseignante de Plang "Maach mer e Plang fir eng Schoulstonn vu 50 Minutten iwwer de Waasserkreeslaf fir den Zyklus 3" ufrot
     dann daueren d'Etappe vum Plang zesummen genee 50 Minutten
     an den Text vum Plang ass an enger Sprooch, déi de Modell schreift, ënner Iwwerschrëften an der Sprooch vun der Enseignante
+    wann d'Enseignante dann "méi kuerz" freet
+    dann daueren d'Etappe vum Plang zesummen genee 35 Minutten
+    an et goufen nëmmen d'Etappen nei geschriwwen
