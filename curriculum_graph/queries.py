@@ -200,7 +200,12 @@ def search_items(
     # of another language) bring a few translations along (lexicon.MAX_TERMS at most, so scores are not diluted)
     from moien.curriculum_graph.lexicon import equivalents
 
-    extra = equivalents(_WORD.findall(text))
+    words = _WORD.findall(text)
+    extra = equivalents(words)
+    # The dictionary's translations widen the full-text query only: embedded with the question they moved its vector
+    # away from what the teacher asked (measured in benchmarks/lexicon_bench.py); the reviewed school rows do both.
+    reviewed = equivalents(words, sources=frozenset({"school"}))
+    embedded = f"{text} ({', '.join(reviewed)})" if reviewed else text
     if extra:
         text = f"{text} ({', '.join(extra)})"
     vec = None
@@ -208,7 +213,7 @@ def search_items(
         from moien.curriculum_graph.embeddings import EmbeddingsUnavailable, embed_query
 
         try:
-            vec = embed_query(text)
+            vec = embed_query(embedded)
         except EmbeddingsUnavailable:
             if mode == "vector":
                 raise

@@ -117,9 +117,11 @@ def test_the_dictionary_build_keeps_content_words_with_their_forms_and_records_i
     assert meta["counts"]["articles_read"] == 5
     assert meta["counts"]["headwords_kept"] == 3  # no numeral, no article without a translation
     assert lexicon.provenance() == meta
-    # an inflected form (plural) and its n-rule variant find the French translations
-    assert lexicon.equivalents(["Aarbechtsblieder"])[:2] == ["fiche de travail", "fiche d'exercices"]
-    assert "facteur" in lexicon.equivalents(["Faktore"])
+    # an inflected form (plural) and its n-rule variant find the French translation: the first sense only
+    assert lexicon.equivalents(["Aarbechtsblieder"]) == ["fiche de travail"]
+    assert lexicon.equivalents(["Abschnitter"]) == ["passage"]
+    # a short headword widens nothing: everyday words ("Klass", "bauen") dragged unrelated items up
+    assert lexicon.equivalents(["Faktoren"]) == []
     assert lexicon.equivalents(["aacht"]) == []
     # the hand-written vocabulary stays on top of the dictionary
     assert "valeur de position" in lexicon.equivalents(["Stellewäert"])
@@ -165,3 +167,13 @@ def test_n_rule_and_undiacritised_luxembourgish_find_the_french_only_item(curric
     for query in ("d'Metamorphos vum Päiperlek", "Paiperleke"):
         codes = [h.code for h in search_items(curricula, query, limit=3)]
         assert "TBIO-01" in codes, (query, codes)
+
+
+def test_the_shipped_dictionary_knows_words_the_school_list_does_not() -> None:
+    meta = lexicon.provenance()
+    assert meta is not None and meta["licence"] == "CC0-1.0" and meta["counts"]["headwords_kept"] > 20000
+    # "Uebstbeem" (fruit trees) is in no hand-written row: the LOD's plural form brings the French term
+    assert lexicon.equivalents(["Uebstbeem"], sources=frozenset({"school"})) == []
+    assert "arbre fruitier" in lexicon.equivalents(["Uebstbeem"])
+    # everyday words stay with the embeddings ("Klass", "bauen": short headwords)
+    assert lexicon.equivalents(["bauen", "Klass"], sources=frozenset({"lod"})) == []

@@ -60,6 +60,12 @@ MAX_TERMS = 8
 PER_LANG = 2
 #: German, French and English forms shorter than this never widen a query ("Bei", "Mal", "eau", "map").
 MIN_FOREIGN_LEN = 5
+#: A dictionary (LOD) headword shorter than this (its lemma, in letters) never widens a query, in any of its forms.
+#: Everyday words are short ("Klass", "bauen", "Figur"), and widening them was measured to push the right item down
+#: ("Wéi bauen ech mat der Klass en Insektenhotel?" gained construire, classe, Klasse…); the school terms the
+#: embeddings miss are long compounds (Stellewäert, Kreesdiagramm, Dräieck). A word frequency list would be the
+#: better test; none is openly licensed for Luxembourgish, so length stands in for it. School rows are not limited.
+MIN_DICTIONARY_LEN = 7
 _WORD = re.compile(r"\w+", re.UNICODE)
 _VOWELS = frozenset("aeiouyäëéèêöü")
 # Function words of the four languages that are also forms in some row (articles, pronouns, prepositions): never keys.
@@ -150,6 +156,9 @@ def _index() -> dict[str, tuple[str, Entry]]:
                     foreign_rows[key] = foreign_rows.get(key, 0) + 1
     idx: dict[str, tuple[str, Entry]] = {}
     for entry in entries:
+        lemma = entry.forms["lb"][0] if entry.forms.get("lb") else ""
+        if entry.source == "lod" and len(_key(lemma)) < MIN_DICTIONARY_LEN:
+            continue
         for form in entry.forms.get("lb", ()):
             for variant in n_rule_variants(form):
                 key = _key(variant)
@@ -181,8 +190,10 @@ def provenance() -> dict[str, Any] | None:
     return data
 
 
-def equivalents(words: list[str]) -> list[str]:
+def equivalents(words: list[str], *, sources: frozenset[str] | None = None) -> list[str]:
     """Translations of the words and phrases of ``words`` the vocabulary knows, at most :data:`MAX_TERMS`.
+
+    ``sources``: only rows of these sources (``"school"``, ``"lod"``); every source when None.
 
     ``words`` is the query's words in order; phrases of up to three words are looked up first (``valeur de
     position``), so a phrase is not also translated word by word. When more words match than there is room for,
@@ -198,7 +209,8 @@ def equivalents(words: list[str]) -> list[str]:
         for n in (3, 2, 1):
             key = " ".join(folded[i : i + n])
             if n <= len(folded) - i and key in idx:
-                matches.append((key, *idx[key]))
+                if sources is None or idx[key][1].source in sources:
+                    matches.append((key, *idx[key]))
                 i += n
                 break
         else:

@@ -41,8 +41,9 @@ MIRROR_URL = "https://github.com/krishnans14/luxembourgish-kg-tools/tree/main/co
 LICENCE = "CC0-1.0"
 #: Parts of speech worth widening a search with (LOD tags); function words, numbers and names are left out.
 KEEP_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV"})
-#: Senses kept per language and headword: the first senses are the main ones; more would dilute a query.
-SENSES = 3
+#: Translations kept per language and headword: the first is the main sense. Three were measured to bring noise
+#: ("Figur" → silhouette, allure, physique) that pushed right items out of the top 5 (benchmarks/lexicon_bench.py).
+SENSES = 1
 #: The LOD placeholder for an article without a translation in that language.
 NO_MEANING = "Kee Bedeitung fonnt"
 _ASSIGN = re.compile(r"^\s*(?://[^\n]*\n\s*)*window\.\w+\s*=\s*", re.S)
@@ -257,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         "commit": args.commit,
         "licence": LICENCE,
         "built": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "kept": "content words (nouns, verbs, adjectives, adverbs) with a translation: forms, first senses",
+        "kept": "content words (nouns, verbs, adjectives, adverbs) with a translation: forms and the first sense in each language",
         "counts": counts,
     }
     tsv, js = write(rows, meta, args.out)

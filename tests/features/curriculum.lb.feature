@@ -9,6 +9,11 @@ Funktionalitéit: De Graph vun de Schoulprogrammer op Lëtzebuergesch
     dann ass dat éischt Resultat "TBIO-04"
     an seng Aussoe gëtt et nëmmen op Franséisch
 
+  Szenario: E Wuert, dat just am Dictionnaire steet, fënnt säi franséischt Element
+    # "Uebstbeem" (arbres fruitiers) steet net an der Schoulvokabulär, mee am Lëtzebuerger Online Dictionnaire
+    wann d'Enseignante no "Firwat brauche mir Beien fir d'Uebstbeem?" sicht
+    dann ass dat éischt Resultat "TBIO-03"
+
   Szenario: Dee selwechte Fichier nach eng Kéier importéieren ännert näischt
     wann dee selwechte Fichier nach eng Kéier importéiert gëtt
     dann seet den Import, datt sech näischt geännert huet
