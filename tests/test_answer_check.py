@@ -107,6 +107,10 @@ def test_a_sentence_about_the_sources_is_not_a_fact_to_support(lang: str, answer
     assert check_answer(answer, PASSAGES, SOURCES, lang).passed
 
 
+def test_a_sentence_about_the_sources_that_carries_a_number_is_still_checked() -> None:
+    assert not check_answer("The fee is described in the document [1] as 16 euros.", PASSAGES, SOURCES, "en").passed
+
+
 # -- citations --------------------------------------------------------------------------------------------------
 def test_citations_are_read_in_every_spelling() -> None:
     assert cited_numbers("a [1, 2] b [3][1] c [Source 2] d [Quelle 3] e [1-3]") == [1, 2, 3, 1, 2, 3, 1, 2, 3]

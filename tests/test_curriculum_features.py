@@ -386,14 +386,15 @@ def only_stages_rewritten(ctx):
         r"a nennt Elementer vum Programm)$"
     )
 )
-def new_plan_language(ctx, core, language):
+def new_plan_language(ctx, language):
     from moien.assistants.core.langid import default_identifier
     from moien.assistants.education import lesson_plan as lp
 
+    lang = {"German": "de", "allemand": "de", "Deutsch": "de", "Däitsch": "de"}[language]
     reply, att = ctx["reply"], _plan(ctx)
     data = att.data
-    assert reply.lang == data["lang"] == data["frame_lang"] == "de", (reply.lang, data["lang"], data["frame_lang"])
+    assert reply.lang == data["lang"] == data["frame_lang"] == lang, (reply.lang, data["lang"], data["frame_lang"])
     words = [data["title"], *data["key_learning_points"], *(a for c in data["cycles"] for a in c["activities"])]
-    assert default_identifier().identify(" ".join(words)).lang == "de", words
-    assert lp.label("ai", "de").format(model=data["model"]) in (att.markdown or "")
+    assert default_identifier().identify(" ".join(words)).lang == lang, words
+    assert lp.label("ai", lang).format(model=data["model"]) in (att.markdown or "")
     _outcomes_in_graph(ctx, data)

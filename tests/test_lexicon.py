@@ -117,7 +117,7 @@ def test_the_dictionary_build_keeps_content_words_with_their_forms_and_records_i
     assert meta["counts"]["articles_read"] == 5
     assert meta["counts"]["headwords_kept"] == 3  # no numeral, no article without a translation
     assert lexicon.provenance() == meta
-    # an inflected form (plural) and its n-rule variant find the French translation: the first sense only
+    # an inflected form (plural) finds the French translation: the first sense only
     assert lexicon.equivalents(["Aarbechtsblieder"]) == ["fiche de travail"]
     assert lexicon.equivalents(["Abschnitter"]) == ["passage"]
     # a short headword widens nothing: everyday words ("Klass", "bauen") dragged unrelated items up
@@ -175,5 +175,6 @@ def test_the_shipped_dictionary_knows_words_the_school_list_does_not() -> None:
     # "Uebstbeem" (fruit trees) is in no hand-written row: the LOD's plural form brings the French term
     assert lexicon.equivalents(["Uebstbeem"], sources=frozenset({"school"})) == []
     assert "arbre fruitier" in lexicon.equivalents(["Uebstbeem"])
-    # everyday words stay with the embeddings ("Klass", "bauen": short headwords)
-    assert lexicon.equivalents(["bauen", "Klass"], sources=frozenset({"lod"})) == []
+    # everyday words stay with the embeddings: "Klass", "bauen" and "Figur" are dictionary headwords (and in no school
+    # row), too short to widen a query in any source
+    assert lexicon.equivalents(["bauen", "Klass", "Figur"]) == []
